@@ -1,0 +1,191 @@
+//! Findings are the data a scan produces about a release: a stable kebab-case
+//! code, a severity, the file it concerns and a message. They are never
+//! errors: an `Err` from the library means the scan itself could not run.
+//! Every code carries its one-line description and its `explain` text here,
+//! so the README, `openness explain` and the renderers all read one table.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is. Ordered so that `max()` gives the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $name:literal, $sev:ident, $desc:literal, $explain:literal; )*) => {
+        /// Every finding code the tool can emit. Names are part of the contract.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            /// All codes, in documentation order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable kebab-case name.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            /// Severity when no policy overrides it.
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// One line: what the finding means.
+            pub fn description(self) -> &'static str {
+                match self { $( Code::$variant => $desc, )* }
+            }
+
+            /// Why it matters and how to fix it.
+            pub fn explain(self) -> &'static str {
+                match self { $( Code::$variant => $explain, )* }
+            }
+
+            /// Looks a code up by its kebab-case name.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $( $name => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    LfsPointer = "lfs-pointer", Error,
+        "a file is a Git LFS pointer, its content was never fetched",
+        "The file holds the three-line Git LFS pointer (version, oid, size) instead of its content: the repository was cloned without `git lfs pull`, or the upload never completed. Loaders fail or, worse, read the pointer as data. Fix: run `git lfs pull` (or download the file from the hub) and scan again.";
+    MissingShard = "missing-shard", Error,
+        "the index names a shard that is not in the directory",
+        "A sharded checkpoint's index (`*.index.json`, or a GGUF split count) names a shard file that is not in the release. Loading will fail. Fix: download the missing shard, or regenerate the index if the shard was removed on purpose.";
+    IndexMismatch = "index-mismatch", Error,
+        "index and shards disagree (tensor in index not in shard, shard not in index, total_size wrong)",
+        "The shard index maps tensors to files, and the files say something else: a tensor the index places in a shard is not there, a shard holds tensors the index does not know, or `metadata.total_size` differs from the sum of tensor bytes. Loaders may silently skip tensors. Fix: regenerate the index from the shards (for example with `huggingface_hub.split_torch_state_dict_into_shards`).";
+    CorruptHeader = "corrupt-header", Error,
+        "a weights header cannot be parsed or fails validation",
+        "The header of a weights file is malformed: bad length prefix, invalid JSON, unknown dtype, overlapping or out-of-range offsets, duplicate tensor names, or bytes after the declared data (a polyglot risk). Other tools may read such a file differently, which is how malicious files hide. Fix: re-export the weights with the reference writer.";
+    TruncatedFile = "truncated-file", Error,
+        "a file is shorter than its header says",
+        "The header declares more data than the file holds: the download was interrupted or the file was cut. Fix: download the file again and compare its SHA-256 with the published one.";
+    PickleWeights = "pickle-weights", Warning,
+        "weights stored as pickle; safetensors is the safe format",
+        "Python pickle (PyTorch `.bin`/`.pt`/`.ckpt`, `.pkl`) can run arbitrary code when loaded. Even when this file is harmless, users must trust it. Fix: convert the weights to safetensors and ship those instead (or beside them).";
+    RemoteCode = "remote-code", Warning,
+        "config.json `auto_map` makes loaders run code from the release",
+        "An `auto_map` entry tells transformers (with `trust_remote_code=True`) to import Python modules from the release, or from another repository (`org/repo--module.Class`). That code runs with the user's rights. Fix: upstream the architecture into a library, or review the named modules before loading.";
+    MissingCodeFile = "missing-code-file", Error,
+        "`auto_map` names a module that is not shipped",
+        "An `auto_map` entry names a local module (`modeling_x.XModel` means `modeling_x.py`) that is not in the release, so loading with `trust_remote_code` fails, and the architecture code is not actually shipped. Fix: add the module file to the release.";
+    LicenseMissing = "license-missing", Warning,
+        "no licence declared nor licence file found",
+        "Neither the model card's `license` field nor a LICENSE/COPYING file says under which terms the release may be used. Without a licence nothing may legally be reused. Fix: add a LICENSE file and a `license:` field in the card's YAML front matter.";
+    LicenseMismatch = "license-mismatch", Warning,
+        "the card's licence and the licence file disagree",
+        "The model card declares one licence and the licence file holds the text of another. Users cannot know which applies. Fix: make the card's `license:` field and the LICENSE file agree (or, if components differ, say so per component).";
+    LicenseNotOpen = "license-not-open", Info,
+        "the licence is not OSI-approved nor an open data/content licence",
+        "The licence found is neither OSI-approved or FSF-libre nor an open data or content licence (CC-BY, CC-BY-SA, CC0, CDLA, ODbL, ...). Community licences (Llama, Gemma), RAIL licences and non-commercial terms restrict use, so the release is not open source whatever its name says.";
+    CardInvalid = "card-invalid", Warning,
+        "the model card front matter cannot be parsed",
+        "The README's YAML front matter (between the leading `---` lines) is not valid YAML or has fields of the wrong type, so hubs and tools cannot read the licence, datasets or base model it declares. Fix: validate the front matter (for example with `huggingface_hub.ModelCard.load`).";
+    ConfigMismatch = "config-mismatch", Warning,
+        "config.json disagrees with the weights (dtype, layer count, vocab size)",
+        "config.json declares a dtype, layer count or vocabulary size that the weights do not have. Loaders may cast silently or fail at load time. Fix: correct config.json or re-export the weights.";
+    ConfigInvalid = "config-invalid", Warning,
+        "a configuration file (config.json and friends) cannot be parsed",
+        "A JSON configuration file that loaders read (config.json, adapter_config.json, model_index.json, modules.json, generation_config.json, tokenizer_config.json or a shard index) is not valid JSON or has fields of the wrong type. Loaders will fail on it. Fix: correct the file.";
+    SymlinkOutside = "symlink-outside", Error,
+        "a symlink leads outside the scanned root; not followed",
+        "A symlink in the release points outside the scanned directory. Loaders would read whatever that path holds on the user's machine. openness never follows it. Fix: replace the link with the file itself.";
+    DanglingSymlink = "dangling-symlink", Warning,
+        "a symlink leads nowhere",
+        "A symlink in the release points at a path that does not exist (or forms a loop). The file it stands for is not shipped. Fix: replace the link with the file, or remove it.";
+    Unreadable = "unreadable", Error,
+        "a file could not be read",
+        "The file exists but could not be opened, memory-mapped or listed (permissions, I/O error). Its content was not inspected, so the report may miss something. Fix: check the file's permissions and storage.";
+    EmptyRelease = "empty-release", Warning,
+        "nothing recognisable in the directory",
+        "The scanned path holds no weights, code, data, configuration or model card that openness recognises. Check that the path is the release directory itself.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One thing the scan noticed about the release.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    /// Path relative to the scanned root, with `/`; `None` for the release as a whole.
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding at the code's default severity.
+    pub fn new(code: Code, path: Option<&str>, message: impl Into<String>) -> Finding {
+        Finding {
+            code,
+            severity: code.default_severity(),
+            path: path.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::BTreeSet::new();
+        for &code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "duplicate code {name}");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{name} is not kebab-case"
+            );
+            assert_eq!(Code::from_name(name), Some(code));
+            assert!(!code.description().is_empty() && !code.explain().is_empty());
+        }
+        assert_eq!(Code::from_name("no-such-code"), None);
+    }
+
+    #[test]
+    fn contract_severities_hold() {
+        assert_eq!(Code::LfsPointer.default_severity(), Severity::Error);
+        assert_eq!(Code::PickleWeights.default_severity(), Severity::Warning);
+        assert_eq!(Code::LicenseNotOpen.default_severity(), Severity::Info);
+        assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info);
+    }
+}

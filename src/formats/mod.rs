@@ -1,0 +1,63 @@
+//! One module per file format a release can hold. Each exposes a pure
+//! `parse(&[u8]) -> Result<_, FormatError>`: no I/O, checked arithmetic, caps
+//! on every length a file declares. The scan feeds them bytes (a memory map or
+//! a bounded prefix) and turns their errors into findings.
+
+pub mod card;
+pub mod config;
+pub mod lfs;
+pub mod safetensors;
+pub mod shard_index;
+pub mod sniff;
+
+use crate::finding::Code;
+use std::fmt;
+
+/// Why a file could not be read as its format. Messages are lower-case
+/// sentences fit to follow "path: ".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    /// The file ends before what its header declares.
+    Truncated { expected: u64, actual: u64 },
+    /// A declared length exceeds what this reader accepts.
+    TooLarge {
+        what: &'static str,
+        claimed: u64,
+        limit: u64,
+    },
+    /// Structurally invalid content (bad JSON, bad YAML, failed validation).
+    Invalid(String),
+}
+
+impl FormatError {
+    pub fn invalid(msg: impl Into<String>) -> FormatError {
+        FormatError::Invalid(msg.into())
+    }
+
+    /// The finding code this error becomes when it concerns a weights file.
+    pub fn weights_code(&self) -> Code {
+        match self {
+            FormatError::Truncated { .. } => Code::TruncatedFile,
+            _ => Code::CorruptHeader,
+        }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::Truncated { expected, actual } => write!(
+                f,
+                "file is {actual} bytes but its header declares {expected}"
+            ),
+            FormatError::TooLarge {
+                what,
+                claimed,
+                limit,
+            } => write!(f, "{what} of {claimed} bytes exceeds the limit of {limit}"),
+            FormatError::Invalid(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}

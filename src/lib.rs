@@ -1,0 +1,10 @@
+//! `openness` inspects a released machine-learning model from its files alone:
+//! which of the three open-source components (code, weights, data) it ships,
+//! which it only points to, and under which licences. The library never prints;
+//! the binary picks a renderer for the [`report::Report`] it returns.
+
+pub mod codeclass;
+pub mod finding;
+pub mod formats;
+pub mod license;
+pub mod report;

@@ -1,0 +1,238 @@
+//! The report: plain serde structs that are the JSON contract of
+//! `../shared/SPEC.md` section 3. Renderers read these and compute nothing;
+//! collections are sorted by the assessment so output is deterministic.
+
+use crate::finding::Finding;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Bumped only on a breaking change of the JSON.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// The PATH as the user gave it.
+    pub root: String,
+    pub release: Release,
+    pub components: Components,
+    pub license: License,
+    pub frameworks: Frameworks,
+    pub files: Vec<FileEntry>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Default for Tool {
+    fn default() -> Tool {
+        Tool {
+            name: "openness",
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Release {
+    pub name: Option<String>,
+    pub architectures: Vec<String>,
+    pub model_type: Option<String>,
+    pub base_models: Vec<String>,
+    pub library: Option<String>,
+    pub pipeline_tag: Option<String>,
+}
+
+/// The status words of SPEC section 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Shipped,
+    Incomplete,
+    Referenced,
+    Absent,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Shipped => "shipped",
+            Status::Incomplete => "incomplete",
+            Status::Referenced => "referenced",
+            Status::Absent => "absent",
+        }
+    }
+}
+
+/// One piece of evidence for a component.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Item {
+    /// Code: architecture, training, inference, evaluation, data-processing,
+    /// other. Weights: the format or `reference`. Data: `dataset-card`,
+    /// `data-file`, `dataset`.
+    pub kind: String,
+    pub path: Option<String>,
+    /// Where the evidence came from: file, config, card, index, gguf, ...
+    pub source: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    pub status: Status,
+    pub license: Option<String>,
+    pub items: Vec<Item>,
+}
+
+impl Default for Component {
+    fn default() -> Component {
+        Component {
+            status: Status::Absent,
+            license: None,
+            items: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WeightsComponent {
+    #[serde(flatten)]
+    pub component: Component,
+    pub formats: Vec<String>,
+    /// Weights files in the release (LFS pointers included).
+    pub files: u64,
+    /// Totals over the files whose headers were read; null when none was.
+    pub tensors: Option<u64>,
+    pub parameters: Option<u64>,
+    pub bytes: u64,
+    /// Parameters per dtype.
+    pub dtypes: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DataComponent {
+    #[serde(flatten)]
+    pub component: Component,
+    /// Dataset names the release declares.
+    pub datasets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Components {
+    pub code: Component,
+    pub weights: WeightsComponent,
+    pub data: DataComponent,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct License {
+    /// What the card declares, verbatim (`apache-2.0`, `other`, ...).
+    pub declared: Option<String>,
+    /// The release-wide licence as an SPDX expression; non-SPDX model
+    /// licences use `LicenseRef-<family>` ids.
+    pub spdx: Option<String>,
+    pub open: bool,
+    pub files: Vec<LicenseFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LicenseFile {
+    pub path: String,
+    pub spdx: Option<String>,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Frameworks {
+    pub mof: Mof,
+    pub osaid: Osaid,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mof {
+    pub class: Option<String>,
+    pub progress: BTreeMap<String, u32>,
+    pub components: Vec<serde_json::Value>,
+}
+
+impl Default for Mof {
+    fn default() -> Mof {
+        Mof {
+            class: None,
+            progress: ["I", "II", "III"]
+                .into_iter()
+                .map(|c| (c.to_owned(), 0))
+                .collect(),
+            components: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Osaid {
+    pub open_source_ai: bool,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Weights,
+    Code,
+    Data,
+    Config,
+    Tokenizer,
+    Docs,
+    License,
+    Other,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Weights => "weights",
+            FileKind::Code => "code",
+            FileKind::Data => "data",
+            FileKind::Config => "config",
+            FileKind::Tokenizer => "tokenizer",
+            FileKind::Docs => "docs",
+            FileKind::License => "license",
+            FileKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub bytes: u64,
+    pub kind: FileKind,
+    pub format: Option<String>,
+    pub lfs_pointer: bool,
+    /// The link target as written, when the path is a symlink.
+    pub symlink: Option<String>,
+    pub sha256: Option<String>,
+    /// Extension: the pointer's declared object, when `lfs_pointer`.
+    pub lfs: Option<LfsObject>,
+    /// Extension: what the header says, for weights files that were read.
+    pub weights: Option<FileWeights>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LfsObject {
+    pub oid: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileWeights {
+    pub tensors: u64,
+    pub parameters: u64,
+    pub bytes: u64,
+    pub dtypes: BTreeMap<String, u64>,
+}
