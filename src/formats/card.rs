@@ -1365,6 +1365,61 @@ Dup: https://github.com/huggingface/transformers/ xhttp://nope.example.com
     }
 
     #[test]
+    fn no_panics_on_noise() {
+        const PARTS: &[&str] = &[
+            "---",
+            "\n",
+            "\r\n",
+            "\u{FEFF}",
+            "license: ",
+            "[",
+            "]",
+            "(",
+            ")",
+            "<",
+            ">",
+            "https://",
+            "http://",
+            "github.com/",
+            "huggingface.co/",
+            "datasets/",
+            "é",
+            "日本",
+            "# License\n",
+            "```",
+            "&a ",
+            "*a",
+            "- ",
+            ": ",
+            "{",
+            "}",
+            "'",
+            "\"",
+            "  ",
+            "===",
+        ];
+        let mut x: u64 = 42;
+        for round in 0..500 {
+            let mut text = String::new();
+            for _ in 0..(round % 40) {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(PARTS[(x >> 33) as usize % PARTS.len()]);
+            }
+            let _ = parse_front_matter(text.as_bytes());
+            let _ = links(text.as_bytes());
+            let _ = license_section(text.as_bytes());
+            // Cut at every byte, including inside multi-byte characters.
+            let bytes = text.as_bytes();
+            let cut = &bytes[..bytes.len() / 2];
+            let _ = parse_front_matter(cut);
+            let _ = links(cut);
+            let _ = license_section(cut);
+        }
+    }
+
+    #[test]
     fn license_section_capped() {
         let card = format!("## License\n{}", "é".repeat(MAX_SECTION_BYTES));
         let s = license_section(card.as_bytes()).unwrap();
