@@ -1,1 +1,205 @@
-//! (being written)
+//! Content sniffing: what a file is, from its first bytes. Extensions lie
+//! (`pytorch_model.bin` can be a torch zip, a legacy pickle or an LFS pointer)
+//! so weights-like files are identified by magic numbers before any parser
+//! is chosen. Only the first [`SNIFF_BYTES`] are ever looked at.
+
+use super::lfs;
+
+/// Enough for every magic number below and for a whole LFS pointer.
+pub const SNIFF_BYTES: usize = lfs::MAX_POINTER_BYTES;
+
+/// A weights container format, named as the report names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WeightsFormat {
+    Safetensors,
+    Gguf,
+    /// `torch.save` zip layout (also TorchScript archives).
+    TorchZip,
+    /// A bare pickle stream or the legacy `torch.save` format.
+    Pickle,
+    Numpy,
+    NumpyZip,
+    Onnx,
+    Hdf5,
+    Keras,
+    TfSavedModel,
+    TfLite,
+    FlaxMsgpack,
+    Paddle,
+    CoreMl,
+    Other,
+}
+
+impl WeightsFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeightsFormat::Safetensors => "safetensors",
+            WeightsFormat::Gguf => "gguf",
+            WeightsFormat::TorchZip => "pytorch-zip",
+            WeightsFormat::Pickle => "pickle",
+            WeightsFormat::Numpy => "numpy",
+            WeightsFormat::NumpyZip => "numpy-npz",
+            WeightsFormat::Onnx => "onnx",
+            WeightsFormat::Hdf5 => "hdf5",
+            WeightsFormat::Keras => "keras",
+            WeightsFormat::TfSavedModel => "tf-savedmodel",
+            WeightsFormat::TfLite => "tflite",
+            WeightsFormat::FlaxMsgpack => "flax-msgpack",
+            WeightsFormat::Paddle => "paddle",
+            WeightsFormat::CoreMl => "coreml",
+            WeightsFormat::Other => "other",
+        }
+    }
+
+    /// Formats whose loading unpickles, i.e. can execute code.
+    pub fn is_pickle(self) -> bool {
+        matches!(
+            self,
+            WeightsFormat::TorchZip | WeightsFormat::Pickle | WeightsFormat::Paddle
+        )
+    }
+}
+
+/// The format a weights-like file's extension suggests, before sniffing.
+/// `None` means the name does not look like weights.
+pub fn weights_format_by_name(file_name: &str) -> Option<WeightsFormat> {
+    let lower = file_name.to_ascii_lowercase();
+    if lower == "saved_model.pb" || lower == "saved_model.pbtxt" {
+        return Some(WeightsFormat::TfSavedModel);
+    }
+    if lower.starts_with("variables.data-") || lower == "variables.index" {
+        return Some(WeightsFormat::TfSavedModel);
+    }
+    let ext = lower.rsplit_once('.').map(|(_, e)| e)?;
+    Some(match ext {
+        "safetensors" => WeightsFormat::Safetensors,
+        "gguf" | "ggml" => WeightsFormat::Gguf,
+        "bin" | "pt" | "pth" | "ckpt" | "pkl" | "pickle" | "joblib" | "dill" => {
+            WeightsFormat::Pickle
+        }
+        "npy" => WeightsFormat::Numpy,
+        "npz" => WeightsFormat::NumpyZip,
+        "onnx" => WeightsFormat::Onnx,
+        "h5" | "hdf5" => WeightsFormat::Hdf5,
+        "keras" => WeightsFormat::Keras,
+        "tflite" => WeightsFormat::TfLite,
+        "msgpack" => WeightsFormat::FlaxMsgpack,
+        "pdparams" => WeightsFormat::Paddle,
+        "mlmodel" => WeightsFormat::CoreMl,
+        _ => return None,
+    })
+}
+
+/// What the first bytes say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    LfsPointer,
+    Format(WeightsFormat),
+    Unknown,
+}
+
+/// Identifies a weights-like file from its first bytes (`head`, at most
+/// [`SNIFF_BYTES`]) and the format its name suggests.
+pub fn sniff(head: &[u8], by_name: WeightsFormat) -> Sniffed {
+    if lfs::looks_like_pointer(head) {
+        return Sniffed::LfsPointer;
+    }
+    if head.starts_with(b"GGUF") || head.starts_with(b"FUGG") {
+        return Sniffed::Format(WeightsFormat::Gguf);
+    }
+    if head.starts_with(b"\x93NUMPY") {
+        return Sniffed::Format(WeightsFormat::Numpy);
+    }
+    if head.starts_with(b"\x89HDF\r\n\x1a\n") {
+        return Sniffed::Format(WeightsFormat::Hdf5);
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Sniffed::Format(match by_name {
+            WeightsFormat::NumpyZip | WeightsFormat::Keras => by_name,
+            _ => WeightsFormat::TorchZip,
+        });
+    }
+    // Pickle protocol 2+ opens with PROTO; the legacy torch format's first
+    // pickle is the magic number, also PROTO-prefixed.
+    if head.first() == Some(&0x80) && head.get(1).is_some_and(|&p| p <= 5) {
+        return Sniffed::Format(if by_name == WeightsFormat::Paddle {
+            by_name
+        } else {
+            WeightsFormat::Pickle
+        });
+    }
+    if looks_like_safetensors(head) {
+        return Sniffed::Format(WeightsFormat::Safetensors);
+    }
+    match by_name {
+        // Formats without a reliable magic number: trust the name.
+        WeightsFormat::Onnx
+        | WeightsFormat::TfSavedModel
+        | WeightsFormat::TfLite
+        | WeightsFormat::FlaxMsgpack
+        | WeightsFormat::CoreMl
+        | WeightsFormat::Safetensors => Sniffed::Format(by_name),
+        _ => Sniffed::Unknown,
+    }
+}
+
+/// An 8-byte little-endian length followed by a JSON object.
+fn looks_like_safetensors(head: &[u8]) -> bool {
+    let Some(prefix) = head.get(..8) else {
+        return false;
+    };
+    let n = u64::from_le_bytes(prefix.try_into().unwrap_or([0; 8]));
+    n >= 2 && head.get(8) == Some(&b'{')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bin_files_are_told_apart_by_content() {
+        let pickle = sniff(b"\x80\x02}q\x00.", WeightsFormat::Pickle);
+        assert_eq!(pickle, Sniffed::Format(WeightsFormat::Pickle));
+        let zip = sniff(b"PK\x03\x04\x00\x00", WeightsFormat::Pickle);
+        assert_eq!(zip, Sniffed::Format(WeightsFormat::TorchZip));
+        let ptr = sniff(
+            b"version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n",
+            WeightsFormat::Pickle,
+        );
+        assert_eq!(ptr, Sniffed::LfsPointer);
+        assert_eq!(sniff(b"hello", WeightsFormat::Pickle), Sniffed::Unknown);
+    }
+
+    #[test]
+    fn safetensors_and_gguf_magic() {
+        let mut st = 2u64.to_le_bytes().to_vec();
+        st.extend_from_slice(b"{}");
+        assert_eq!(
+            sniff(&st, WeightsFormat::Pickle),
+            Sniffed::Format(WeightsFormat::Safetensors)
+        );
+        assert_eq!(
+            sniff(b"GGUF\x03\x00\x00\x00", WeightsFormat::Other),
+            Sniffed::Format(WeightsFormat::Gguf)
+        );
+    }
+
+    #[test]
+    fn names_map_to_formats() {
+        assert_eq!(
+            weights_format_by_name("model-00001-of-00002.safetensors"),
+            Some(WeightsFormat::Safetensors)
+        );
+        assert_eq!(
+            weights_format_by_name("pytorch_model.bin"),
+            Some(WeightsFormat::Pickle)
+        );
+        assert_eq!(
+            weights_format_by_name("saved_model.pb"),
+            Some(WeightsFormat::TfSavedModel)
+        );
+        assert_eq!(weights_format_by_name("graph.pb"), None);
+        assert_eq!(weights_format_by_name("README.md"), None);
+        assert_eq!(weights_format_by_name("noext"), None);
+    }
+}

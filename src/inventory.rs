@@ -1,0 +1,333 @@
+//! Inventory: walk the release and classify every file by name, before any
+//! content is read. It decides what may be read at all: `.git/` is never
+//! entered, symlinks are followed only when they stay inside the root, and
+//! FIFOs, sockets and devices are listed but never opened (opening a FIFO
+//! blocks forever). Content-based refinement happens later, in the scan.
+
+use crate::codeclass;
+use crate::finding::{Code, Finding};
+use crate::formats::sniff;
+use crate::report::FileKind;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Why the scan could not start: the PATH itself is missing or unreadable.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{path}: {source}")]
+    Root {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One file of the release.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Relative to the root, with `/`.
+    pub rel: String,
+    /// Where to read the content from; `None` when it must not be read
+    /// (symlink outside the root, dangling link, special file, directory link).
+    pub read_path: Option<PathBuf>,
+    pub bytes: u64,
+    pub kind: FileKind,
+    /// The link target as written, when the entry is a symlink.
+    pub symlink: Option<String>,
+}
+
+impl Entry {
+    pub fn file_name(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or(&self.rel)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub entries: Vec<Entry>,
+    pub findings: Vec<Finding>,
+}
+
+/// Walks `root` (a directory, or a single file scanned on its own).
+pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
+    let root_err = |source| ScanError::Root {
+        path: root.display().to_string(),
+        source,
+    };
+    let meta = fs::metadata(root).map_err(root_err)?;
+    let canonical_root = fs::canonicalize(root).map_err(root_err)?;
+    let boundary = link_boundary(&canonical_root);
+    let mut inv = Inventory::default();
+    if meta.is_file() {
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| root.display().to_string());
+        inv.entries.push(Entry {
+            kind: kind_by_name(&name),
+            rel: name,
+            read_path: Some(canonical_root),
+            bytes: meta.len(),
+            symlink: None,
+        });
+        return Ok(inv);
+    }
+    // Listing the root itself must work, or the PATH is unreadable.
+    fs::read_dir(root).map_err(root_err)?;
+
+    let mut link_targets = BTreeSet::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !(e.depth() > 0 && e.file_type().is_dir() && e.file_name() == ".git"));
+    for item in walker {
+        let dirent = match item {
+            Ok(d) => d,
+            Err(err) => {
+                let rel = err
+                    .path()
+                    .map(|p| relative(root, p))
+                    .filter(|r| !r.is_empty());
+                inv.findings.push(Finding::new(
+                    Code::Unreadable,
+                    rel.as_deref(),
+                    format!("cannot list: {}", io_message(&err)),
+                ));
+                continue;
+            }
+        };
+        if dirent.depth() == 0 || dirent.file_type().is_dir() {
+            continue;
+        }
+        let rel = relative(root, dirent.path());
+        let file_type = dirent.file_type();
+        if file_type.is_symlink() {
+            inv.entries.push(symlink_entry(
+                &boundary,
+                dirent.path(),
+                rel,
+                &mut link_targets,
+                &mut inv.findings,
+            ));
+        } else if file_type.is_file() {
+            let bytes = dirent.metadata().map(|m| m.len()).unwrap_or(0);
+            inv.entries.push(Entry {
+                kind: kind_by_name(&rel),
+                read_path: Some(dirent.path().to_path_buf()),
+                rel,
+                bytes,
+                symlink: None,
+            });
+        } else {
+            // FIFO, socket or device: listed, never opened.
+            inv.entries.push(Entry {
+                rel,
+                read_path: None,
+                bytes: 0,
+                kind: FileKind::Other,
+                symlink: None,
+            });
+        }
+    }
+    // A Hugging Face cache holds each file once in `blobs/` and links to it
+    // from `snapshots/`: the link carries the meaningful name, so a regular
+    // file that an in-root link points at is represented by that link only.
+    if !link_targets.is_empty() {
+        inv.entries.retain(|e| {
+            e.symlink.is_some()
+                || e.read_path
+                    .as_ref()
+                    .and_then(|p| fs::canonicalize(p).ok())
+                    .is_none_or(|p| !link_targets.contains(&p))
+        });
+    }
+    inv.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    inv.findings.sort();
+    Ok(inv)
+}
+
+/// Where symlinks may lead. Normally the root itself; but a Hugging Face cache
+/// snapshot (`models--org--name/snapshots/<rev>/`) is made of links into the
+/// repo folder's `blobs/`, so scanning a snapshot lets links reach that folder.
+fn link_boundary(canonical_root: &Path) -> PathBuf {
+    let parent = canonical_root.parent();
+    let repo = parent.and_then(Path::parent);
+    match (parent.and_then(Path::file_name), repo) {
+        (Some(snapshots), Some(repo)) if snapshots == "snapshots" => {
+            let name = repo.file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.is_some_and(|n| {
+                ["models--", "datasets--", "spaces--"]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            }) {
+                return repo.to_path_buf();
+            }
+            canonical_root.to_path_buf()
+        }
+        _ => canonical_root.to_path_buf(),
+    }
+}
+
+fn symlink_entry(
+    canonical_root: &Path,
+    path: &Path,
+    rel: String,
+    link_targets: &mut BTreeSet<PathBuf>,
+    findings: &mut Vec<Finding>,
+) -> Entry {
+    let written = fs::read_link(path)
+        .map(|t| t.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let mut entry = Entry {
+        kind: kind_by_name(&rel),
+        rel,
+        read_path: None,
+        bytes: 0,
+        symlink: Some(written.clone()),
+    };
+    match fs::canonicalize(path) {
+        Err(_) => findings.push(Finding::new(
+            Code::DanglingSymlink,
+            Some(&entry.rel),
+            format!("symlink to {written:?} leads nowhere"),
+        )),
+        Ok(target) if !target.starts_with(canonical_root) => findings.push(Finding::new(
+            Code::SymlinkOutside,
+            Some(&entry.rel),
+            format!("symlink to {written:?} leads outside the scanned root; not followed"),
+        )),
+        Ok(target) => match fs::metadata(&target) {
+            Ok(meta) if meta.is_file() => {
+                entry.bytes = meta.len();
+                link_targets.insert(target.clone());
+                entry.read_path = Some(target);
+            }
+            // A link to a directory inside the root: its files are listed
+            // under their real paths already.
+            Ok(_) => entry.kind = FileKind::Other,
+            Err(err) => findings.push(Finding::new(
+                Code::Unreadable,
+                Some(&entry.rel),
+                format!("cannot read symlink target: {err}"),
+            )),
+        },
+    }
+    entry
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+fn io_message(err: &walkdir::Error) -> String {
+    err.io_error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| err.to_string())
+}
+
+const TOKENIZER_FILES: &[&str] = &[
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "added_tokens.json",
+    "vocab.json",
+    "vocab.txt",
+    "merges.txt",
+    "tokenizer.model",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "chat_template.jinja",
+    "chat_template.json",
+];
+
+const DATA_EXTENSIONS: &[&str] = &[
+    "parquet", "jsonl", "ndjson", "arrow", "feather", "csv", "tsv", "tfrecord", "avro", "orc",
+];
+
+const DOC_EXTENSIONS: &[&str] = &["md", "markdown", "rst", "txt", "pdf", "html", "htm", "tex"];
+
+/// The kind a file's name implies. The scan may refine it from content
+/// (a YAML training config is code, a `.bin` may be an LFS pointer).
+pub fn kind_by_name(rel: &str) -> FileKind {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if TOKENIZER_FILES.contains(&lower.as_str()) {
+        return FileKind::Tokenizer;
+    }
+    if sniff::weights_format_by_name(&lower).is_some() {
+        return FileKind::Weights;
+    }
+    if is_datasheet_name(&lower) || DATA_EXTENSIONS.contains(&ext) {
+        return FileKind::Data;
+    }
+    // A compressed data file (`train.jsonl.gz`, `shard.parquet.zst`).
+    if let Some((stem, "gz" | "zst" | "bz2" | "xz")) = lower.rsplit_once('.')
+        && stem
+            .rsplit_once('.')
+            .is_some_and(|(_, e)| DATA_EXTENSIONS.contains(&e) || e == "json")
+    {
+        return FileKind::Data;
+    }
+    if codeclass::is_source_path(rel) {
+        return FileKind::Code;
+    }
+    if is_license_name(&lower) {
+        return FileKind::License;
+    }
+    if matches!(ext, "json" | "yaml" | "yml" | "toml" | "cfg" | "ini") {
+        return FileKind::Config;
+    }
+    if DOC_EXTENSIONS.contains(&ext) {
+        return FileKind::Docs;
+    }
+    FileKind::Other
+}
+
+/// LICENSE, LICENCE, COPYING, NOTICE and their `.md`/`.txt` or suffixed
+/// variants (`LICENSE-APACHE`, `LICENSE_weights.txt`).
+pub fn is_license_name(lower_name: &str) -> bool {
+    ["license", "licence", "copying", "notice"]
+        .iter()
+        .any(|p| lower_name.starts_with(p))
+}
+
+/// Datasheets and dataset cards shipped beside the model card.
+pub fn is_datasheet_name(lower_name: &str) -> bool {
+    let stem = lower_name
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(lower_name);
+    matches!(
+        stem,
+        "datasheet" | "data_card" | "datacard" | "dataset_card" | "data-card" | "dataset-card"
+    ) || stem.starts_with("datasheet")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_classify() {
+        assert_eq!(kind_by_name("model.safetensors"), FileKind::Weights);
+        assert_eq!(kind_by_name("LICENSE"), FileKind::License);
+        assert_eq!(kind_by_name("LICENSE.md"), FileKind::License);
+        assert_eq!(kind_by_name("tokenizer_config.json"), FileKind::Tokenizer);
+        assert_eq!(kind_by_name("config.json"), FileKind::Config);
+        assert_eq!(kind_by_name("data/train.parquet"), FileKind::Data);
+        assert_eq!(kind_by_name("data/train.jsonl.gz"), FileKind::Data);
+        assert_eq!(kind_by_name("DATASHEET.md"), FileKind::Data);
+        assert_eq!(kind_by_name("README.md"), FileKind::Docs);
+        assert_eq!(kind_by_name("paper.pdf"), FileKind::Docs);
+        assert_eq!(kind_by_name(".gitattributes"), FileKind::Other);
+        assert_eq!(kind_by_name("modeling_x.py"), FileKind::Code);
+    }
+}
