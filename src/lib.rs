@@ -3,8 +3,15 @@
 //! which it only points to, and under which licences. The library never prints;
 //! the binary picks a renderer for the [`report::Report`] it returns.
 
+pub mod assess;
 pub mod codeclass;
 pub mod finding;
 pub mod formats;
+pub mod inventory;
 pub mod license;
 pub mod report;
+pub mod scan;
+
+pub use inventory::ScanError;
+pub use scan::{ScanOptions, scan};
+pub mod render;

@@ -1,0 +1,139 @@
+//! The code component: source files, notebooks and training configs shipped in
+//! the release, the modules `auto_map` makes loaders import (present, missing,
+//! or in another repository), and the libraries that implement the named
+//! architecture when the release ships no code of its own.
+
+use super::{dir_of, finish, item, root_card, status_of};
+use crate::codeclass::CodeRole;
+use crate::finding::{Code, Finding};
+use crate::formats::card::LinkKind;
+use crate::report::{Component, FileKind};
+use crate::scan::Facts;
+
+pub fn assess(facts: &mut Facts) -> Component {
+    let mut items = Vec::new();
+    let mut findings = Vec::new();
+    let mut broken = false;
+    let mut referenced = false;
+
+    for (cfg_rel, cfg) in &facts.configs {
+        if cfg.auto_map.is_empty() {
+            continue;
+        }
+        let dir = dir_of(cfg_rel);
+        let mut local = Vec::new();
+        for entry in &cfg.auto_map {
+            let is_model = entry.auto_class.starts_with("AutoModel")
+                || entry.auto_class == "AutoConfig"
+                || entry.auto_class.starts_with("AutoImageProcessor")
+                || entry.auto_class.starts_with("AutoProcessor");
+            if let Some(repo) = &entry.repo {
+                referenced = true;
+                items.push(item(
+                    if is_model { "architecture" } else { "other" },
+                    None,
+                    "config",
+                    format!(
+                        "{} from repository {repo} ({})",
+                        entry.auto_class, entry.reference
+                    ),
+                ));
+                continue;
+            }
+            let module_rel = format!("{dir}{}", entry.module_file());
+            local.push(entry.module_file());
+            match facts.files.iter_mut().find(|f| f.rel() == module_rel) {
+                Some(file) if file.entry.read_path.is_some() => {
+                    if is_model {
+                        file.code_role = Some((CodeRole::Architecture, "auto_map module"));
+                    }
+                }
+                _ => {
+                    broken = true;
+                    findings.push(Finding::new(
+                        Code::MissingCodeFile,
+                        Some(cfg_rel),
+                        format!(
+                            "auto_map {} names {module_rel}, which is not in the release",
+                            entry.auto_class
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut targets: Vec<&str> = cfg.auto_map.iter().map(|e| e.reference.as_str()).collect();
+        targets.sort();
+        targets.dedup();
+        findings.push(Finding::new(
+            Code::RemoteCode,
+            Some(cfg_rel),
+            format!(
+                "auto_map makes loaders run code with trust_remote_code: {}",
+                targets.join(", ")
+            ),
+        ));
+    }
+
+    let mut shipped = false;
+    for file in &facts.files {
+        if file.entry.kind != FileKind::Code || file.entry.read_path.is_none() {
+            continue;
+        }
+        let (role, reason) = file.code_role.unwrap_or((CodeRole::Other, "source file"));
+        shipped = true;
+        items.push(item(role.as_str(), Some(file.rel()), "file", reason));
+    }
+
+    // Libraries that implement the architecture: the release points to its
+    // code without shipping it.
+    if let Some((_, cfg)) = facts.configs.iter().find(|(p, _)| p == "config.json")
+        && cfg.auto_map.is_empty()
+    {
+        for arch in &cfg.architectures {
+            referenced = true;
+            let model_type = cfg.model_type.as_deref().unwrap_or("unknown model_type");
+            items.push(item(
+                "architecture",
+                None,
+                "config",
+                format!("{arch} ({model_type}), implemented in transformers"),
+            ));
+        }
+    }
+    for (rel, index) in &facts.model_indexes {
+        for part in &index.components {
+            if let (Some(lib), Some(class)) = (&part.library, &part.class) {
+                referenced = true;
+                items.push(item(
+                    "architecture",
+                    Some(rel),
+                    "config",
+                    format!("{}: {class}, implemented in {lib}", part.name),
+                ));
+            }
+        }
+    }
+    for (rel, modules) in &facts.sentence_modules {
+        for module in modules {
+            referenced = true;
+            items.push(item(
+                "architecture",
+                Some(rel),
+                "config",
+                format!("{}: {}", module.path, module.module_type),
+            ));
+        }
+    }
+    if let Some(card) = root_card(facts) {
+        for link in card
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::CodeRepository)
+        {
+            referenced = true;
+            items.push(item("other", None, "card", link.url.clone()));
+        }
+    }
+    facts.findings.extend(findings);
+    finish(status_of(shipped, broken, referenced), items)
+}

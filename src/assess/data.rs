@@ -1,0 +1,107 @@
+//! The data component: data files and dataset cards or datasheets shipped in
+//! the release, and the datasets it only names (the card's `datasets:` list,
+//! dataset pages linked from the card, a dataset card's sources).
+
+use super::{finish, item, root_card, status_of};
+use crate::formats::card::LinkKind;
+use crate::report::{DataComponent, FileKind};
+use crate::scan::Facts;
+
+pub fn assess(facts: &Facts) -> DataComponent {
+    let mut items = Vec::new();
+    let mut datasets = Vec::new();
+    let (mut shipped, mut pointers) = (false, false);
+
+    for file in &facts.files {
+        let is_card = file.other_format == Some("dataset-card");
+        if !(file.entry.kind == FileKind::Data || is_card) || file.entry.read_path.is_none() {
+            continue;
+        }
+        if file.lfs.is_some() {
+            pointers = true;
+            items.push(item(
+                "lfs-pointer",
+                Some(file.rel()),
+                "file",
+                "data not fetched",
+            ));
+            continue;
+        }
+        shipped = true;
+        if is_card {
+            items.push(item(
+                "dataset-card",
+                Some(file.rel()),
+                "file",
+                "dataset card",
+            ));
+        } else {
+            let ext = file
+                .entry
+                .file_name()
+                .rsplit_once('.')
+                .map_or("", |(_, e)| e);
+            items.push(item("data-file", Some(file.rel()), "file", ext));
+        }
+    }
+    for card in &facts.cards {
+        let Some(fm) = &card.front_matter else {
+            continue;
+        };
+        let names = if card.path.eq_ignore_ascii_case("README.md") && !fm.dataset_card {
+            &fm.datasets
+        } else {
+            &fm.source_datasets
+        };
+        for name in names {
+            datasets.push(name.clone());
+            items.push(item("dataset", Some(&card.path), "card", name.clone()));
+        }
+    }
+    if let Some(card) = root_card(facts) {
+        for link in card.links.iter().filter(|l| l.kind == LinkKind::Dataset) {
+            if let Some(name) = hub_dataset_name(&link.url) {
+                datasets.push(name);
+            }
+            items.push(item("dataset", None, "card", link.url.clone()));
+        }
+    }
+    datasets.sort();
+    datasets.dedup();
+    let referenced = pointers || !datasets.is_empty() || items.iter().any(|i| i.kind == "dataset");
+    DataComponent {
+        component: finish(status_of(shipped, shipped && pointers, referenced), items),
+        datasets,
+    }
+}
+
+/// `https://huggingface.co/datasets/org/name/...` → `org/name`.
+fn hub_dataset_name(url: &str) -> Option<String> {
+    let rest = url.split("huggingface.co/datasets/").nth(1)?;
+    let mut parts = rest.split(['/', '?', '#']).filter(|p| !p.is_empty());
+    let first = parts.next()?;
+    Some(match parts.next() {
+        Some(second) if !matches!(second, "tree" | "blob" | "resolve" | "viewer") => {
+            format!("{first}/{second}")
+        }
+        _ => first.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hub_dataset_name;
+
+    #[test]
+    fn dataset_names_from_hub_links() {
+        assert_eq!(
+            hub_dataset_name("https://huggingface.co/datasets/allenai/dolma").as_deref(),
+            Some("allenai/dolma")
+        );
+        assert_eq!(
+            hub_dataset_name("https://huggingface.co/datasets/squad/tree/main").as_deref(),
+            Some("squad")
+        );
+        assert_eq!(hub_dataset_name("https://example.com/x"), None);
+    }
+}

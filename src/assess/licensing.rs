@@ -1,0 +1,177 @@
+//! The release's licence, first cut: what the card declares (a Hub id, or
+//! `other` with a name and a link), what the licence files say, whether the
+//! two agree, whether the licence is open, and which one covers each
+//! component (a licence file in the component's own folder wins).
+
+use super::{dir_of, root_card, root_front_matter};
+use crate::finding::{Code, Finding};
+use crate::license;
+use crate::report::{Component, Components, FileKind, License, LicenseFile, Status};
+use crate::scan::Facts;
+
+/// Below this a text match is a guess, too weak to contradict the card.
+const MISMATCH_CONFIDENCE: f32 = 0.8;
+
+pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
+    let fm = root_front_matter(facts);
+    let declared = fm.and_then(|f| f.license.clone());
+    let license_name = fm.and_then(|f| f.license_name.clone());
+    let license_link = fm
+        .and_then(|f| f.license_link.clone())
+        .filter(|l| !l.contains("://"))
+        .map(|l| l.trim_start_matches("./").to_owned());
+
+    let mut files: Vec<LicenseFile> = facts
+        .files
+        .iter()
+        .filter(|f| f.entry.kind == FileKind::License && f.entry.read_path.is_some())
+        .map(|f| LicenseFile {
+            path: f.rel().to_owned(),
+            spdx: f.license.as_ref().map(|l| l.spdx.clone()),
+            confidence: f.license.as_ref().map_or(0.0, |l| l.confidence),
+        })
+        .collect();
+    if let Some(section) = root_card(facts).and_then(|c| c.license_section.as_ref()) {
+        files.push(LicenseFile {
+            path: "README.md".to_owned(),
+            spdx: Some(section.spdx.clone()),
+            confidence: section.confidence,
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let card_spdx = declared
+        .as_deref()
+        .and_then(|d| license::from_hub_id(d, license_name.as_deref()));
+    let linked = license_link
+        .as_deref()
+        .and_then(|link| files.iter().find(|f| f.path == link))
+        .and_then(|f| f.spdx.clone());
+    let mut root_ids: Vec<&str> = files
+        .iter()
+        .filter(|f| dir_of(&f.path).is_empty() && f.path != "README.md")
+        .filter_map(|f| f.spdx.as_deref())
+        .collect();
+    root_ids.sort();
+    root_ids.dedup();
+    let spdx = card_spdx
+        .clone()
+        .or(linked)
+        .or_else(|| (!root_ids.is_empty()).then(|| root_ids.join(" AND ")));
+    let open = spdx.as_deref().is_some_and(license::is_open);
+
+    let mut findings = Vec::new();
+    if declared.is_none() && files.is_empty() {
+        findings.push(Finding::new(
+            Code::LicenseMissing,
+            None,
+            "no licence in the model card and no LICENSE/COPYING file",
+        ));
+    }
+    if let Some(card) = &card_spdx {
+        for file in files
+            .iter()
+            .filter(|f| dir_of(&f.path).is_empty() && f.path != "README.md")
+        {
+            if let Some(text_id) = &file.spdx
+                && file.confidence >= MISMATCH_CONFIDENCE
+                && !license::same_terms(card, text_id)
+            {
+                findings.push(Finding::new(
+                    Code::LicenseMismatch,
+                    Some(&file.path),
+                    format!(
+                        "the card declares {} but {} holds the text of {}",
+                        license::display_name(card),
+                        file.path,
+                        license::display_name(text_id)
+                    ),
+                ));
+            }
+        }
+    }
+    match (&spdx, &declared) {
+        (Some(id), _) if !open => findings.push(Finding::new(
+            Code::LicenseNotOpen,
+            None,
+            format!(
+                "{} is not an OSI-approved, FSF-libre or open data licence",
+                license::display_name(id)
+            ),
+        )),
+        (None, Some(d)) => findings.push(Finding::new(
+            Code::LicenseNotOpen,
+            None,
+            format!(
+                "licence {:?} is not a recognised open licence",
+                license_name.as_deref().unwrap_or(d)
+            ),
+        )),
+        _ => {}
+    }
+    facts.findings.extend(findings);
+
+    let per_folder: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|f| f.path != "README.md")
+        .filter_map(|f| Some((dir_of(&f.path), f.spdx.as_deref()?)))
+        .collect();
+    let dataset_card_license = facts
+        .cards
+        .iter()
+        .filter(|c| !c.path.eq_ignore_ascii_case("README.md"))
+        .filter_map(|c| c.front_matter.as_ref())
+        .filter(|fm| fm.dataset_card)
+        .find_map(|fm| license::from_hub_id(fm.license.as_deref()?, fm.license_name.as_deref()));
+    let release_id = spdx.as_deref();
+    assign(&mut components.code, &per_folder, release_id, None);
+    assign(
+        &mut components.weights.component,
+        &per_folder,
+        release_id,
+        None,
+    );
+    assign(
+        &mut components.data.component,
+        &per_folder,
+        release_id,
+        dataset_card_license.as_deref(),
+    );
+
+    License {
+        declared,
+        spdx,
+        open,
+        files,
+    }
+}
+
+/// The licence covering a component: a licence file in the deepest folder that
+/// holds all of its shipped files, else the component's own declaration, else
+/// the release-wide licence. Components not in the release have none.
+fn assign(
+    component: &mut Component,
+    per_folder: &[(&str, &str)],
+    release: Option<&str>,
+    own: Option<&str>,
+) {
+    // A referenced component is not in the release, so the release's
+    // licence says nothing about it.
+    if matches!(component.status, Status::Absent | Status::Referenced) {
+        return;
+    }
+    let paths: Vec<&str> = component
+        .items
+        .iter()
+        .filter(|i| i.source == "file")
+        .filter_map(|i| i.path.as_deref())
+        .collect();
+    let folder = per_folder
+        .iter()
+        .filter(|(dir, _)| {
+            !dir.is_empty() && !paths.is_empty() && paths.iter().all(|p| p.starts_with(dir))
+        })
+        .max_by_key(|(dir, _)| dir.len())
+        .map(|(_, id)| *id);
+    component.license = folder.or(own).or(release).map(str::to_owned);
+}

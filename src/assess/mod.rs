@@ -1,0 +1,216 @@
+//! Assessment: from the scan's [`Facts`] to the report. It decides each
+//! component's status by the rules of SPEC section 2, gathers the evidence
+//! items, resolves the licence and runs the cross-file checks (shards against
+//! their index, `auto_map` against the shipped modules, config.json against
+//! the weights). Pure: no filesystem access, so every rule is unit-testable.
+
+mod code;
+mod data;
+mod licensing;
+mod weights;
+
+use crate::finding::{Code, Finding};
+use crate::formats::card::FrontMatter;
+use crate::report::{
+    Component, Components, FileEntry, FileKind, FileWeights, Frameworks, Item, Release, Report,
+    SCHEMA_VERSION, Status, Tool,
+};
+use crate::scan::{CardFacts, Facts, FileFacts};
+
+pub fn assess(display_root: &str, mut facts: Facts) -> Report {
+    let weights = weights::assess(&mut facts);
+    let code = code::assess(&mut facts);
+    let data = data::assess(&facts);
+    let mut components = Components {
+        code,
+        weights,
+        data,
+    };
+    let license = licensing::assess(&mut facts, &mut components);
+    let release = release(&facts);
+
+    // Licence files, plain documents and unknown files alone are no release.
+    let meaningful = facts.files.iter().any(|f| match f.entry.kind {
+        FileKind::Other | FileKind::License => false,
+        FileKind::Docs => f.other_format.is_some(),
+        _ => true,
+    });
+    if !meaningful {
+        facts.findings.push(Finding::new(
+            Code::EmptyRelease,
+            None,
+            "no weights, code, data, configuration or model card found",
+        ));
+    }
+
+    let files = facts.files.iter().map(file_entry).collect();
+    let mut findings = facts.findings;
+    findings.sort_by(|a, b| (&a.path, a.code, &a.message).cmp(&(&b.path, b.code, &b.message)));
+    findings.dedup();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::default(),
+        root: display_root.to_owned(),
+        release,
+        components,
+        license,
+        frameworks: Frameworks::default(),
+        files,
+        findings,
+    }
+}
+
+fn file_entry(file: &FileFacts) -> FileEntry {
+    FileEntry {
+        path: file.entry.rel.clone(),
+        bytes: file.entry.bytes,
+        kind: file.entry.kind,
+        format: file
+            .weights_format
+            .map(|f| f.as_str())
+            .or(file.other_format)
+            .map(str::to_owned),
+        lfs_pointer: file.lfs.is_some(),
+        symlink: file.entry.symlink.clone(),
+        sha256: file.sha256.clone(),
+        lfs: file.lfs.clone(),
+        weights: file.safetensors.as_ref().map(|h| FileWeights {
+            tensors: h.tensors.len() as u64,
+            parameters: h.parameters(),
+            bytes: h.data_bytes(),
+            dtypes: h.dtypes(),
+        }),
+    }
+}
+
+/// The model card: the root README.md (even when it describes a dataset).
+pub(crate) fn root_card(facts: &Facts) -> Option<&CardFacts> {
+    facts
+        .cards
+        .iter()
+        .find(|c| c.path.eq_ignore_ascii_case("README.md"))
+}
+
+pub(crate) fn root_front_matter(facts: &Facts) -> Option<&FrontMatter> {
+    root_card(facts).and_then(|c| c.front_matter.as_ref())
+}
+
+/// Folder part of a relative path, with a trailing `/` ("" at the root).
+pub(crate) fn dir_of(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..=i])
+}
+
+fn release(facts: &Facts) -> Release {
+    let fm = root_front_matter(facts);
+    let root_config = facts
+        .configs
+        .iter()
+        .find(|(p, _)| p == "config.json")
+        .map(|(_, c)| c);
+    let mut base_models: Vec<String> = fm.map(|f| f.base_model.clone()).unwrap_or_default();
+    base_models.extend(
+        facts
+            .adapters
+            .iter()
+            .filter_map(|(_, a)| a.base_model.clone()),
+    );
+    base_models.sort();
+    base_models.dedup();
+    let library = fm
+        .and_then(|f| f.library_name.clone())
+        .or_else(|| (!facts.adapters.is_empty()).then(|| "peft".to_owned()))
+        .or_else(|| (!facts.model_indexes.is_empty()).then(|| "diffusers".to_owned()))
+        .or_else(|| {
+            (!facts.sentence_modules.is_empty()).then(|| "sentence-transformers".to_owned())
+        })
+        .or_else(|| {
+            root_config
+                .filter(|c| c.transformers_version.is_some() || !c.architectures.is_empty())
+                .map(|_| "transformers".to_owned())
+        });
+    let name = fm
+        .and_then(|f| f.model_name.clone().or_else(|| f.pretty_name.clone()))
+        .or_else(|| {
+            facts
+                .model_indexes
+                .iter()
+                .find_map(|(_, m)| m.name_or_path.clone())
+        })
+        .or_else(|| root_config.and_then(|c| c.name_or_path.clone()))
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| facts.root_name.clone());
+    let mut architectures = root_config
+        .map(|c| c.architectures.clone())
+        .unwrap_or_default();
+    if let Some(class) = facts
+        .model_indexes
+        .iter()
+        .find_map(|(_, m)| m.class_name.clone())
+    {
+        architectures.push(class);
+    }
+    Release {
+        name,
+        architectures,
+        model_type: root_config.and_then(|c| c.model_type.clone()),
+        base_models,
+        library,
+        pipeline_tag: fm.and_then(|f| f.pipeline_tag.clone()),
+    }
+}
+
+/// Shipped when a shipped item exists and nothing is broken, incomplete when
+/// something is broken, referenced when only pointers exist.
+pub(crate) fn status_of(shipped: bool, broken: bool, referenced: bool) -> Status {
+    match (shipped, broken, referenced) {
+        (_, true, _) => Status::Incomplete,
+        (true, false, _) => Status::Shipped,
+        (false, false, true) => Status::Referenced,
+        (false, false, false) => Status::Absent,
+    }
+}
+
+pub(crate) fn item(
+    kind: &str,
+    path: Option<&str>,
+    source: &str,
+    detail: impl Into<String>,
+) -> Item {
+    Item {
+        kind: kind.to_owned(),
+        path: path.map(str::to_owned),
+        source: source.to_owned(),
+        detail: detail.into(),
+    }
+}
+
+pub(crate) fn finish(status: crate::report::Status, mut items: Vec<Item>) -> Component {
+    items.sort();
+    items.dedup();
+    Component {
+        status,
+        license: None,
+        items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_rules() {
+        assert_eq!(status_of(true, false, true), Status::Shipped);
+        assert_eq!(status_of(true, true, false), Status::Incomplete);
+        assert_eq!(status_of(false, true, false), Status::Incomplete);
+        assert_eq!(status_of(false, false, true), Status::Referenced);
+        assert_eq!(status_of(false, false, false), Status::Absent);
+    }
+
+    #[test]
+    fn dir_of_keeps_trailing_slash() {
+        assert_eq!(dir_of("config.json"), "");
+        assert_eq!(dir_of("unet/config.json"), "unet/");
+        assert_eq!(dir_of("a/b/c.py"), "a/b/");
+    }
+}

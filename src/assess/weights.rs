@@ -1,0 +1,428 @@
+//! The weights component: which parameter files the release ships, whether
+//! they are intact (parsed headers, complete shard sets, no LFS pointers), how
+//! many tensors and parameters they hold, and whether config.json agrees.
+
+use super::{dir_of, finish, item, root_card, status_of};
+use crate::finding::{Code, Finding};
+use crate::formats::card::LinkKind;
+use crate::formats::config::dtype_to_safetensors;
+use crate::formats::safetensors::Header;
+use crate::formats::shard_index::{self, ShardState};
+use crate::report::WeightsComponent;
+use crate::scan::{Facts, FileFacts};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Shard sets larger than this are not enumerated for gaps (a hostile
+/// `-00001-of-99999999` name must not drive a loop).
+const MAX_SHARDS_ENUMERATED: u32 = 100_000;
+
+pub fn assess(facts: &mut Facts) -> WeightsComponent {
+    let mut items = Vec::new();
+    let mut findings = Vec::new();
+    let weights: Vec<&FileFacts> = facts
+        .files
+        .iter()
+        .filter(|f| f.weights_format.is_some() || f.entry.kind == crate::report::FileKind::Weights)
+        .collect();
+
+    let mut shipped = false;
+    let mut broken = false;
+    let mut pointers = false;
+    let mut formats = BTreeSet::new();
+    let mut bytes = 0u64;
+    for file in &weights {
+        let rel = file.rel();
+        let format = file.weights_format.map_or("unknown", |f| f.as_str());
+        let checkpoint = is_intermediate_checkpoint(rel);
+        if let Some(lfs) = &file.lfs {
+            pointers = true;
+            items.push(item(
+                "lfs-pointer",
+                Some(rel),
+                "file",
+                format!("{format} not fetched: pointer to {} bytes", lfs.size),
+            ));
+            continue;
+        }
+        if file.entry.read_path.is_none() {
+            continue; // a link outside the root or dangling: reported already
+        }
+        formats.insert(format);
+        bytes = bytes.saturating_add(file.entry.bytes);
+        let kind = if checkpoint { "checkpoint" } else { format };
+        if file.broken {
+            broken = true;
+            items.push(item(kind, Some(rel), "file", "header unreadable"));
+        } else {
+            shipped = true;
+            let detail = match &file.safetensors {
+                Some(h) => summary(h),
+                None => "format detected; header not read".to_owned(),
+            };
+            items.push(item(kind, Some(rel), "file", detail));
+        }
+    }
+
+    // Shard sets: against their index, and on their own when unindexed.
+    let mut indexed = BTreeSet::new();
+    for (index_rel, index) in &facts.shard_indexes {
+        let dir = dir_of(index_rel);
+        let mut states = BTreeMap::new();
+        for shard in index.shards() {
+            let rel = format!("{dir}{shard}");
+            let state = match weights.iter().find(|f| f.rel() == rel) {
+                None => {
+                    broken = true;
+                    ShardState::Missing
+                }
+                Some(f) if f.lfs.is_some() => ShardState::LfsPointer,
+                Some(f) if f.broken || f.entry.read_path.is_none() => ShardState::Unreadable,
+                Some(f) => match &f.safetensors {
+                    Some(h) => ShardState::Parsed {
+                        tensors: &h.tensors,
+                    },
+                    None => ShardState::Opaque,
+                },
+            };
+            indexed.insert(rel);
+            states.insert(shard, state);
+        }
+        let families: BTreeSet<(String, String)> = index
+            .shards()
+            .iter()
+            .filter_map(|s| shard_family(s))
+            .collect();
+        let extra: Vec<String> = weights
+            .iter()
+            .filter(|f| dir_of(f.rel()) == dir)
+            .map(|f| f.entry.file_name().to_owned())
+            .filter(|name| !states.contains_key(name))
+            .filter(|name| shard_family(name).is_some_and(|fam| families.contains(&fam)))
+            .collect();
+        let index_findings = shard_index::check(index_rel, dir, index, &states, &extra);
+        broken |= index_findings.iter().any(|f| f.code == Code::IndexMismatch);
+        findings.extend(index_findings);
+        items.push(item(
+            "shard-index",
+            Some(index_rel),
+            "index",
+            format!(
+                "{} tensors in {} shards",
+                index.weight_map.len(),
+                index.shards().len()
+            ),
+        ));
+    }
+    // The `-of-N` suffix says how many shards a set has, index or not; gaps
+    // the index already names were reported by its check.
+    let present: Vec<&str> = weights
+        .iter()
+        .filter(|f| f.entry.read_path.is_some() || f.lfs.is_some())
+        .map(|f| f.rel())
+        .collect();
+    for missing in missing_shards_by_name(&present) {
+        if indexed.contains(&missing) {
+            continue;
+        }
+        broken = true;
+        findings.push(Finding::new(
+            Code::MissingShard,
+            Some(&missing),
+            format!("shard {missing} is absent while other shards of its set are present"),
+        ));
+    }
+    // The adapter (PEFT) and base models: evidence, not a status change.
+    for (rel, adapter) in &facts.adapters {
+        let kind = adapter.peft_type.as_deref().unwrap_or("adapter");
+        let base = adapter
+            .base_model
+            .as_deref()
+            .unwrap_or("an unnamed base model");
+        items.push(item(
+            "adapter",
+            Some(rel),
+            "config",
+            format!("{kind} adapter for {base}"),
+        ));
+    }
+    let mut referenced = pointers;
+    if let Some(card) = root_card(facts) {
+        if let Some(fm) = &card.front_matter {
+            for base in &fm.base_model {
+                items.push(item("base-model", None, "card", base.clone()));
+            }
+        }
+        for link in card.links.iter().filter(|l| l.kind == LinkKind::Model) {
+            referenced = true;
+            items.push(item("reference", None, "card", link.url.clone()));
+        }
+    }
+
+    let chosen = primary_headers(&weights);
+    findings.extend(config_mismatches(facts, &chosen));
+    let (tensors, parameters, dtypes) = totals(&chosen);
+    facts.findings.extend(findings);
+    WeightsComponent {
+        component: finish(
+            status_of(shipped, broken || (shipped && pointers), referenced),
+            items,
+        ),
+        formats: formats.into_iter().map(str::to_owned).collect(),
+        files: weights.len() as u64,
+        tensors,
+        parameters,
+        bytes,
+        dtypes,
+    }
+}
+
+fn summary(h: &Header) -> String {
+    let dtypes: Vec<String> = h.dtypes().into_keys().collect();
+    format!(
+        "{} tensors, {} parameters, {}",
+        h.tensors.len(),
+        h.parameters(),
+        dtypes.join("/")
+    )
+}
+
+/// Training checkpoints saved along the way (`checkpoint-500/`,
+/// `global_step1000/`, `step2000/`) are not the final parameters.
+pub(crate) fn is_intermediate_checkpoint(rel: &str) -> bool {
+    rel.split('/').rev().skip(1).any(|dir| {
+        let lower = dir.to_ascii_lowercase();
+        [
+            "checkpoint-",
+            "checkpoint_",
+            "global_step",
+            "step",
+            "ckpt-",
+            "ckpt_",
+        ]
+        .iter()
+        .any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+        }) || lower == "checkpoints"
+    })
+}
+
+/// `model-00001-of-00003.safetensors` → (`model`, `.safetensors`).
+fn shard_family(name: &str) -> Option<(String, String)> {
+    let (stem, _, _) = shard_index::is_shard_name(name)?;
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_owned())?;
+    Some((stem, ext))
+}
+
+/// Shard names absent from a set of `<stem>-NNNNN-of-MMMMM.<ext>` files.
+fn missing_shards_by_name(rels: &[&str]) -> Vec<String> {
+    let mut sets: BTreeMap<(String, String, String, u32), BTreeSet<u32>> = BTreeMap::new();
+    for rel in rels {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        if let (Some((stem, i, n)), Some((_, ext))) =
+            (shard_index::is_shard_name(name), name.rsplit_once('.'))
+        {
+            sets.entry((dir_of(rel).to_owned(), stem, ext.to_owned(), n))
+                .or_default()
+                .insert(i);
+        }
+    }
+    let mut missing = Vec::new();
+    for ((dir, stem, ext, n), present) in sets {
+        if n > MAX_SHARDS_ENUMERATED {
+            continue;
+        }
+        let width = name_width(&present, n);
+        for i in (1..=n).filter(|i| !present.contains(i)) {
+            missing.push(format!("{dir}{stem}-{i:0width$}-of-{n:0width$}.{ext}"));
+        }
+    }
+    missing
+}
+
+/// Hugging Face pads shard numbers to five digits.
+fn name_width(_present: &BTreeSet<u32>, n: u32) -> usize {
+    n.to_string().len().max(5)
+}
+
+/// The files that hold one copy of the model per folder: a release often
+/// ships the same weights several times (safetensors beside a `.bin`, fp16
+/// variants), and counting them all would double the parameters.
+fn primary_headers<'a>(weights: &[&'a FileFacts]) -> Vec<&'a FileFacts> {
+    let mut groups: BTreeMap<(&str, String), Vec<&'a FileFacts>> = BTreeMap::new();
+    for file in weights {
+        if file.safetensors.is_none() || is_intermediate_checkpoint(file.rel()) {
+            continue;
+        }
+        let name = file.entry.file_name();
+        let family = shard_family(name)
+            .map(|(stem, ext)| format!("{stem}.{ext}"))
+            .unwrap_or_else(|| name.to_owned());
+        groups
+            .entry((dir_of(file.rel()), family))
+            .or_default()
+            .push(file);
+    }
+    let mut best: BTreeMap<&str, (bool, u64, Vec<&'a FileFacts>)> = BTreeMap::new();
+    for ((dir, family), files) in groups {
+        // `model.fp16.safetensors`-style variants rank below the plain name.
+        let plain = family.matches('.').count() <= 1;
+        let params: u64 = files
+            .iter()
+            .filter_map(|f| f.safetensors.as_ref())
+            .map(Header::parameters)
+            .fold(0, u64::saturating_add);
+        let better = best
+            .get(dir)
+            .is_none_or(|(p, n, _)| (plain, params) > (*p, *n));
+        if better {
+            best.insert(dir, (plain, params, files));
+        }
+    }
+    best.into_values().flat_map(|(_, _, files)| files).collect()
+}
+
+fn totals(chosen: &[&FileFacts]) -> (Option<u64>, Option<u64>, BTreeMap<String, u64>) {
+    if chosen.is_empty() {
+        return (None, None, BTreeMap::new());
+    }
+    let (mut tensors, mut parameters, mut dtypes) = (0u64, 0u64, BTreeMap::new());
+    for header in chosen.iter().filter_map(|f| f.safetensors.as_ref()) {
+        tensors = tensors.saturating_add(header.tensors.len() as u64);
+        parameters = parameters.saturating_add(header.parameters());
+        for (dtype, n) in header.dtypes() {
+            let slot: &mut u64 = dtypes.entry(dtype).or_default();
+            *slot = slot.saturating_add(n);
+        }
+    }
+    (Some(tensors), Some(parameters), dtypes)
+}
+
+/// config.json against the weights beside it: dtype, layer count, vocabulary.
+fn config_mismatches(facts: &Facts, chosen: &[&FileFacts]) -> Vec<Finding> {
+    let Some((cfg_rel, cfg)) = facts.configs.iter().find(|(p, _)| p == "config.json") else {
+        return Vec::new();
+    };
+    if !facts.adapters.is_empty() {
+        return Vec::new();
+    }
+    let headers: Vec<&Header> = chosen
+        .iter()
+        .filter(|f| dir_of(f.rel()).is_empty())
+        .filter_map(|f| f.safetensors.as_ref())
+        .collect();
+    if headers.is_empty() {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    let mut mismatch =
+        |msg: String| findings.push(Finding::new(Code::ConfigMismatch, Some(cfg_rel), msg));
+
+    if let (Some(dtype), None) = (&cfg.dtype, &cfg.quantization)
+        && let Some(expected) = dtype_to_safetensors(dtype)
+    {
+        let mut by_dtype: BTreeMap<String, u64> = BTreeMap::new();
+        for h in &headers {
+            for (d, n) in h.dtypes() {
+                *by_dtype.entry(d).or_default() += n;
+            }
+        }
+        if let Some((actual, _)) = by_dtype.iter().max_by_key(|(_, n)| **n)
+            && actual != expected
+        {
+            mismatch(format!(
+                "config.json declares dtype {dtype} ({expected}) but most weights are {actual}"
+            ));
+        }
+    }
+    if let Some(declared) = cfg.num_hidden_layers
+        && let Some(found) = layer_count(&headers)
+        && found != declared
+    {
+        mismatch(format!(
+            "config.json declares {declared} layers but the weights hold {found}"
+        ));
+    }
+    if let Some(declared) = cfg.vocab_size
+        && let Some(rows) = embedding_rows(&headers)
+        && rows != declared
+    {
+        mismatch(format!(
+            "config.json declares a vocabulary of {declared} but the embedding has {rows} rows"
+        ));
+    }
+    findings
+}
+
+/// Number of transformer blocks, from `…layers.N.…`-style tensor names.
+fn layer_count(headers: &[&Header]) -> Option<u64> {
+    const MARKERS: &[&str] = &["layers", "h", "blocks", "layer"];
+    let mut best: Option<(usize, u64)> = None;
+    for marker in MARKERS {
+        let mut indices = BTreeSet::new();
+        for t in headers.iter().flat_map(|h| &h.tensors) {
+            let parts: Vec<&str> = t.name.split('.').collect();
+            for pair in parts.windows(2) {
+                if pair[0] == *marker
+                    && let Ok(i) = pair[1].parse::<u64>()
+                {
+                    indices.insert(i);
+                }
+            }
+        }
+        if let Some(&max) = indices.last()
+            && best.is_none_or(|(n, _)| indices.len() > n)
+        {
+            best = Some((indices.len(), max.saturating_add(1)));
+        }
+    }
+    best.map(|(_, count)| count)
+}
+
+fn embedding_rows(headers: &[&Header]) -> Option<u64> {
+    const NAMES: &[&str] = &[
+        "embed_tokens.weight",
+        "wte.weight",
+        "word_embeddings.weight",
+        "tok_embeddings.weight",
+    ];
+    headers
+        .iter()
+        .flat_map(|h| &h.tensors)
+        .find(|t| {
+            NAMES
+                .iter()
+                .any(|n| t.name == *n || t.name.ends_with(&format!(".{n}")))
+        })
+        .and_then(|t| t.shape.first().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intermediate_checkpoints_by_folder() {
+        assert!(is_intermediate_checkpoint(
+            "checkpoint-500/model.safetensors"
+        ));
+        assert!(is_intermediate_checkpoint(
+            "runs/global_step1000/mp_rank_00.pt"
+        ));
+        assert!(is_intermediate_checkpoint("step2000/model.safetensors"));
+        assert!(!is_intermediate_checkpoint("model.safetensors"));
+        assert!(!is_intermediate_checkpoint("steps/model.safetensors"));
+        assert!(!is_intermediate_checkpoint("unet/model.safetensors"));
+    }
+
+    #[test]
+    fn unindexed_gaps_are_named() {
+        let missing = missing_shards_by_name(&[
+            "model-00001-of-00003.safetensors",
+            "model-00003-of-00003.safetensors",
+        ]);
+        assert_eq!(missing, vec!["model-00002-of-00003.safetensors".to_owned()]);
+        assert!(missing_shards_by_name(&["model-00001-of-99999999.safetensors"]).is_empty());
+    }
+}

@@ -1,0 +1,362 @@
+//! The scan's I/O layer: it reads each inventoried file exactly as much as its
+//! kind needs (a memory map for weights, whose header pages alone are touched;
+//! bounded prefixes for configs, cards, licences and code), hands the bytes to
+//! the format parsers, and collects plain [`Facts`] for the assessment. Parse
+//! failures become findings here; nothing stops the scan but an unreadable root.
+
+use crate::assess;
+use crate::codeclass::{self, CodeRole};
+use crate::finding::{Code, Finding};
+use crate::formats::card::{self, FrontMatter, Link};
+use crate::formats::config::{self, AdapterConfig, ModelConfig, ModelIndex, SentenceModule};
+use crate::formats::safetensors::{self, Header};
+use crate::formats::shard_index::{self, ShardIndex};
+use crate::formats::sniff::{self, Sniffed, WeightsFormat};
+use crate::formats::{FormatError, lfs};
+use crate::inventory::{self, Entry, ScanError};
+use crate::license::{self, Identified};
+use crate::report::{FileKind, LfsObject, Report};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// Caps on what is read of each non-weights file.
+const MAX_CONFIG_BYTES: u64 = 16 << 20;
+const MAX_CODE_HEAD: u64 = 64 << 10;
+const MAX_LICENSE_BYTES: u64 = 256 << 10;
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Add the SHA-256 of every readable file.
+    pub hash: bool,
+}
+
+/// Scans one release. `display_root` is the PATH as the user gave it.
+pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Report, ScanError> {
+    let inventory = inventory::walk(root)?;
+    let root_name = std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let mut facts = Facts {
+        root_name,
+        findings: inventory.findings,
+        ..Facts::default()
+    };
+    for entry in inventory.entries {
+        let mut file = FileFacts::from_entry(entry);
+        read_file(&mut file, &mut facts, options);
+        facts.files.push(file);
+    }
+    Ok(assess::assess(display_root, facts))
+}
+
+/// Everything the scan learned, per file and per release. Plain data: the
+/// assessment turns it into a report without touching the filesystem.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The root folder's own name, the release name of last resort.
+    pub root_name: Option<String>,
+    pub files: Vec<FileFacts>,
+    pub configs: Vec<(String, ModelConfig)>,
+    pub adapters: Vec<(String, AdapterConfig)>,
+    pub model_indexes: Vec<(String, ModelIndex)>,
+    pub sentence_modules: Vec<(String, Vec<SentenceModule>)>,
+    pub shard_indexes: Vec<(String, ShardIndex)>,
+    pub cards: Vec<CardFacts>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug)]
+pub struct FileFacts {
+    pub entry: Entry,
+    pub weights_format: Option<WeightsFormat>,
+    /// A format name for non-weights files the scan understood.
+    pub other_format: Option<&'static str>,
+    pub lfs: Option<LfsObject>,
+    pub safetensors: Option<Header>,
+    /// The weights header could not be parsed (the finding says why).
+    pub broken: bool,
+    pub code_role: Option<(CodeRole, &'static str)>,
+    pub license: Option<Identified>,
+    pub sha256: Option<String>,
+}
+
+impl FileFacts {
+    fn from_entry(entry: Entry) -> FileFacts {
+        FileFacts {
+            entry,
+            weights_format: None,
+            other_format: None,
+            lfs: None,
+            safetensors: None,
+            broken: false,
+            code_role: None,
+            license: None,
+            sha256: None,
+        }
+    }
+
+    pub fn rel(&self) -> &str {
+        &self.entry.rel
+    }
+}
+
+#[derive(Debug)]
+pub struct CardFacts {
+    pub path: String,
+    pub front_matter: Option<FrontMatter>,
+    pub links: Vec<Link>,
+    pub license_section: Option<Identified>,
+}
+
+fn read_file(file: &mut FileFacts, facts: &mut Facts, options: &ScanOptions) {
+    let Some(path) = file.entry.read_path.clone() else {
+        return;
+    };
+    let rel = file.entry.rel.clone();
+    let unreadable = |facts: &mut Facts, err: std::io::Error| {
+        facts.findings.push(Finding::new(
+            Code::Unreadable,
+            Some(&rel),
+            format!("cannot read: {err}"),
+        ));
+    };
+    if options.hash {
+        match sha256_file(&path) {
+            Ok(hex) => file.sha256 = Some(hex),
+            Err(err) => return unreadable(facts, err),
+        }
+    }
+    // Any small file may be an LFS pointer standing in for its content.
+    if file.entry.bytes < lfs::MAX_POINTER_BYTES as u64 {
+        match read_prefix(&path, lfs::MAX_POINTER_BYTES as u64) {
+            Ok(head) if lfs::looks_like_pointer(&head) => {
+                return record_pointer(file, facts, &head);
+            }
+            Ok(_) => {}
+            Err(err) => return unreadable(facts, err),
+        }
+    }
+    let result = match file.entry.kind {
+        FileKind::Weights => read_weights(file, facts, &path),
+        FileKind::Config | FileKind::Tokenizer => read_config(file, facts, &path),
+        FileKind::Docs | FileKind::Data => read_doc(file, facts, &path),
+        FileKind::License => read_prefix(&path, MAX_LICENSE_BYTES).map(|bytes| {
+            file.license = license::identify_text(&String::from_utf8_lossy(&bytes));
+        }),
+        FileKind::Code => read_prefix(&path, MAX_CODE_HEAD).map(|head| {
+            file.code_role = Some(codeclass::classify(&rel, &head));
+        }),
+        FileKind::Other => Ok(()),
+    };
+    if let Err(err) = result {
+        unreadable(facts, err);
+    }
+}
+
+fn record_pointer(file: &mut FileFacts, facts: &mut Facts, head: &[u8]) {
+    let rel = file.entry.rel.as_str();
+    match lfs::parse(head) {
+        Ok(pointer) => {
+            facts.findings.push(Finding::new(
+                Code::LfsPointer,
+                Some(rel),
+                format!(
+                    "Git LFS pointer to {} bytes (sha256 {}); the content was never fetched",
+                    pointer.size, pointer.oid
+                ),
+            ));
+            file.weights_format = sniff::weights_format_by_name(file.entry.file_name());
+            file.lfs = Some(LfsObject {
+                oid: pointer.oid,
+                size: pointer.size,
+            });
+        }
+        Err(err) => facts.findings.push(Finding::new(
+            Code::LfsPointer,
+            Some(rel),
+            format!("malformed Git LFS pointer ({err}); the content was never fetched"),
+        )),
+    }
+}
+
+fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
+    let rel = file.entry.rel.clone();
+    let by_name =
+        sniff::weights_format_by_name(file.entry.file_name()).unwrap_or(WeightsFormat::Other);
+    let handle = File::open(path)?;
+    if handle.metadata()?.len() == 0 {
+        file.broken = true;
+        file.weights_format = Some(by_name);
+        facts.findings.push(Finding::new(
+            Code::TruncatedFile,
+            Some(&rel),
+            "weights file is empty",
+        ));
+        return Ok(());
+    }
+    // SAFETY: the map is read-only and the scan never writes the release. A
+    // file truncated by someone else while mapped could fault; the scan only
+    // touches the header pages, read once, right after mapping.
+    let map = unsafe { memmap2::Mmap::map(&handle)? };
+    let head = &map[..map.len().min(sniff::SNIFF_BYTES)];
+    let format = match sniff::sniff(head, by_name) {
+        Sniffed::LfsPointer => {
+            record_pointer(file, facts, head);
+            return Ok(());
+        }
+        Sniffed::Format(format) => format,
+        Sniffed::Unknown => {
+            file.weights_format = None;
+            return Ok(());
+        }
+    };
+    file.weights_format = Some(format);
+    if format.is_pickle() {
+        facts.findings.push(Finding::new(
+            Code::PickleWeights,
+            Some(&rel),
+            format!(
+                "weights stored as {}: loading them unpickles, which can execute code",
+                match format {
+                    WeightsFormat::TorchZip => "a PyTorch zip checkpoint (pickle inside)",
+                    WeightsFormat::Paddle => "PaddlePaddle parameters (a pickle)",
+                    _ => "a Python pickle",
+                }
+            ),
+        ));
+    }
+    if format == WeightsFormat::Safetensors {
+        match safetensors::parse(&map) {
+            Ok(header) => file.safetensors = Some(header),
+            Err(err) => {
+                file.broken = true;
+                facts.findings.push(Finding::new(
+                    err.weights_code(),
+                    Some(&rel),
+                    err.to_string(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
+    let rel = file.entry.rel.clone();
+    let name = file.entry.file_name().to_ascii_lowercase();
+    let is_json = name.ends_with(".json");
+    let bytes = read_prefix(path, MAX_CONFIG_BYTES)?;
+    if is_json && file.entry.bytes > MAX_CONFIG_BYTES {
+        facts.findings.push(config_invalid(
+            &rel,
+            &FormatError::TooLarge {
+                what: "configuration file",
+                claimed: file.entry.bytes,
+                limit: MAX_CONFIG_BYTES,
+            },
+        ));
+        return Ok(());
+    }
+    let parsed: Result<(), FormatError> = match name.as_str() {
+        "config.json" | "tokenizer_config.json" | "generation_config.json" => {
+            config::parse_model_config(&bytes).map(|c| {
+                file.other_format = Some("hf-config");
+                facts.configs.push((rel.clone(), c));
+            })
+        }
+        "adapter_config.json" => config::parse_adapter_config(&bytes).map(|c| {
+            file.other_format = Some("peft-adapter-config");
+            facts.adapters.push((rel.clone(), c));
+        }),
+        "model_index.json" => config::parse_model_index(&bytes).map(|c| {
+            file.other_format = Some("diffusers-model-index");
+            facts.model_indexes.push((rel.clone(), c));
+        }),
+        "modules.json" => config::parse_modules(&bytes).map(|c| {
+            file.other_format = Some("sentence-transformers-modules");
+            facts.sentence_modules.push((rel.clone(), c));
+        }),
+        n if n.ends_with(".index.json") => shard_index::parse(&bytes).map(|c| {
+            file.other_format = Some("shard-index");
+            facts.shard_indexes.push((rel.clone(), c));
+        }),
+        _ => {
+            if file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes) {
+                file.entry.kind = FileKind::Code;
+                file.code_role = Some((CodeRole::Training, "training configuration"));
+            }
+            Ok(())
+        }
+    };
+    if let Err(err) = parsed {
+        facts.findings.push(config_invalid(&rel, &err));
+    }
+    Ok(())
+}
+
+fn config_invalid(rel: &str, err: &FormatError) -> Finding {
+    Finding::new(Code::ConfigInvalid, Some(rel), err.to_string())
+}
+
+fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
+    let name = file.entry.file_name().to_ascii_lowercase();
+    let is_card = name == "readme.md" || inventory::is_datasheet_name(&name);
+    if !is_card || !(name.ends_with(".md") || name.ends_with(".markdown")) {
+        return Ok(());
+    }
+    let rel = file.entry.rel.clone();
+    let bytes = read_prefix(path, card::MAX_CARD_BYTES as u64)?;
+    let front_matter = match card::parse_front_matter(&bytes) {
+        Ok(fm) => fm,
+        Err(err) => {
+            facts.findings.push(Finding::new(
+                Code::CardInvalid,
+                Some(&rel),
+                format!("front matter: {err}"),
+            ));
+            None
+        }
+    };
+    let is_dataset_card = front_matter.as_ref().is_some_and(|fm| fm.dataset_card)
+        || file.entry.kind == FileKind::Data;
+    file.other_format = Some(if is_dataset_card {
+        "dataset-card"
+    } else {
+        "model-card"
+    });
+    let license_section = card::license_section(&bytes).and_then(|s| license::identify_text(&s));
+    facts.cards.push(CardFacts {
+        path: rel,
+        front_matter,
+        links: card::links(&bytes),
+        license_section,
+    });
+    Ok(())
+}
+
+/// Reads at most `cap` bytes; never more, whatever the file's size.
+fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)?.take(cap).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut handle = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = handle.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
