@@ -1,0 +1,53 @@
+//! Renderers turn finished reports into text. They compute nothing: every
+//! figure they print is a field of [`Report`]; they only choose layout,
+//! units and colour.
+
+pub mod json;
+pub mod table;
+
+use crate::report::Report;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Ndjson,
+}
+
+/// Writes `reports` in `format`. `color` only affects the table.
+pub fn render(
+    out: &mut dyn Write,
+    reports: &[Report],
+    format: Format,
+    color: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table::render(out, reports, color),
+        Format::Json => json::render(out, reports),
+        Format::Ndjson => json::render_ndjson(out, reports),
+    }
+}
+
+/// Replaces control characters (terminal escape sequences, newlines) with
+/// visible escapes, so file names and card strings cannot drive the terminal.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(super::sanitize("a\x1b[31mb\nc"), "a\\u{1b}[31mb\\nc");
+        assert_eq!(super::sanitize("plain ünïcode"), "plain ünïcode");
+    }
+}

@@ -1,0 +1,239 @@
+//! The human report: a table of the three components with status, evidence
+//! and licence, a weights summary in human units, the licence line, then the
+//! findings by severity. Colour only when the caller says so (a terminal and
+//! no NO_COLOR); comfy-table's own TTY detection ignores NO_COLOR.
+
+use super::sanitize;
+use crate::finding::Severity;
+use crate::report::{Component, Report, Status};
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use std::io::{self, Write};
+
+/// Evidence items shown per component before "+N more".
+const EVIDENCE_SHOWN: usize = 3;
+
+pub fn render(out: &mut dyn Write, reports: &[Report], color: bool) -> io::Result<()> {
+    for (i, report) in reports.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        render_one(out, report, color)?;
+    }
+    Ok(())
+}
+
+fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> {
+    let name = report
+        .release
+        .name
+        .as_deref()
+        .unwrap_or("(unnamed release)");
+    writeln!(out, "{} ({})", sanitize(name), sanitize(&report.root))?;
+
+    let mut table = new_table(color);
+    table.set_header(vec!["component", "status", "evidence", "licence"]);
+    let c = &report.components;
+    for (label, component) in [
+        ("code", &c.code),
+        ("weights", &c.weights.component),
+        ("data", &c.data.component),
+    ] {
+        table.add_row(vec![
+            Cell::new(label),
+            status_cell(component.status, color),
+            Cell::new(evidence(component)),
+            Cell::new(
+                component
+                    .license
+                    .as_deref()
+                    .map_or("-".to_owned(), sanitize),
+            ),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+
+    let w = &c.weights;
+    if w.files > 0 {
+        let mut parts = vec![
+            if w.formats.is_empty() {
+                "no readable format".to_owned()
+            } else {
+                w.formats.join(", ")
+            },
+            plural(w.files, "file"),
+        ];
+        if let Some(t) = w.tensors {
+            parts.push(plural(t, "tensor"));
+        }
+        if let Some(p) = w.parameters {
+            parts.push(format!("{} parameters", human_count(p)));
+        }
+        parts.push(human_bytes(w.bytes));
+        let total: u64 = w.dtypes.values().sum();
+        if total > 0 {
+            let dtypes: Vec<String> = w
+                .dtypes
+                .iter()
+                .map(|(d, n)| format!("{d} {:.0}%", *n as f64 * 100.0 / total as f64))
+                .collect();
+            parts.push(dtypes.join(" "));
+        }
+        writeln!(out, "weights: {}", parts.join(" · "))?;
+    }
+    if !c.data.datasets.is_empty() {
+        let names: Vec<String> = c.data.datasets.iter().map(|d| sanitize(d)).collect();
+        writeln!(out, "datasets: {}", names.join(", "))?;
+    }
+
+    let l = &report.license;
+    let licence = match (&l.spdx, &l.declared) {
+        (Some(id), _) => format!(
+            "{} ({})",
+            sanitize(id),
+            if l.open { "open" } else { "not open" }
+        ),
+        (None, Some(d)) => format!("{} (unrecognised, not open)", sanitize(d)),
+        (None, None) => "none found".to_owned(),
+    };
+    writeln!(out, "licence: {licence}")?;
+
+    if report.findings.is_empty() {
+        writeln!(out, "findings: none")?;
+        return Ok(());
+    }
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let mut table = new_table(color);
+    table.set_header(vec!["severity", "code", "path", "message"]);
+    for f in findings {
+        table.add_row(vec![
+            severity_cell(f.severity, color),
+            Cell::new(f.code.as_str()),
+            Cell::new(f.path.as_deref().map_or("-".to_owned(), sanitize)),
+            Cell::new(sanitize(&f.message)),
+        ]);
+    }
+    writeln!(out, "findings:\n{table}")
+}
+
+/// Layout is fixed (the writer may be a file or a pipe); styling only when
+/// the caller decided colour is wanted.
+fn new_table(color: bool) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(120)
+        .force_no_tty();
+    if color {
+        table.enforce_styling();
+    }
+    table
+}
+
+fn evidence(component: &Component) -> String {
+    // Files in the release first: they are what "shipped" rests on.
+    let mut items: Vec<_> = component.items.iter().collect();
+    items.sort_by_key(|i| i.source != "file");
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(EVIDENCE_SHOWN)
+        .map(|i| {
+            let what = match (&i.path, i.source.as_str()) {
+                (Some(path), "file") => path,
+                _ => &i.detail,
+            };
+            sanitize(&format!("{}: {what}", i.kind))
+        })
+        .collect();
+    if component.items.len() > EVIDENCE_SHOWN {
+        lines.push(format!("+{} more", component.items.len() - EVIDENCE_SHOWN));
+    }
+    if lines.is_empty() {
+        lines.push("-".to_owned());
+    }
+    lines.join("\n")
+}
+
+fn status_cell(status: Status, color: bool) -> Cell {
+    let cell = Cell::new(status.as_str());
+    if !color {
+        return cell;
+    }
+    let fg = match status {
+        Status::Shipped => Color::Green,
+        Status::Incomplete => Color::Yellow,
+        Status::Referenced => Color::Cyan,
+        Status::Absent => Color::Red,
+    };
+    cell.fg(fg).add_attribute(Attribute::Bold)
+}
+
+fn severity_cell(severity: Severity, color: bool) -> Cell {
+    let cell = Cell::new(severity.as_str());
+    if !color {
+        return cell;
+    }
+    cell.fg(match severity {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+        Severity::Info => Color::Blue,
+    })
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// 1234567 → "1.23 M" (SI, as model sizes are quoted).
+pub fn human_count(n: u64) -> String {
+    const UNITS: &[(u64, &str)] = &[
+        (1_000_000_000_000, "T"),
+        (1_000_000_000, "B"),
+        (1_000_000, "M"),
+        (1_000, "K"),
+    ];
+    for &(scale, unit) in UNITS {
+        if n >= scale {
+            return format!("{:.2} {unit}", n as f64 / scale as f64);
+        }
+    }
+    n.to_string()
+}
+
+/// Bytes in binary units.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: &[&str] = &["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64;
+    let mut unit = "B";
+    for u in UNITS {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = u;
+    }
+    format!("{value:.1} {unit}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_units() {
+        assert_eq!(human_count(999), "999");
+        assert_eq!(human_count(124_439_808), "124.44 M");
+        assert_eq!(human_count(7_241_732_096), "7.24 B");
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(100 << 30), "100.0 GiB");
+    }
+}
