@@ -1,0 +1,23 @@
+//! Regenerates `fixtures/` from `tests/support/generator.rs`:
+//! `cargo run --example gen-fixtures`. Interop fixtures written by the Python
+//! reference libraries (`fixtures/interop-*`) are made by
+//! `scripts/make-interop-fixtures.py` and left untouched here.
+
+#[path = "../tests/support/generator.rs"]
+mod generator;
+
+use std::path::Path;
+
+fn main() -> std::io::Result<()> {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for entry in std::fs::read_dir(&out).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with("interop-") && entry.path().is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        }
+    }
+    std::fs::create_dir_all(&out)?;
+    generator::generate(&out)?;
+    eprintln!("fixtures written to {}", out.display());
+    Ok(())
+}

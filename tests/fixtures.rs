@@ -1,0 +1,500 @@
+//! End to end: every fixture release under `fixtures/` is scanned through the
+//! library; its statuses, counts and findings are asserted, and the whole
+//! JSON report is compared with its snapshot in `tests/snapshots/`.
+
+mod support;
+
+use serde_json::Value;
+use support::{assert_snapshot, codes, findings, fixtures_dir, scan_fixture, status};
+
+fn scan(name: &str) -> Value {
+    let report = scan_fixture(name);
+    assert_snapshot(name, &report);
+    report
+}
+
+fn statuses(report: &Value) -> [String; 3] {
+    [
+        status(report, "code"),
+        status(report, "weights"),
+        status(report, "data"),
+    ]
+}
+
+fn item_kinds(report: &Value, component: &str) -> Vec<String> {
+    let mut kinds: Vec<String> = report["components"][component]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap().to_owned())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
+#[test]
+fn fixtures_are_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::generator::generate(tmp.path()).unwrap();
+    let mut generated = Vec::new();
+    list(tmp.path(), tmp.path(), &mut generated);
+    let mut checked_in = Vec::new();
+    list(&fixtures_dir(), &fixtures_dir(), &mut checked_in);
+    checked_in.retain(|(p, _)| !p.starts_with("interop-"));
+    assert_eq!(
+        generated, checked_in,
+        "fixtures/ is stale: run `cargo run --example gen-fixtures`"
+    );
+}
+
+/// (relative path, content or link target) for every file and link below `dir`.
+fn list(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&path).unwrap();
+            out.push((rel, format!("-> {}", target.display()).into_bytes()));
+        } else if meta.is_dir() {
+            list(root, &path, out);
+        } else {
+            out.push((rel, std::fs::read(&path).unwrap()));
+        }
+    }
+}
+
+#[test]
+fn hf_complete_ships_everything_under_an_open_licence() {
+    let r = scan("hf-complete");
+    assert_eq!(statuses(&r), ["shipped", "shipped", "shipped"]);
+    assert_eq!(
+        item_kinds(&r, "code"),
+        [
+            "architecture",
+            "data-processing",
+            "evaluation",
+            "inference",
+            "other",
+            "training"
+        ]
+    );
+    let w = &r["components"]["weights"];
+    assert_eq!(w["formats"], serde_json::json!(["safetensors"]));
+    assert_eq!(w["files"], 1);
+    assert_eq!(w["tensors"], 3 + 2 * 9);
+    // 2×(32×8) + 8 + 2×(4×64 + 3×128 + 2×8)
+    assert_eq!(w["parameters"], 512 + 8 + 2 * (256 + 384 + 16));
+    assert_eq!(w["dtypes"]["BF16"], w["parameters"]);
+    assert_eq!(r["license"]["declared"], "apache-2.0");
+    assert_eq!(r["license"]["spdx"], "Apache-2.0");
+    assert_eq!(r["license"]["open"], true);
+    assert_eq!(r["license"]["files"][0]["path"], "LICENSE");
+    assert_eq!(r["license"]["files"][0]["spdx"], "Apache-2.0");
+    assert_eq!(
+        r["components"]["data"]["datasets"],
+        serde_json::json!(["openness-fixtures/tiny-corpus"])
+    );
+    assert_eq!(
+        item_kinds(&r, "data"),
+        ["data-file", "dataset", "dataset-card"]
+    );
+    assert_eq!(
+        r["release"]["architectures"],
+        serde_json::json!(["LlamaForCausalLM"])
+    );
+    assert_eq!(r["release"]["model_type"], "llama");
+    assert_eq!(r["release"]["library"], "transformers");
+    assert_eq!(r["release"]["pipeline_tag"], "text-generation");
+    assert!(
+        r["findings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        r["findings"]
+    );
+    let kinds: Vec<(&str, &str)> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&("tokenizer.json", "tokenizer")));
+    assert!(kinds.contains(&("config.json", "config")));
+    assert!(kinds.contains(&("data/DATASHEET.md", "data")));
+    assert!(kinds.contains(&("train.py", "code")));
+}
+
+#[test]
+fn sharded_release_sums_its_shards() {
+    let r = scan("sharded");
+    assert_eq!(statuses(&r), ["referenced", "shipped", "referenced"]);
+    let w = &r["components"]["weights"];
+    assert_eq!(w["files"], 2);
+    assert_eq!(w["tensors"], 3 + 4 * 9);
+    assert_eq!(w["parameters"], 2 * 64 * 8 + 8 + 4 * (256 + 384 + 16));
+    assert_eq!(
+        r["components"]["data"]["datasets"],
+        serde_json::json!(["HuggingFaceFW/fineweb"])
+    );
+    assert_eq!(r["license"]["spdx"], "MIT");
+    assert!(
+        r["findings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        r["findings"]
+    );
+}
+
+#[test]
+fn missing_shard_makes_weights_incomplete() {
+    let r = scan("missing-shard");
+    assert_eq!(status(&r, "weights"), "incomplete");
+    assert_eq!(
+        findings(&r),
+        [(
+            "missing-shard".to_owned(),
+            Some("model-00002-of-00003.safetensors".to_owned())
+        )]
+    );
+    assert_eq!(r["components"]["weights"]["files"], 2);
+}
+
+#[test]
+fn index_mismatch_is_reported() {
+    let r = scan("index-mismatch");
+    assert_eq!(status(&r, "weights"), "incomplete");
+    let f = findings(&r);
+    assert!(f.iter().all(|(c, _)| c == "index-mismatch"), "{f:?}");
+    let messages: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("total_size")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("model.embed_tokens.weight")),
+        "{messages:?}"
+    );
+    assert!(
+        f.iter()
+            .any(|(_, p)| p.as_deref() == Some("model-00003-of-00003.safetensors")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn lfs_pointers_only_reference_the_weights() {
+    let r = scan("lfs-pointers");
+    assert_eq!(status(&r, "weights"), "referenced");
+    assert_eq!(
+        findings(&r),
+        [
+            (
+                "lfs-pointer".to_owned(),
+                Some("model.safetensors".to_owned())
+            ),
+            (
+                "lfs-pointer".to_owned(),
+                Some("pytorch_model.bin".to_owned())
+            ),
+        ]
+    );
+    let files = r["files"].as_array().unwrap();
+    let st = files
+        .iter()
+        .find(|f| f["path"] == "model.safetensors")
+        .unwrap();
+    assert_eq!(st["lfs_pointer"], true);
+    assert_eq!(st["format"], "safetensors");
+    assert_eq!(st["lfs"]["size"], 2_200_000_000u64);
+    assert_eq!(
+        st["lfs"]["oid"],
+        "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c"
+    );
+    assert_eq!(r["components"]["weights"]["parameters"], Value::Null);
+}
+
+#[test]
+fn remote_code_missing_module_and_cross_repo_reference() {
+    let r = scan("remote-code");
+    assert_eq!(status(&r, "code"), "incomplete");
+    assert_eq!(
+        findings(&r),
+        [
+            (
+                "missing-code-file".to_owned(),
+                Some("config.json".to_owned())
+            ),
+            ("remote-code".to_owned(), Some("config.json".to_owned())),
+            (
+                "remote-code".to_owned(),
+                Some("tokenizer_config.json".to_owned())
+            ),
+        ]
+    );
+    let items = r["components"]["code"]["items"].as_array().unwrap();
+    let shipped = items
+        .iter()
+        .find(|i| i["path"] == "configuration_tiny.py")
+        .unwrap();
+    assert_eq!(shipped["kind"], "architecture");
+    assert!(items.iter().any(|i| {
+        i["detail"]
+            .as_str()
+            .unwrap()
+            .contains("openness-fixtures/tokenizers")
+    }));
+}
+
+#[test]
+fn adapter_ships_weights_and_names_its_base() {
+    let r = scan("adapter");
+    assert_eq!(statuses(&r), ["absent", "shipped", "absent"]);
+    let w = &r["components"]["weights"];
+    assert_eq!(w["tensors"], 8);
+    assert_eq!(w["parameters"], 8 * 32);
+    assert_eq!(
+        r["release"]["base_models"],
+        serde_json::json!(["meta-llama/Llama-3.1-8B"])
+    );
+    assert_eq!(r["release"]["library"], "peft");
+    assert_eq!(r["license"]["open"], false);
+    assert_eq!(codes(&r), ["license-not-open"]);
+    assert!(item_kinds(&r, "weights").contains(&"adapter".to_owned()));
+}
+
+#[test]
+fn diffusers_parts_are_one_release() {
+    let r = scan("diffusers");
+    assert_eq!(statuses(&r), ["referenced", "shipped", "absent"]);
+    let w = &r["components"]["weights"];
+    assert_eq!(w["files"], 4);
+    // unet (fp32 copy only, not its fp16 variant) + vae + text encoder
+    assert_eq!(w["parameters"], 2 * 288 + 288 + 256);
+    assert_eq!(w["dtypes"], serde_json::json!({"F32": 2 * 288 + 288 + 256}));
+    assert_eq!(r["release"]["library"], "diffusers");
+    assert_eq!(
+        r["release"]["architectures"],
+        serde_json::json!(["StableDiffusionPipeline"])
+    );
+}
+
+#[test]
+fn dataset_only_release() {
+    let r = scan("dataset-only");
+    assert_eq!(statuses(&r), ["absent", "absent", "shipped"]);
+    assert_eq!(r["license"]["spdx"], "CC-BY-4.0");
+    assert_eq!(r["license"]["open"], true);
+    assert_eq!(r["components"]["data"]["license"], "CC-BY-4.0");
+    assert_eq!(
+        item_kinds(&r, "data"),
+        ["data-file", "dataset", "dataset-card"]
+    );
+    assert!(
+        r["findings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        r["findings"]
+    );
+}
+
+#[test]
+fn card_only_release_points_everywhere() {
+    let r = scan("card-only");
+    assert_eq!(statuses(&r), ["referenced", "referenced", "referenced"]);
+    assert_eq!(
+        r["components"]["data"]["datasets"],
+        serde_json::json!(["HuggingFaceFW/fineweb", "allenai/c4"])
+    );
+    assert_eq!(r["license"]["open"], false);
+    assert_eq!(codes(&r), ["license-not-open"]);
+}
+
+#[test]
+fn corrupt_files_are_findings_and_the_scan_goes_on() {
+    let r = scan("corrupt");
+    let f = findings(&r);
+    let has = |code: &str, path: &str| f.contains(&(code.to_owned(), Some(path.to_owned())));
+    assert!(has("corrupt-header", "bad-json.safetensors"), "{f:?}");
+    assert!(has("truncated-file", "truncated.safetensors"), "{f:?}");
+    assert!(has("corrupt-header", "trailing.safetensors"), "{f:?}");
+    assert!(has("corrupt-header", "duplicate.safetensors"), "{f:?}");
+    assert!(has("corrupt-header", "huge-header.safetensors"), "{f:?}");
+    assert!(has("pickle-weights", "pytorch_model.bin"), "{f:?}");
+    assert!(has("card-invalid", "README.md"), "{f:?}");
+    assert!(has("config-invalid", "generation_config.json"), "{f:?}");
+    let mismatches = f.iter().filter(|(c, _)| c == "config-mismatch").count();
+    assert_eq!(mismatches, 3, "dtype, layers and vocabulary: {f:?}");
+    assert_eq!(status(&r, "weights"), "incomplete");
+    // The intact file is still counted.
+    assert_eq!(r["components"]["weights"]["parameters"], 128 + 64);
+}
+
+#[test]
+fn card_and_licence_file_disagree() {
+    let r = scan("license-mismatch");
+    assert_eq!(
+        findings(&r),
+        [("license-mismatch".to_owned(), Some("LICENSE".to_owned()))]
+    );
+    assert_eq!(r["license"]["spdx"], "Apache-2.0");
+    assert_eq!(r["license"]["files"][0]["spdx"], "MIT");
+}
+
+#[test]
+fn symlinks_inside_are_followed_outside_and_dangling_are_not() {
+    let r = scan("symlinks");
+    assert_eq!(
+        findings(&r),
+        [
+            ("symlink-outside".to_owned(), Some("config.json".to_owned())),
+            (
+                "dangling-symlink".to_owned(),
+                Some("tokenizer.json".to_owned())
+            ),
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+    );
+    let paths: Vec<&str> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    // The blob is counted once, under the link's name.
+    assert_eq!(
+        paths,
+        [
+            "README.md",
+            "config.json",
+            "model.safetensors",
+            "tokenizer.json"
+        ]
+    );
+    let model = &r["files"][2];
+    assert_eq!(model["symlink"], "blobs/6f1c2a");
+    assert_eq!(status(&r, "weights"), "shipped");
+    assert_eq!(r["components"]["weights"]["tensors"], 3 + 9);
+}
+
+#[test]
+fn empty_release_warns() {
+    let r = scan("empty");
+    assert_eq!(statuses(&r), ["absent", "absent", "absent"]);
+    assert_eq!(codes(&r), ["empty-release", "license-missing"]);
+}
+
+#[test]
+fn hf_cache_snapshot_follows_links_into_blobs() {
+    let rev = "0123456789abcdef0123456789abcdef01234567";
+    let r = scan_fixture(&format!(
+        "hf-cache/models--openness-fixtures--tiny/snapshots/{rev}"
+    ));
+    assert!(
+        r["findings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        r["findings"]
+    );
+    assert_eq!(status(&r, "weights"), "shipped");
+    assert_eq!(r["license"]["spdx"], "Apache-2.0");
+    // The whole repo folder: blobs are counted once, under their snapshot names.
+    let whole = scan("hf-cache");
+    let weights: Vec<&str> = whole["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "weights")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        weights,
+        [format!(
+            "models--openness-fixtures--tiny/snapshots/{rev}/model.safetensors"
+        )]
+    );
+}
+
+/// Files written by the Python reference libraries: openness must see what
+/// safetensors' `safe_open` and huggingface_hub's `ModelCard` see.
+#[test]
+fn interop_with_the_python_reference_writers() {
+    for name in ["interop-hf", "interop-dataset"] {
+        let r = scan(name);
+        let expected: Value = serde_json::from_slice(
+            &std::fs::read(fixtures_dir().join(name).join("expected.json")).unwrap(),
+        )
+        .unwrap();
+        let w = &r["components"]["weights"];
+        if expected["tensors"] != 0 {
+            assert_eq!(w["tensors"], expected["tensors"], "{name}");
+            assert_eq!(w["parameters"], expected["parameters"], "{name}");
+            assert_eq!(w["dtypes"], expected["dtypes"], "{name}");
+        }
+        assert_eq!(r["license"]["declared"], expected["license"], "{name}");
+        assert_eq!(
+            r["components"]["data"]["datasets"], expected["datasets"],
+            "{name}"
+        );
+        let base = expected["base_model"]
+            .as_str()
+            .map(|b| vec![b])
+            .unwrap_or_default();
+        assert_eq!(
+            r["release"]["base_models"],
+            serde_json::json!(base),
+            "{name}"
+        );
+        assert!(
+            r["findings"].as_array().unwrap().is_empty(),
+            "{name}: {:#}",
+            r["findings"]
+        );
+    }
+}
+
+#[test]
+fn every_issue_finding_code_is_produced_by_some_fixture() {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in [
+        "hf-complete",
+        "sharded",
+        "missing-shard",
+        "index-mismatch",
+        "lfs-pointers",
+        "remote-code",
+        "adapter",
+        "diffusers",
+        "dataset-only",
+        "card-only",
+        "corrupt",
+        "license-mismatch",
+        "symlinks",
+        "empty",
+        "hf-cache",
+        "interop-hf",
+        "interop-dataset",
+    ] {
+        seen.extend(codes(&scan_fixture(name)));
+    }
+    // `unreadable` needs a file its reader may not open, which no checked-in
+    // fixture can be (and root reads everything); the CLI tests cover it.
+    for code in openness::finding::Code::ALL
+        .iter()
+        .filter(|c| c.as_str() != "unreadable")
+    {
+        assert!(seen.contains(code.as_str()), "no fixture produces {code}");
+    }
+}

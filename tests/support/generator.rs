@@ -1,0 +1,716 @@
+//! The fixture generator: writes every release directory under `fixtures/`
+//! from code, so fixtures stay small, reviewable and reproducible. Run
+//! `cargo run --example gen-fixtures` after changing it; the test
+//! `fixtures_are_current` regenerates into a temporary folder and fails when
+//! the checked-in tree differs. Weights are tiny and zero-filled: only their
+//! headers matter to a scan.
+
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// Writes all fixtures into `out` (which must exist and be empty).
+pub fn generate(out: &Path) -> io::Result<()> {
+    hf_complete(&out.join("hf-complete"))?;
+    sharded(&out.join("sharded"))?;
+    missing_shard(&out.join("missing-shard"))?;
+    index_mismatch(&out.join("index-mismatch"))?;
+    lfs_pointers(&out.join("lfs-pointers"))?;
+    remote_code(&out.join("remote-code"))?;
+    adapter(&out.join("adapter"))?;
+    diffusers(&out.join("diffusers"))?;
+    dataset_only(&out.join("dataset-only"))?;
+    card_only(&out.join("card-only"))?;
+    corrupt(&out.join("corrupt"))?;
+    license_mismatch(&out.join("license-mismatch"))?;
+    symlinks(&out.join("symlinks"))?;
+    empty(&out.join("empty"))?;
+    hf_cache(&out.join("hf-cache"))?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- writers
+
+/// A safetensors file as the reference writer lays it out: u64 LE header
+/// length, JSON header padded with spaces to a multiple of 8, then the data
+/// (zeros here), tensors in the order given.
+pub fn safetensors(tensors: &[(&str, &str, &[u64])], metadata: Option<&[(&str, &str)]>) -> Vec<u8> {
+    let mut header = serde_json::Map::new();
+    if let Some(meta) = metadata {
+        let m: serde_json::Map<String, Value> = meta
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        header.insert("__metadata__".into(), Value::Object(m));
+    }
+    let mut offset = 0u64;
+    for (name, dtype, shape) in tensors {
+        let bytes = shape.iter().product::<u64>() * dtype_bits(dtype) / 8;
+        header.insert(
+            name.to_string(),
+            json!({"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + bytes]}),
+        );
+        offset += bytes;
+    }
+    let mut text = serde_json::to_string(&Value::Object(header)).unwrap();
+    while !text.len().is_multiple_of(8) {
+        text.push(' ');
+    }
+    let mut out = (text.len() as u64).to_le_bytes().to_vec();
+    out.extend_from_slice(text.as_bytes());
+    out.resize(out.len() + offset as usize, 0);
+    out
+}
+
+fn dtype_bits(dtype: &str) -> u64 {
+    match dtype {
+        "F64" | "I64" | "U64" | "C64" => 64,
+        "F32" | "I32" | "U32" => 32,
+        "F16" | "BF16" | "I16" | "U16" => 16,
+        _ => 8,
+    }
+}
+
+/// Tensors of a tiny Llama-shaped model: `layers` blocks, vocabulary `vocab`,
+/// hidden size 8.
+pub fn tiny_llama(layers: u64, vocab: u64) -> Vec<(String, &'static str, Vec<u64>)> {
+    let mut t = vec![
+        (
+            "model.embed_tokens.weight".to_owned(),
+            "BF16",
+            vec![vocab, 8],
+        ),
+        ("model.norm.weight".to_owned(), "BF16", vec![8]),
+        ("lm_head.weight".to_owned(), "BF16", vec![vocab, 8]),
+    ];
+    for i in 0..layers {
+        for (part, shape) in [
+            ("self_attn.q_proj.weight", vec![8, 8]),
+            ("self_attn.k_proj.weight", vec![8, 8]),
+            ("self_attn.v_proj.weight", vec![8, 8]),
+            ("self_attn.o_proj.weight", vec![8, 8]),
+            ("mlp.gate_proj.weight", vec![16, 8]),
+            ("mlp.up_proj.weight", vec![16, 8]),
+            ("mlp.down_proj.weight", vec![8, 16]),
+            ("input_layernorm.weight", vec![8]),
+            ("post_attention_layernorm.weight", vec![8]),
+        ] {
+            t.push((format!("model.layers.{i}.{part}"), "BF16", shape));
+        }
+    }
+    t
+}
+
+fn st_owned(tensors: &[(String, &str, Vec<u64>)]) -> Vec<u8> {
+    let refs: Vec<(&str, &str, &[u64])> = tensors
+        .iter()
+        .map(|(n, d, s)| (n.as_str(), *d, s.as_slice()))
+        .collect();
+    safetensors(&refs, Some(&[("format", "pt")]))
+}
+
+fn bytes_of(tensors: &[(String, &str, Vec<u64>)]) -> u64 {
+    tensors
+        .iter()
+        .map(|(_, d, s)| s.iter().product::<u64>() * dtype_bits(d) / 8)
+        .sum()
+}
+
+fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> io::Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(path, content)
+}
+
+fn write_json(dir: &Path, rel: &str, value: &Value) -> io::Result<()> {
+    let mut text = serde_json::to_string_pretty(value).unwrap();
+    text.push('\n');
+    write(dir, rel, text)
+}
+
+#[cfg(unix)]
+fn symlink(dir: &Path, rel: &str, target: &str) -> io::Result<()> {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    std::os::unix::fs::symlink(target, path)
+}
+
+fn llama_config(layers: u64, vocab: u64, dtype: &str) -> Value {
+    json!({
+        "_name_or_path": "openness-fixtures/tiny-llama",
+        "architectures": ["LlamaForCausalLM"],
+        "model_type": "llama",
+        "hidden_size": 8,
+        "intermediate_size": 16,
+        "num_hidden_layers": layers,
+        "num_attention_heads": 2,
+        "vocab_size": vocab,
+        "torch_dtype": dtype,
+        "transformers_version": "4.46.0"
+    })
+}
+
+fn tokenizer_files(dir: &Path) -> io::Result<()> {
+    write_json(
+        dir,
+        "tokenizer.json",
+        &json!({"version": "1.0", "model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": []}}),
+    )?;
+    write_json(
+        dir,
+        "tokenizer_config.json",
+        &json!({"tokenizer_class": "LlamaTokenizerFast", "model_max_length": 2048, "chat_template": "{{ messages }}"}),
+    )?;
+    write_json(
+        dir,
+        "special_tokens_map.json",
+        &json!({"bos_token": "<s>", "eos_token": "</s>"}),
+    )
+}
+
+const LFS_OID: &str = "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c";
+
+fn lfs_pointer(size: u64) -> String {
+    format!("version https://git-lfs.github.com/spec/v1\noid sha256:{LFS_OID}\nsize {size}\n")
+}
+
+pub const APACHE_2_0: &str = "
+                                 Apache License
+                           Version 2.0, January 2004
+                        http://www.apache.org/licenses/
+
+   TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION
+
+   1. Definitions.
+
+      \"License\" shall mean the terms and conditions for use, reproduction,
+      and distribution as defined by Sections 1 through 9 of this document.
+
+      \"Licensor\" shall mean the copyright owner or entity authorized by
+      the copyright owner that is granting the License.
+
+   2. Grant of Copyright License. Subject to the terms and conditions of
+      this License, each Contributor hereby grants to You a perpetual,
+      worldwide, non-exclusive, no-charge, royalty-free, irrevocable
+      copyright license to reproduce, prepare Derivative Works of,
+      publicly display, publicly perform, sublicense, and distribute the
+      Work and such Derivative Works in Source or Object form.
+
+   3. Grant of Patent License. Subject to the terms and conditions of
+      this License, each Contributor hereby grants to You a perpetual,
+      worldwide, non-exclusive, no-charge, royalty-free, irrevocable
+      (except as stated in this section) patent license to make, have made,
+      use, offer to sell, sell, import, and otherwise transfer the Work.
+
+   END OF TERMS AND CONDITIONS
+
+   APPENDIX: How to apply the Apache License to your work.
+
+   Licensed under the Apache License, Version 2.0 (the \"License\");
+   you may not use this file except in compliance with the License.
+   You may obtain a copy of the License at
+
+       http://www.apache.org/licenses/LICENSE-2.0
+
+   Unless required by applicable law or agreed to in writing, software
+   distributed under the License is distributed on an \"AS IS\" BASIS,
+   WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+   See the License for the specific language governing permissions and
+   limitations under the License.
+";
+
+pub const MIT: &str = "MIT License
+
+Copyright (c) 2026 openness fixtures
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the \"Software\"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+";
+
+// ---------------------------------------------------------------- fixtures
+
+/// Everything shipped, open licence, no findings: the gold standard.
+fn hf_complete(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "---
+license: apache-2.0
+library_name: transformers
+pipeline_tag: text-generation
+datasets:
+- openness-fixtures/tiny-corpus
+model-index:
+- name: tiny-llama
+  results:
+  - task:
+      type: text-generation
+    dataset:
+      name: tiny-corpus
+      type: openness-fixtures/tiny-corpus
+    metrics:
+    - type: perplexity
+      value: 12.5
+---
+# tiny-llama
+
+A two-layer Llama-shaped model trained on `data/train.jsonl` with `train.py`.
+Training code: https://github.com/openness-fixtures/tiny-llama
+",
+    )?;
+    write(d, "LICENSE", APACHE_2_0)?;
+    write_json(d, "config.json", &llama_config(2, 32, "bfloat16"))?;
+    write_json(
+        d,
+        "generation_config.json",
+        &json!({"bos_token_id": 1, "eos_token_id": 2, "transformers_version": "4.46.0"}),
+    )?;
+    tokenizer_files(d)?;
+    write(d, "model.safetensors", st_owned(&tiny_llama(2, 32)))?;
+    write(
+        d,
+        "train.py",
+        "import argparse\nfrom transformers import Trainer, TrainingArguments\n\ndef main():\n    trainer = Trainer(model=model, args=TrainingArguments(output_dir='out'))\n    trainer.train()\n",
+    )?;
+    write(
+        d,
+        "inference.py",
+        "from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained('.')\nprint(model.generate(inputs))\n",
+    )?;
+    write(
+        d,
+        "eval/evaluate.py",
+        "import evaluate\nperplexity = evaluate.load('perplexity')\n",
+    )?;
+    write(
+        d,
+        "data/prepare_data.py",
+        "from datasets import load_dataset\nds = load_dataset('json', data_files='train.jsonl')\nds = ds.filter(lambda r: len(r['text']) > 0)\n",
+    )?;
+    write(
+        d,
+        "data/train.jsonl",
+        "{\"text\": \"hello world\"}\n{\"text\": \"open models\"}\n",
+    )?;
+    write(
+        d,
+        "data/DATASHEET.md",
+        "# Datasheet: tiny-corpus\n\n## Motivation\nTwo sentences to test the scanner.\n\n## Composition\nEnglish text, CC-BY-4.0.\n",
+    )
+}
+
+/// Two shards and a consistent index; code and data only referenced.
+fn sharded(d: &Path) -> io::Result<()> {
+    let all = tiny_llama(4, 64);
+    let (first, second) = all.split_at(all.len() / 2);
+    write_sharded(
+        d,
+        &[
+            ("model-00001-of-00002.safetensors", first),
+            ("model-00002-of-00002.safetensors", second),
+        ],
+        None,
+    )?;
+    write_json(d, "config.json", &llama_config(4, 64, "bfloat16"))?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\ndatasets:\n- HuggingFaceFW/fineweb\n---\n# tiny sharded\n\nTrained on [FineWeb](https://huggingface.co/datasets/HuggingFaceFW/fineweb).\n",
+    )
+}
+
+type Shard<'a> = (&'a str, &'a [(String, &'static str, Vec<u64>)]);
+
+/// Writes the shards and an index; `skip` names a shard left out on purpose.
+fn write_sharded(d: &Path, shards: &[Shard<'_>], skip: Option<&str>) -> io::Result<()> {
+    let mut map = BTreeMap::new();
+    let mut total = 0;
+    for (name, tensors) in shards {
+        total += bytes_of(tensors);
+        for (t, _, _) in tensors.iter() {
+            map.insert(t.clone(), json!(name));
+        }
+        if Some(*name) != skip {
+            write(d, name, st_owned(tensors))?;
+        }
+    }
+    write_json(
+        d,
+        "model.safetensors.index.json",
+        &json!({"metadata": {"total_size": total}, "weight_map": map}),
+    )
+}
+
+/// The index names three shards; the second was never downloaded.
+fn missing_shard(d: &Path) -> io::Result<()> {
+    let all = tiny_llama(3, 32);
+    let third = all.len() / 3;
+    write_sharded(
+        d,
+        &[
+            ("model-00001-of-00003.safetensors", &all[..third]),
+            ("model-00002-of-00003.safetensors", &all[third..2 * third]),
+            ("model-00003-of-00003.safetensors", &all[2 * third..]),
+        ],
+        Some("model-00002-of-00003.safetensors"),
+    )?;
+    write_json(d, "config.json", &llama_config(3, 32, "bfloat16"))?;
+    write(d, "LICENSE", MIT)
+}
+
+/// Index and shards disagree: a tensor in the wrong shard, a wrong total and
+/// a shard the index does not know.
+fn index_mismatch(d: &Path) -> io::Result<()> {
+    let all = tiny_llama(2, 32);
+    let (first, second) = all.split_at(all.len() / 2);
+    write(d, "model-00001-of-00003.safetensors", st_owned(first))?;
+    write(d, "model-00002-of-00003.safetensors", st_owned(second))?;
+    write(
+        d,
+        "model-00003-of-00003.safetensors",
+        st_owned(&[("extra.weight".to_owned(), "F32", vec![4])]),
+    )?;
+    let mut map = BTreeMap::new();
+    for (t, _, _) in first {
+        map.insert(t.clone(), json!("model-00001-of-00003.safetensors"));
+    }
+    for (t, _, _) in second {
+        map.insert(t.clone(), json!("model-00002-of-00003.safetensors"));
+    }
+    // The index claims the embedding lives in shard 2; it is in shard 1.
+    map.insert(
+        "model.embed_tokens.weight".to_owned(),
+        json!("model-00002-of-00003.safetensors"),
+    );
+    write_json(
+        d,
+        "model.safetensors.index.json",
+        &json!({"metadata": {"total_size": 123}, "weight_map": map}),
+    )?;
+    write_json(d, "config.json", &llama_config(2, 32, "bfloat16"))?;
+    write(d, "LICENSE", MIT)
+}
+
+/// Cloned without `git lfs pull`: every weights file is a pointer.
+fn lfs_pointers(d: &Path) -> io::Result<()> {
+    write(d, "model.safetensors", lfs_pointer(2_200_000_000))?;
+    write(d, "pytorch_model.bin", lfs_pointer(2_200_000_123))?;
+    write_json(d, "config.json", &llama_config(22, 32000, "bfloat16"))?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\n---\n# pointers only\n",
+    )
+}
+
+/// `auto_map` code: one module shipped, one missing, one from another repo.
+fn remote_code(d: &Path) -> io::Result<()> {
+    let mut cfg = llama_config(2, 32, "bfloat16");
+    cfg["architectures"] = json!(["TinyForCausalLM"]);
+    cfg["model_type"] = json!("tiny");
+    cfg["auto_map"] = json!({
+        "AutoConfig": "configuration_tiny.TinyConfig",
+        "AutoModelForCausalLM": "modeling_tiny.TinyForCausalLM"
+    });
+    write_json(d, "config.json", &cfg)?;
+    write_json(
+        d,
+        "tokenizer_config.json",
+        &json!({"auto_map": {"AutoTokenizer": ["openness-fixtures/tokenizers--tokenization_tiny.TinyTokenizer", null]}}),
+    )?;
+    write(
+        d,
+        "configuration_tiny.py",
+        "from transformers import PretrainedConfig\n\nclass TinyConfig(PretrainedConfig):\n    model_type = 'tiny'\n",
+    )?;
+    write(d, "model.safetensors", st_owned(&tiny_llama(2, 32)))?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\n---\n# remote code\n",
+    )?;
+    write(d, "LICENSE", APACHE_2_0)
+}
+
+/// A PEFT LoRA adapter: adapter weights shipped, the base model referenced.
+fn adapter(d: &Path) -> io::Result<()> {
+    write_json(
+        d,
+        "adapter_config.json",
+        &json!({
+            "peft_type": "LORA", "task_type": "CAUSAL_LM", "r": 4, "lora_alpha": 8,
+            "base_model_name_or_path": "meta-llama/Llama-3.1-8B",
+            "target_modules": ["q_proj", "v_proj"]
+        }),
+    )?;
+    let mut tensors = Vec::new();
+    for i in 0..2 {
+        for m in ["q_proj", "v_proj"] {
+            tensors.push((
+                format!("base_model.model.model.layers.{i}.self_attn.{m}.lora_A.weight"),
+                "F32",
+                vec![4, 8],
+            ));
+            tensors.push((
+                format!("base_model.model.model.layers.{i}.self_attn.{m}.lora_B.weight"),
+                "F32",
+                vec![8, 4],
+            ));
+        }
+    }
+    write(d, "adapter_model.safetensors", st_owned(&tensors))?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\nlibrary_name: peft\n---\n# a LoRA adapter\n",
+    )
+}
+
+/// A diffusers pipeline: components in subfolders, with an fp16 variant.
+fn diffusers(d: &Path) -> io::Result<()> {
+    write_json(
+        d,
+        "model_index.json",
+        &json!({
+            "_class_name": "StableDiffusionPipeline", "_diffusers_version": "0.31.0",
+            "scheduler": ["diffusers", "PNDMScheduler"],
+            "text_encoder": ["transformers", "CLIPTextModel"],
+            "tokenizer": ["transformers", "CLIPTokenizer"],
+            "unet": ["diffusers", "UNet2DConditionModel"],
+            "vae": ["diffusers", "AutoencoderKL"],
+            "safety_checker": [null, null]
+        }),
+    )?;
+    write_json(
+        d,
+        "scheduler/scheduler_config.json",
+        &json!({"_class_name": "PNDMScheduler", "num_train_timesteps": 1000}),
+    )?;
+    write_json(
+        d,
+        "unet/config.json",
+        &json!({"_class_name": "UNet2DConditionModel", "in_channels": 4}),
+    )?;
+    let unet = [
+        ("conv_in.weight".to_owned(), "F32", vec![8, 4, 3, 3]),
+        ("conv_out.weight".to_owned(), "F32", vec![4, 8, 3, 3]),
+    ];
+    write(
+        d,
+        "unet/diffusion_pytorch_model.safetensors",
+        st_owned(&unet),
+    )?;
+    let unet16: Vec<_> = unet
+        .iter()
+        .map(|(n, _, s)| (n.clone(), "F16", s.clone()))
+        .collect();
+    write(
+        d,
+        "unet/diffusion_pytorch_model.fp16.safetensors",
+        st_owned(&unet16),
+    )?;
+    write_json(
+        d,
+        "vae/config.json",
+        &json!({"_class_name": "AutoencoderKL"}),
+    )?;
+    write(
+        d,
+        "vae/diffusion_pytorch_model.safetensors",
+        st_owned(&[("decoder.conv_in.weight".to_owned(), "F32", vec![8, 4, 3, 3])]),
+    )?;
+    write_json(
+        d,
+        "text_encoder/config.json",
+        &json!({"architectures": ["CLIPTextModel"], "model_type": "clip_text_model"}),
+    )?;
+    write(
+        d,
+        "text_encoder/model.safetensors",
+        st_owned(&[(
+            "text_model.embeddings.token_embedding.weight".to_owned(),
+            "F32",
+            vec![32, 8],
+        )]),
+    )?;
+    write_json(d, "tokenizer/vocab.json", &json!({"a": 0}))?;
+    write(d, "tokenizer/merges.txt", "#version: 0.2\n")?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: creativeml-openrail-m\ntags:\n- stable-diffusion\n---\n# tiny diffusion\n",
+    )
+}
+
+/// A dataset repository: a dataset card and data files, nothing else.
+fn dataset_only(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "---
+license: cc-by-4.0
+pretty_name: Tiny Corpus
+task_categories:
+- text-generation
+size_categories:
+- n<1K
+source_datasets:
+- original
+configs:
+- config_name: default
+  data_files:
+  - split: train
+    path: data/train-*.parquet
+---
+# Tiny Corpus
+
+Two rows of English text.
+",
+    )?;
+    // Parquet magic at both ends; the scanner does not read data files.
+    write(
+        d,
+        "data/train-00000-of-00001.parquet",
+        b"PAR1\x00\x00\x00\x00PAR1".as_slice(),
+    )?;
+    write(d, "data/validation.csv", "text\nhello\n")
+}
+
+/// Only a model card: non-open licence, pointers to code, weights and data.
+fn card_only(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "---
+license: llama3.1
+base_model: meta-llama/Llama-3.1-8B
+datasets:
+- allenai/c4
+- HuggingFaceFW/fineweb
+pipeline_tag: text-generation
+---
+# Closed-ish model
+
+Weights: https://huggingface.co/openness-fixtures/closed-model
+Code: https://github.com/openness-fixtures/closed-model
+Paper: https://arxiv.org/abs/2403.13784
+",
+    )
+}
+
+/// Every way a file can be broken, each a finding, the scan going on.
+fn corrupt(d: &Path) -> io::Result<()> {
+    let text = b"{\"a\": not json}";
+    let mut bad_json = (text.len() as u64).to_le_bytes().to_vec();
+    bad_json.extend_from_slice(text);
+    write(d, "bad-json.safetensors", bad_json)?;
+    let mut truncated = st_owned(&[("w".to_owned(), "F32", vec![64])]);
+    truncated.truncate(truncated.len() - 100);
+    write(d, "truncated.safetensors", truncated)?;
+    let mut trailing = st_owned(&[("w".to_owned(), "F32", vec![4])]);
+    trailing.extend_from_slice(b"PK\x03\x04 polyglot tail");
+    write(d, "trailing.safetensors", trailing)?;
+    let dup = b"{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    let mut dup_file = (dup.len() as u64).to_le_bytes().to_vec();
+    dup_file.extend_from_slice(dup);
+    dup_file.extend_from_slice(&[0; 4]);
+    write(d, "duplicate.safetensors", dup_file)?;
+    write(d, "huge-header.safetensors", u64::MAX.to_le_bytes())?;
+    // A protocol-2 pickle of an empty dict: harmless, but still pickle.
+    write(d, "pytorch_model.bin", b"\x80\x02}q\x00.".as_slice())?;
+    write(
+        d,
+        "model.safetensors",
+        st_owned(&[
+            ("model.embed_tokens.weight".to_owned(), "F32", vec![16, 8]),
+            ("model.layers.0.mlp.weight".to_owned(), "F32", vec![8, 8]),
+        ]),
+    )?;
+    // Says float16, 4 layers and 32 tokens; the weights are F32, 1 layer, 16 rows.
+    write_json(d, "config.json", &llama_config(4, 32, "float16"))?;
+    write_json(d, "generation_config.json", &json!(["not", "an", "object"]))?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\ndatasets: [unclosed\n---\n# broken card\n",
+    )?;
+    write(d, "LICENSE", MIT)
+}
+
+/// The card says Apache-2.0, the licence file is MIT.
+fn license_mismatch(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\n---\n# which licence?\n",
+    )?;
+    write(d, "LICENSE", MIT)?;
+    write(d, "model.safetensors", st_owned(&tiny_llama(1, 16)))?;
+    write_json(d, "config.json", &llama_config(1, 16, "bfloat16"))
+}
+
+/// Links: one out of the root, one dangling, one into a blob inside.
+fn symlinks(d: &Path) -> io::Result<()> {
+    write(d, "blobs/6f1c2a", st_owned(&tiny_llama(1, 16)))?;
+    symlink(d, "model.safetensors", "blobs/6f1c2a")?;
+    symlink(d, "config.json", "../hf-complete/config.json")?;
+    symlink(d, "tokenizer.json", "missing-tokenizer.json")?;
+    write(d, "README.md", "---\nlicense: mit\n---\n# symlinks\n")
+}
+
+/// Nothing recognisable.
+fn empty(d: &Path) -> io::Result<()> {
+    // Not an LFS rule: a `.gitattributes` inside this repository's fixtures
+    // applies to the fixtures themselves when git checks them out.
+    write(d, ".gitattributes", "* text=auto eol=lf\n")
+}
+
+/// A Hugging Face hub cache: snapshot files are links into `blobs/`.
+fn hf_cache(d: &Path) -> io::Result<()> {
+    let repo = "models--openness-fixtures--tiny";
+    let rev = "0123456789abcdef0123456789abcdef01234567";
+    let cfg = serde_json::to_string_pretty(&llama_config(1, 16, "bfloat16")).unwrap() + "\n";
+    write(
+        d,
+        &format!("{repo}/blobs/{LFS_OID}"),
+        st_owned(&tiny_llama(1, 16)),
+    )?;
+    write(d, &format!("{repo}/blobs/5a1e3c"), cfg)?;
+    write(
+        d,
+        &format!("{repo}/blobs/7c0d11"),
+        "---\nlicense: apache-2.0\n---\n# cached\n",
+    )?;
+    write(d, &format!("{repo}/refs/main"), rev)?;
+    let snap = format!("{repo}/snapshots/{rev}");
+    symlink(
+        d,
+        &format!("{snap}/model.safetensors"),
+        &format!("../../blobs/{LFS_OID}"),
+    )?;
+    symlink(d, &format!("{snap}/config.json"), "../../blobs/5a1e3c")?;
+    symlink(d, &format!("{snap}/README.md"), "../../blobs/7c0d11")
+}

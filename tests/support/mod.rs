@@ -1,0 +1,91 @@
+//! Shared helpers of the integration tests: the fixture generator, scanning a
+//! fixture into JSON, and JSON snapshots kept under `tests/snapshots/`.
+
+#![allow(dead_code)]
+
+pub mod generator;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Scans `fixtures/<name>` through the library and returns the JSON report,
+/// with `root` as a user in the repo would type it.
+pub fn scan_fixture(name: &str) -> Value {
+    let path = fixtures_dir().join(name);
+    let report = openness::scan(
+        &path,
+        &format!("fixtures/{name}"),
+        &openness::ScanOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("scan of {name} failed: {e}"));
+    serde_json::to_value(report).unwrap()
+}
+
+/// Compares `value` with `tests/snapshots/<name>.json`; with
+/// `UPDATE_SNAPSHOTS=1` rewrites the file instead.
+pub fn assert_snapshot(name: &str, value: &Value) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.json"));
+    let actual = serde_json::to_string_pretty(value).unwrap() + "\n";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff: Vec<String> = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .filter(|(_, (e, a))| e != a)
+            .take(10)
+            .map(|(i, (e, a))| format!("line {}:\n  expected {e}\n  actual   {a}", i + 1))
+            .collect();
+        panic!(
+            "snapshot {name} differs (UPDATE_SNAPSHOTS=1 to accept):\n{}\n(line counts {} vs {})",
+            diff.join("\n"),
+            expected.lines().count(),
+            actual.lines().count()
+        );
+    }
+}
+
+/// The finding codes of a report, sorted, with their paths.
+pub fn findings(report: &Value) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["path"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn codes(report: &Value) -> Vec<String> {
+    let mut c: Vec<String> = findings(report).into_iter().map(|(c, _)| c).collect();
+    c.dedup();
+    c
+}
+
+pub fn status(report: &Value, component: &str) -> String {
+    report["components"][component]["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
