@@ -136,6 +136,8 @@ pub struct License {
     /// The release-wide licence as an SPDX expression; non-SPDX model
     /// licences use `LicenseRef-<family>` ids.
     pub spdx: Option<String>,
+    /// Extension: a human name for `spdx` ("Llama 3.1 Community License").
+    pub name: Option<String>,
     pub open: bool,
     pub files: Vec<LicenseFile>,
 }

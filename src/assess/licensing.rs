@@ -140,6 +140,7 @@ pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
 
     License {
         declared,
+        name: spdx.as_deref().map(license::display_name),
         spdx,
         open,
         files,

@@ -87,11 +87,13 @@ fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<(
 
     let l = &report.license;
     let licence = match (&l.spdx, &l.declared) {
-        (Some(id), _) => format!(
-            "{} ({})",
-            sanitize(id),
-            if l.open { "open" } else { "not open" }
-        ),
+        (Some(id), _) => {
+            let openness = if l.open { "open" } else { "not open" };
+            match l.name.as_deref().filter(|n| n != id) {
+                Some(name) => format!("{} ({}, {openness})", sanitize(id), sanitize(name)),
+                None => format!("{} ({openness})", sanitize(id)),
+            }
+        }
         (None, Some(d)) => format!("{} (unrecognised, not open)", sanitize(d)),
         (None, None) => "none found".to_owned(),
     };
