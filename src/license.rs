@@ -12,6 +12,8 @@
 use spdx::expression::{ExprNode, Operator};
 use spdx::{Expression, LicenseItem, LicenseReq, ParseMode};
 
+use crate::formats::truncate_at_char;
+
 /// Only the first 256 KiB of a text are examined: licence texts are far
 /// shorter, and this bounds the work on a hostile or mislabelled file.
 const MAX_TEXT_BYTES: usize = 256 << 10;
@@ -634,17 +636,6 @@ fn normalize(text: &str) -> String {
         }
     }
     out
-}
-
-fn truncate_at_char(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 /// Hub ids that are not SPDX ids (or differ from them in more than case).

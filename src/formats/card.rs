@@ -7,7 +7,7 @@
 //! real cards show (a number where a string belongs, a string where a list
 //! belongs) without letting YAML 1.1 booleans turn `no` into `false`.
 
-use super::FormatError;
+use super::{FormatError, truncate_at_char};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeSet;
@@ -252,17 +252,6 @@ fn body_of(text: &str) -> &str {
 fn lossy_prefix(text: &[u8]) -> String {
     let text = &text[..text.len().min(MAX_CARD_BYTES)];
     String::from_utf8_lossy(text).into_owned()
-}
-
-fn truncate_at_char(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 // ---------------------------------------------------------------------------

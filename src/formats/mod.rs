@@ -61,3 +61,16 @@ impl fmt::Display for FormatError {
 }
 
 impl std::error::Error for FormatError {}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character
+/// boundary: caps on text taken from a file must never split a character.
+pub(crate) fn truncate_at_char(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
