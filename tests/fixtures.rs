@@ -341,6 +341,30 @@ fn corrupt_files_are_findings_and_the_scan_goes_on() {
 }
 
 #[test]
+fn pytorch_index_names_pickle_shards() {
+    let r = scan("pytorch-sharded");
+    assert_eq!(status(&r, "weights"), "shipped");
+    assert_eq!(
+        findings(&r),
+        [
+            (
+                "pickle-weights".to_owned(),
+                Some("pytorch_model-00001-of-00002.bin".to_owned())
+            ),
+            (
+                "pickle-weights".to_owned(),
+                Some("pytorch_model-00002-of-00002.bin".to_owned())
+            ),
+        ]
+    );
+    assert_eq!(
+        r["components"]["weights"]["formats"],
+        serde_json::json!(["pickle"])
+    );
+    assert!(item_kinds(&r, "weights").contains(&"shard-index".to_owned()));
+}
+
+#[test]
 fn card_and_licence_file_disagree() {
     let r = scan("license-mismatch");
     assert_eq!(
@@ -481,6 +505,7 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "card-only",
         "corrupt",
         "license-mismatch",
+        "pytorch-sharded",
         "symlinks",
         "empty",
         "hf-cache",

@@ -27,6 +27,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     card_only(&out.join("card-only"))?;
     corrupt(&out.join("corrupt"))?;
     license_mismatch(&out.join("license-mismatch"))?;
+    pytorch_sharded(&out.join("pytorch-sharded"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
@@ -658,6 +659,38 @@ fn corrupt(d: &Path) -> io::Result<()> {
         "---\nlicense: apache-2.0\ndatasets: [unclosed\n---\n# broken card\n",
     )?;
     write(d, "LICENSE", MIT)
+}
+
+/// A sharded PyTorch checkpoint: pickle shards behind `pytorch_model.bin.index.json`.
+fn pytorch_sharded(d: &Path) -> io::Result<()> {
+    // Protocol-2 pickles of an empty dict: the index is what is checked here.
+    write(
+        d,
+        "pytorch_model-00001-of-00002.bin",
+        b"\x80\x02}q\x00.".as_slice(),
+    )?;
+    write(
+        d,
+        "pytorch_model-00002-of-00002.bin",
+        b"\x80\x02}q\x00.".as_slice(),
+    )?;
+    write_json(
+        d,
+        "pytorch_model.bin.index.json",
+        &json!({
+            "metadata": {"total_size": 1024},
+            "weight_map": {
+                "model.embed_tokens.weight": "pytorch_model-00001-of-00002.bin",
+                "lm_head.weight": "pytorch_model-00002-of-00002.bin"
+            }
+        }),
+    )?;
+    write_json(d, "config.json", &llama_config(1, 16, "float32"))?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\n---\n# pickle shards\n",
+    )
 }
 
 /// The card says Apache-2.0, the licence file is MIT.
