@@ -7,8 +7,10 @@ pub mod assess;
 pub mod codeclass;
 pub mod finding;
 pub mod formats;
+pub mod hash;
 pub mod inventory;
 pub mod license;
+pub mod manifest;
 pub mod report;
 pub mod scan;
 

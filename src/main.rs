@@ -6,10 +6,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use openness::finding::Code;
 use openness::render::{self, Format};
-use openness::{ScanOptions, scan};
+use openness::{ScanOptions, hash, manifest, scan};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Inspect each release directory (or single file) and print a report.
     Scan(ScanArgs),
+    /// Re-hash a release and compare it with a manifest written by `scan --hash --manifest-out`.
+    Verify(VerifyArgs),
     /// Describe a finding code: what it means, why it matters, how to fix it.
     Explain {
         /// A finding code such as `lfs-pointer`.
@@ -47,9 +50,48 @@ struct ScanArgs {
     /// Add the SHA-256 of every file (reads every byte).
     #[arg(long)]
     hash: bool,
+    /// With --hash: also write the digests in `sha256sum` format to FILE.
+    #[arg(long, value_name = "FILE", requires = "hash")]
+    manifest_out: Option<PathBuf>,
+    /// Files hashed in parallel (default: every core).
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    jobs: usize,
     /// When to colour the table: auto (a terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    /// Do not show progress on stderr.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// The release directory.
+    path: PathBuf,
+    /// A manifest in `sha256sum` format (paths relative to PATH).
+    #[arg(long, value_name = "FILE")]
+    manifest: PathBuf,
+    /// Glob of paths expected to differ (`*`, `?`, `**`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    ignore: Vec<String>,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Files hashed in parallel (default: every core).
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    jobs: usize,
     /// Do not show progress on stderr.
     #[arg(long)]
     no_progress: bool,
@@ -91,6 +133,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Verify(args) => run_verify(args),
         Command::Explain { code } => {
             let Some(code) = Code::from_name(&code) else {
                 let _ = writeln!(
@@ -119,7 +162,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let options = ScanOptions { hash: args.hash };
+    let progress = Arc::new(hash::Progress::default());
+    let options = ScanOptions {
+        hash: args.hash,
+        jobs: args.jobs,
+        progress: Some(progress.clone()),
+    };
+    let total: u64 = if args.hash {
+        args.paths.iter().map(|p| tree_bytes(p)).sum()
+    } else {
+        0
+    };
+    let _bar = (args.hash && !args.no_progress).then(|| ProgressBar::start(progress, total));
     let mut reports = Vec::new();
     let mut failed = false;
     for path in &args.paths {
@@ -131,11 +185,12 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let format = match args.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Json => Format::Json,
-        FormatArg::Ndjson => Format::Ndjson,
-    };
+    drop(_bar);
+    if let Some(file) = &args.manifest_out {
+        let text: String = reports.iter().map(manifest::render).collect();
+        std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    let format = render_format(args.format);
     if !reports.is_empty() {
         match &args.output {
             Some(file) => {
@@ -158,6 +213,140 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn render_format(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Ndjson => Format::Ndjson,
+    }
+}
+
+fn run_verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let text = match std::fs::read_to_string(&args.manifest) {
+        Ok(text) => text,
+        Err(err) => {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "openness: {}: {err}",
+                args.manifest.display()
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let manifest = match manifest::parse(&text) {
+        Ok(m) => m,
+        Err(err) => {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "openness: {}: {err}",
+                args.manifest.display()
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let progress = Arc::new(hash::Progress::default());
+    let bar =
+        (!args.no_progress).then(|| ProgressBar::start(progress.clone(), tree_bytes(&args.path)));
+    let display = args.path.display().to_string();
+    let result = manifest::verify(
+        &args.path,
+        &display,
+        &manifest,
+        &args.ignore,
+        args.jobs,
+        Some(&progress),
+    );
+    drop(bar);
+    let verification = match result {
+        Ok(v) => v,
+        Err(err) => {
+            let _ = writeln!(io::stderr().lock(), "openness: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match args.format {
+        FormatArg::Json | FormatArg::Ndjson => {
+            serde_json::to_writer_pretty(&mut out, &verification)?;
+            writeln!(out)?;
+        }
+        FormatArg::Table => render::verify_text(&mut out, &verification)?,
+    }
+    out.flush()?;
+    Ok(if verification.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Sum of regular-file sizes below `path` (`.git/` excluded), for the
+/// progress bar's total. Only metadata is read.
+fn tree_bytes(path: &std::path::Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// A one-line progress display on stderr (bytes, rate, ETA), drawn only when
+/// stderr is a terminal; cleared when dropped.
+struct ProgressBar {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressBar {
+    fn start(progress: Arc<hash::Progress>, total: u64) -> Option<ProgressBar> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        if !io::stderr().is_terminal() || std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+            return None;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let done = progress.bytes.load(Ordering::Relaxed);
+                let secs = started.elapsed().as_secs_f64().max(0.001);
+                let rate = done as f64 / secs;
+                let eta = if rate > 0.0 && total > done {
+                    (total - done) as f64 / rate
+                } else {
+                    0.0
+                };
+                let _ = write!(
+                    io::stderr().lock(),
+                    "\r\x1b[2Khashing {} / {} · {}/s · ETA {:.0} s",
+                    render::table::human_bytes(done),
+                    render::table::human_bytes(total),
+                    render::table::human_bytes(rate as u64),
+                    eta
+                );
+            }
+            let _ = write!(io::stderr().lock(), "\r\x1b[2K");
+        });
+        Some(ProgressBar {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for ProgressBar {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Colour for the table: `always`/`never` win; `auto` needs a terminal and

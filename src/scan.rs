@@ -13,13 +13,14 @@ use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
 use crate::formats::{FormatError, lfs};
+use crate::hash;
 use crate::inventory::{self, Entry, ScanError};
 use crate::license::{self, Identified};
 use crate::report::{FileKind, LfsObject, Report};
-use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Caps on what is read of each non-weights file.
 const MAX_CONFIG_BYTES: u64 = 16 << 20;
@@ -30,6 +31,10 @@ const MAX_LICENSE_BYTES: u64 = 256 << 10;
 pub struct ScanOptions {
     /// Add the SHA-256 of every readable file.
     pub hash: bool,
+    /// Worker threads for hashing; 0 means every core.
+    pub jobs: usize,
+    /// Bytes hashed so far, for a progress bar drawn by the caller.
+    pub progress: Option<Arc<hash::Progress>>,
 }
 
 /// Scans one release. `display_root` is the PATH as the user gave it.
@@ -45,8 +50,11 @@ pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Re
     };
     for entry in inventory.entries {
         let mut file = FileFacts::from_entry(entry);
-        read_file(&mut file, &mut facts, options);
+        read_file(&mut file, &mut facts);
         facts.files.push(file);
+    }
+    if options.hash {
+        hash_files(&mut facts, options);
     }
     Ok(assess::assess(display_root, facts))
 }
@@ -110,7 +118,35 @@ pub struct CardFacts {
     pub license_section: Option<Identified>,
 }
 
-fn read_file(file: &mut FileFacts, facts: &mut Facts, options: &ScanOptions) {
+/// Fills `sha256` for every readable file, in parallel, largest first.
+fn hash_files(facts: &mut Facts, options: &ScanOptions) {
+    let targets: Vec<(usize, std::path::PathBuf, u64)> = facts
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((i, f.entry.read_path.clone()?, f.entry.bytes)))
+        .collect();
+    let jobs = if options.jobs == 0 {
+        hash::default_jobs()
+    } else {
+        options.jobs
+    };
+    let inputs: Vec<(std::path::PathBuf, u64)> =
+        targets.iter().map(|(_, p, n)| (p.clone(), *n)).collect();
+    let digests = hash::sha256_files(&inputs, jobs, options.progress.as_deref());
+    for ((index, _, _), digest) in targets.into_iter().zip(digests) {
+        match digest {
+            Ok(hex) => facts.files[index].sha256 = Some(hex),
+            Err(err) => facts.findings.push(Finding::new(
+                Code::Unreadable,
+                Some(facts.files[index].rel()),
+                format!("cannot hash: {err}"),
+            )),
+        }
+    }
+}
+
+fn read_file(file: &mut FileFacts, facts: &mut Facts) {
     let Some(path) = file.entry.read_path.clone() else {
         return;
     };
@@ -122,12 +158,6 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts, options: &ScanOptions) {
             format!("cannot read: {err}"),
         ));
     };
-    if options.hash {
-        match sha256_file(&path) {
-            Ok(hex) => file.sha256 = Some(hex),
-            Err(err) => return unreadable(facts, err),
-        }
-    }
     // Any small file may be an LFS pointer standing in for its content.
     if file.entry.bytes < lfs::MAX_POINTER_BYTES as u64 {
         match read_prefix(&path, lfs::MAX_POINTER_BYTES as u64) {
@@ -341,22 +371,4 @@ fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     File::open(path)?.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
-}
-
-fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut handle = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = handle.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }

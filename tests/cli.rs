@@ -354,3 +354,86 @@ fn closed_pipe_exits_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn manifest_round_trips_through_sha256sum_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("manifest.sha256");
+    openness()
+        .args(["scan", "--hash", "--format", "json", "--manifest-out"])
+        .arg(&manifest)
+        .arg("fixtures/hf-complete")
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert_eq!(text.lines().count(), 14, "{text}");
+    assert!(text.lines().any(|l| l.ends_with("  data/train.jsonl")));
+    // coreutils accepts it as is, from the release root.
+    let check = std::process::Command::new("sha256sum")
+        .arg("-c")
+        .arg(&manifest)
+        .current_dir(fixtures_dir().join("hf-complete"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    openness()
+        .args(["verify", "fixtures/hf-complete", "--manifest"])
+        .arg(&manifest)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "14 matched, 0 mismatched, 0 missing, 0 extra",
+        ));
+
+    // One digest changed, one line dropped: exit 1, both named.
+    let tampered: String = text
+        .lines()
+        .filter(|l| !l.ends_with("  LICENSE"))
+        .map(|l| {
+            if l.ends_with("  config.json") {
+                format!("{}  config.json\n", "0".repeat(64))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&manifest, tampered).unwrap();
+    openness()
+        .args(["verify", "fixtures/hf-complete", "--manifest"])
+        .arg(&manifest)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("MISMATCH config.json"))
+        .stdout(predicate::str::contains("EXTRA    LICENSE"));
+    openness()
+        .args([
+            "verify",
+            "fixtures/hf-complete",
+            "--ignore",
+            "LICENSE",
+            "--ignore",
+            "config.json",
+            "--manifest",
+        ])
+        .arg(&manifest)
+        .assert()
+        .success();
+}
+
+#[test]
+fn verify_rejects_a_bad_manifest_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("bad.sha256");
+    std::fs::write(&manifest, "not a manifest\n").unwrap();
+    openness()
+        .args(["verify", "fixtures/empty", "--manifest"])
+        .arg(&manifest)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 1"));
+}

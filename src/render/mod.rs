@@ -29,6 +29,41 @@ pub fn render(
     }
 }
 
+/// The result of `openness verify` for people: a summary line and one line
+/// per problem.
+pub fn verify_text(out: &mut dyn Write, v: &crate::manifest::Verification) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}: {} matched, {} mismatched, {} missing, {} extra, {} ignored, {} unreadable",
+        sanitize(&v.root),
+        v.matched.len(),
+        v.mismatched.len(),
+        v.missing.len(),
+        v.extra.len(),
+        v.ignored.len(),
+        v.unreadable.len()
+    )?;
+    for m in &v.mismatched {
+        writeln!(
+            out,
+            "MISMATCH {}: expected {}, got {}",
+            sanitize(&m.path),
+            m.expected,
+            m.actual
+        )?;
+    }
+    for p in &v.missing {
+        writeln!(out, "MISSING  {}", sanitize(p))?;
+    }
+    for p in &v.extra {
+        writeln!(out, "EXTRA    {}", sanitize(p))?;
+    }
+    for (p, why) in &v.unreadable {
+        writeln!(out, "UNREADABLE {}: {}", sanitize(p), sanitize(why))?;
+    }
+    Ok(())
+}
+
 /// Replaces control characters (terminal escape sequences, newlines) with
 /// visible escapes, so file names and card strings cannot drive the terminal.
 pub fn sanitize(text: &str) -> String {
