@@ -113,6 +113,9 @@ codes! {
     ConfigInvalid = "config-invalid", Warning,
         "a configuration file (config.json and friends) cannot be parsed",
         "A JSON configuration file that loaders read (config.json, adapter_config.json, model_index.json, modules.json, generation_config.json, tokenizer_config.json or a shard index) is not valid JSON or has fields of the wrong type. Loaders will fail on it. Fix: correct the file.";
+    DigestMismatch = "digest-mismatch", Error,
+        "a file's SHA-256 differs from the digest the release declares for it",
+        "With --hash, each file is compared with any digest the release itself carries: a Hugging Face cache blob name, `--local-dir` download metadata, or a model-signing bundle's resource list (model.sig; only its digests are checked, not its signature). A difference means the file changed after it was published or signed, or the download was corrupted. Fix: download the file again; if it still differs, do not use the release.";
     SymlinkOutside = "symlink-outside", Error,
         "a symlink leads outside the scanned root; not followed",
         "A symlink in the release points outside the scanned directory. Loaders would read whatever that path holds on the user's machine. openness never follows it. Fix: replace the link with the file itself.";

@@ -223,6 +223,19 @@ pub struct FileEntry {
     pub lfs: Option<LfsObject>,
     /// Extension: what the header says, for weights files that were read.
     pub weights: Option<FileWeights>,
+    /// Extension: a digest the release itself declares for this file, and
+    /// whether `--hash` confirmed it.
+    pub integrity: Option<Integrity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Integrity {
+    pub expected: String,
+    /// `hf-cache-blob`, `hf-download-metadata` or `model-signing` (digests
+    /// only: the bundle's signature is not verified).
+    pub source: &'static str,
+    /// `verified`, `mismatched`, or `not-checked` (no `--hash`).
+    pub status: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -12,11 +12,12 @@ use crate::formats::config::{self, AdapterConfig, ModelConfig, ModelIndex, Sente
 use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
-use crate::formats::{FormatError, lfs};
+use crate::formats::{FormatError, digests, lfs};
 use crate::hash;
 use crate::inventory::{self, Entry, ScanError};
 use crate::license::{self, Identified};
 use crate::report::{FileKind, LfsObject, Report};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -71,6 +72,8 @@ pub struct Facts {
     pub model_indexes: Vec<(String, ModelIndex)>,
     pub sentence_modules: Vec<(String, Vec<SentenceModule>)>,
     pub shard_indexes: Vec<(String, ShardIndex)>,
+    /// Digests the release itself declares: rel path → (sha256, source).
+    pub expected_digests: BTreeMap<String, (String, &'static str)>,
     pub cards: Vec<CardFacts>,
     pub findings: Vec<Finding>,
 }
@@ -167,6 +170,46 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
             Ok(_) => {}
             Err(err) => return unreadable(facts, err),
         }
+    }
+    if let Some(target) = file.entry.symlink.as_deref() {
+        // A Hugging Face cache blob is named by the SHA-256 of LFS content.
+        let blob = target.rsplit('/').next().unwrap_or(target);
+        if digests::is_sha256(blob) {
+            facts
+                .expected_digests
+                .insert(rel.clone(), (blob.to_ascii_lowercase(), "hf-cache-blob"));
+        }
+    }
+    if let Some(described) = rel
+        .strip_prefix(".cache/huggingface/download/")
+        .and_then(|r| r.strip_suffix(".metadata"))
+    {
+        if let Ok(bytes) = read_prefix(&path, 4096)
+            && let Some(sha) = digests::parse_download_metadata(&bytes)
+        {
+            facts
+                .expected_digests
+                .insert(described.to_owned(), (sha, "hf-download-metadata"));
+        }
+        return;
+    }
+    if file.entry.file_name() == "model.sig" {
+        match read_prefix(&path, digests::MAX_BUNDLE_BYTES as u64 + 1)
+            .map(|b| digests::parse_model_signing(&b))
+        {
+            Ok(Ok(resources)) => {
+                file.other_format = Some("model-signing-bundle");
+                let dir = crate::assess::dir_of(&rel).to_owned();
+                for (name, sha) in resources {
+                    facts
+                        .expected_digests
+                        .insert(format!("{dir}{name}"), (sha, "model-signing"));
+                }
+            }
+            Ok(Err(err)) => facts.findings.push(config_invalid(&rel, &err)),
+            Err(err) => unreadable(facts, err),
+        }
+        return;
     }
     let result = match file.entry.kind {
         FileKind::Weights => read_weights(file, facts, &path),

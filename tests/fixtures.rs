@@ -365,6 +365,56 @@ fn pytorch_index_names_pickle_shards() {
 }
 
 #[test]
+fn declared_digests_are_verified_with_hash() {
+    let r = support::scan_fixture_hashed("signed");
+    assert_snapshot("signed-hashed", &r);
+    let integrity = |path: &str| {
+        r["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap()["integrity"]
+            .clone()
+    };
+    assert_eq!(integrity("README.md")["status"], "verified");
+    assert_eq!(integrity("README.md")["source"], "model-signing");
+    assert_eq!(integrity("config.json")["status"], "mismatched");
+    // The download record names the weights; a later source would not
+    // override it silently: both agree here.
+    assert_eq!(integrity("model.safetensors")["status"], "verified");
+    assert_eq!(
+        findings(&r),
+        [("digest-mismatch".to_owned(), Some("config.json".to_owned()))]
+    );
+    // Without --hash nothing is checked, and nothing is claimed.
+    let plain = scan("signed");
+    assert_eq!(
+        plain["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "config.json")
+            .unwrap()["integrity"]["status"],
+        "not-checked"
+    );
+    assert!(findings(&plain).is_empty());
+    // Cache blobs named by their SHA-256 verify too.
+    let rev = "0123456789abcdef0123456789abcdef01234567";
+    let cache = support::scan_fixture_hashed(&format!(
+        "hf-cache/models--openness-fixtures--tiny/snapshots/{rev}"
+    ));
+    let model = cache["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "model.safetensors")
+        .unwrap();
+    assert_eq!(model["integrity"]["source"], "hf-cache-blob");
+    assert_eq!(model["integrity"]["status"], "verified");
+}
+
+#[test]
 fn card_and_licence_file_disagree() {
     let r = scan("license-mismatch");
     assert_eq!(
@@ -506,6 +556,7 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "corrupt",
         "license-mismatch",
         "pytorch-sharded",
+        "signed",
         "symlinks",
         "empty",
         "hf-cache",
@@ -513,6 +564,7 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "interop-dataset",
     ] {
         seen.extend(codes(&scan_fixture(name)));
+        seen.extend(codes(&support::scan_fixture_hashed(name)));
     }
     // `unreadable` needs a file its reader may not open, which no checked-in
     // fixture can be (and root reads everything); the CLI tests cover it.

@@ -12,8 +12,8 @@ mod weights;
 use crate::finding::{Code, Finding};
 use crate::formats::card::FrontMatter;
 use crate::report::{
-    Component, Components, FileEntry, FileKind, FileWeights, Frameworks, Item, Release, Report,
-    SCHEMA_VERSION, Status, Tool,
+    Component, Components, FileEntry, FileKind, FileWeights, Frameworks, Integrity, Item, Release,
+    Report, SCHEMA_VERSION, Status, Tool,
 };
 use crate::scan::{CardFacts, Facts, FileFacts};
 
@@ -43,7 +43,25 @@ pub fn assess(display_root: &str, mut facts: Facts) -> Report {
         ));
     }
 
-    let files = facts.files.iter().map(file_entry).collect();
+    let files: Vec<FileEntry> = facts
+        .files
+        .iter()
+        .map(|f| file_entry(f, facts.expected_digests.get(f.rel())))
+        .collect();
+    for file in &files {
+        if let Some(i) = file.integrity.as_ref().filter(|i| i.status == "mismatched") {
+            facts.findings.push(Finding::new(
+                Code::DigestMismatch,
+                Some(&file.path),
+                format!(
+                    "SHA-256 {} differs from {} declared by {}",
+                    file.sha256.as_deref().unwrap_or("?"),
+                    i.expected,
+                    i.source
+                ),
+            ));
+        }
+    }
     let mut findings = facts.findings;
     findings.sort_by(|a, b| (&a.path, a.code, &a.message).cmp(&(&b.path, b.code, &b.message)));
     findings.dedup();
@@ -60,7 +78,7 @@ pub fn assess(display_root: &str, mut facts: Facts) -> Report {
     }
 }
 
-fn file_entry(file: &FileFacts) -> FileEntry {
+fn file_entry(file: &FileFacts, expected: Option<&(String, &'static str)>) -> FileEntry {
     FileEntry {
         path: file.entry.rel.clone(),
         bytes: file.entry.bytes,
@@ -74,6 +92,15 @@ fn file_entry(file: &FileFacts) -> FileEntry {
         symlink: file.entry.symlink.clone(),
         sha256: file.sha256.clone(),
         lfs: file.lfs.clone(),
+        integrity: expected.map(|(sha, source)| Integrity {
+            expected: sha.clone(),
+            source,
+            status: match &file.sha256 {
+                None => "not-checked",
+                Some(actual) if actual == sha => "verified",
+                Some(_) => "mismatched",
+            },
+        }),
         weights: file.safetensors.as_ref().map(|h| FileWeights {
             tensors: h.tensors.len() as u64,
             parameters: h.parameters(),

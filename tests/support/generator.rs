@@ -28,6 +28,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     corrupt(&out.join("corrupt"))?;
     license_mismatch(&out.join("license-mismatch"))?;
     pytorch_sharded(&out.join("pytorch-sharded"))?;
+    signed(&out.join("signed"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
@@ -661,6 +662,84 @@ fn corrupt(d: &Path) -> io::Result<()> {
     write(d, "LICENSE", MIT)
 }
 
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A release signed with model-signing (v1.0 predicate), then tampered with:
+/// config.json changed after signing. Also a `--local-dir` download record.
+fn signed(d: &Path) -> io::Result<()> {
+    let weights = st_owned(&tiny_llama(1, 16));
+    let card = "---\nlicense: apache-2.0\n---\n# signed\n";
+    let config_signed =
+        serde_json::to_string_pretty(&llama_config(1, 16, "bfloat16")).unwrap() + "\n";
+    let mut tampered = llama_config(1, 16, "bfloat16");
+    tampered["_name_or_path"] = json!("edited-after-signing");
+    let config_now = serde_json::to_string_pretty(&tampered).unwrap() + "\n";
+    write(d, "model.safetensors", &weights)?;
+    write(d, "README.md", card)?;
+    write(d, "config.json", &config_now)?;
+    let resources: Vec<Value> = [
+        ("README.md", card.as_bytes()),
+        ("config.json", config_signed.as_bytes()),
+        ("model.safetensors", weights.as_slice()),
+    ]
+    .iter()
+    .map(|(name, bytes)| json!({"name": name, "algorithm": "sha256", "digest": sha256_hex(bytes)}))
+    .collect();
+    let statement = json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "signed", "digest": {"sha256": sha256_hex(b"placeholder")}}],
+        "predicateType": "https://model_signing/signature/v1.0",
+        "predicate": {
+            "serialization": {"method": "files", "hash_type": "sha256", "allow_symlinks": false, "ignore_paths": ["model.sig"]},
+            "resources": resources
+        }
+    });
+    let bundle = json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {"publicKey": {"hint": "fixture-key"}},
+        "dsseEnvelope": {
+            "payload": base64(serde_json::to_string(&statement).unwrap().as_bytes()),
+            "payloadType": "application/vnd.in-toto+json",
+            "signatures": [{"sig": base64(b"not a real signature"), "keyid": ""}]
+        }
+    });
+    write_json(d, "model.sig", &bundle)?;
+    // huggingface_hub --local-dir metadata: commit, etag (sha256 for LFS), time.
+    write(
+        d,
+        ".cache/huggingface/download/model.safetensors.metadata",
+        format!(
+            "0123456789abcdef0123456789abcdef01234567\n{}\n1764288000.0\n",
+            sha256_hex(&weights)
+        ),
+    )
+}
+
 /// A sharded PyTorch checkpoint: pickle shards behind `pytorch_model.bin.index.json`.
 fn pytorch_sharded(d: &Path) -> io::Result<()> {
     // Protocol-2 pickles of an empty dict: the index is what is checked here.
@@ -726,11 +805,10 @@ fn hf_cache(d: &Path) -> io::Result<()> {
     let repo = "models--openness-fixtures--tiny";
     let rev = "0123456789abcdef0123456789abcdef01234567";
     let cfg = serde_json::to_string_pretty(&llama_config(1, 16, "bfloat16")).unwrap() + "\n";
-    write(
-        d,
-        &format!("{repo}/blobs/{LFS_OID}"),
-        st_owned(&tiny_llama(1, 16)),
-    )?;
+    // LFS blobs are named by the SHA-256 of their content, as the hub does.
+    let weights = st_owned(&tiny_llama(1, 16));
+    let blob = sha256_hex(&weights);
+    write(d, &format!("{repo}/blobs/{blob}"), &weights)?;
     write(d, &format!("{repo}/blobs/5a1e3c"), cfg)?;
     write(
         d,
@@ -742,7 +820,7 @@ fn hf_cache(d: &Path) -> io::Result<()> {
     symlink(
         d,
         &format!("{snap}/model.safetensors"),
-        &format!("../../blobs/{LFS_OID}"),
+        &format!("../../blobs/{blob}"),
     )?;
     symlink(d, &format!("{snap}/config.json"), "../../blobs/5a1e3c")?;
     symlink(d, &format!("{snap}/README.md"), "../../blobs/7c0d11")

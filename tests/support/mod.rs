@@ -25,6 +25,18 @@ pub fn scan_fixture(name: &str) -> Value {
     serde_json::to_value(report).unwrap()
 }
 
+/// Like [`scan_fixture`], with `--hash`.
+pub fn scan_fixture_hashed(name: &str) -> Value {
+    let path = fixtures_dir().join(name);
+    let options = openness::ScanOptions {
+        hash: true,
+        ..Default::default()
+    };
+    let report = openness::scan(&path, &format!("fixtures/{name}"), &options)
+        .unwrap_or_else(|e| panic!("scan of {name} failed: {e}"));
+    serde_json::to_value(report).unwrap()
+}
+
 /// Compares `value` with `tests/snapshots/<name>.json`; with
 /// `UPDATE_SNAPSHOTS=1` rewrites the file instead.
 pub fn assert_snapshot(name: &str, value: &Value) {
