@@ -527,7 +527,11 @@ const fn model(spdx: &'static str) -> Rule {
     }
 }
 
-/// Identifies a licence text (LICENSE file content or a licence section). Normalise (lower-case, collapse whitespace, strip markdown/comment punctuation), then match distinctive key phrases and clause sets, returning an SPDX id and a confidence in 0..=1 (e.g. 0.95+ when the full set of distinctive phrases is present, lower for partial).
+/// Identifies a licence text (a LICENSE file or a card's licence section):
+/// the text is normalised (case, whitespace, markdown and comment punctuation)
+/// and matched against each licence's distinctive phrases and clauses. The
+/// confidence is 0.95 and above when every distinctive clause is present,
+/// lower for a notice or a title alone.
 ///
 /// The best-scoring licence wins; on a tie, the one mentioned first. GNU
 /// texts give the `-only` id unless the text grants "any later version".
@@ -684,7 +688,10 @@ const HUB_IDS: &[(&str, &str)] = &[
     ("tongyi-qianwen", "LicenseRef-Tongyi-Qianwen"),
 ];
 
-/// Maps a Hugging Face Hub `license:` id (e.g. `apache-2.0`, `mit`, `llama3.1`, `openrail++`, `cc-by-nc-4.0`, `gemma`, `other`) to an SPDX expression; `other` uses license_name when it names a known family. Non-SPDX families map to `LicenseRef-<Family>` ids.
+/// Maps a Hugging Face Hub `license:` id (`apache-2.0`, `llama3.1`,
+/// `openrail++`, `cc-by-nc-4.0`, `other`, ...) to an SPDX expression; `other`
+/// uses `license_name` when it names a known family. Model licences outside
+/// the SPDX list map to `LicenseRef-<Family>` ids.
 ///
 /// Hub ids equal to an SPDX id but for case map to that id; the bare GNU
 /// ids (`gpl-3.0`) map to `-only`, as their deprecated SPDX forms meant.
@@ -934,7 +941,11 @@ fn req_is_open(req: &LicenseReq) -> bool {
     }
 }
 
-/// Parses an SPDX expression (spdx crate, lax mode, but also accept LicenseRef-*), true when every licence needed under the expression's best choice is open: OSI-approved or FSF-libre per /work/shared/mof/licenses.json semantics (you can use the spdx crate's LicenseId::is_osi_approved / is_fsf_free_libre), or in the open-data list (CC0-1.0, CC-BY-*, CC-BY-SA-*, CDLA-*, ODC-By-1.0, ODbL-1.0, PDDL-1.0, GFDL-1.3*, OGL-*), or OpenMDW-1.0 (not in SPDX list: handle as a LicenseRef/name). For `A OR B` one open side suffices; for `A AND B` both must be open. LicenseRef-* → not open.
+/// Whether an SPDX expression is open as the Model Openness Tool counts it:
+/// every licence needed under the expression's best choice is OSI-approved or
+/// FSF-libre, an open data licence (CC0, CC-BY, CC-BY-SA, CDLA, ODC-By, ODbL,
+/// PDDL, GFDL-1.3, OGL) or OpenMDW-1.0. `A OR B` needs one open side, `A AND
+/// B` both; `LicenseRef-*` ids are not open.
 ///
 /// Ids are matched in any case and a bare Hub id is mapped first, so
 /// `apache-2.0` is open and `llama3.1` is not. `WITH` exceptions do not
@@ -943,7 +954,17 @@ pub fn is_open(expr: &str) -> bool {
     parse_expression(expr).is_some_and(|e| e.evaluate(req_is_open))
 }
 
-/// Whether two SPDX expressions name the same licence terms (parse both; compare normalised requirement sets, case-insensitive ids, ignoring `+`/-or-later differences only if you document it).
+/// Whether an SPDX expression is OSI-approved under its best choice (`A OR B`:
+/// either side; `A AND B`: both), as the OSAID asks of code.
+pub fn is_osi_approved(expr: &str) -> bool {
+    parse_expression(expr).is_some_and(|e| {
+        e.evaluate(
+            |req| matches!(&req.license, LicenseItem::Spdx { id, .. } if id.is_osi_approved()),
+        )
+    })
+}
+
+/// Whether two SPDX expressions name the same licence terms.
 ///
 /// Both are reduced to a canonical tree: ids in one case, `GPL-2.0` =
 /// `GPL-2.0-only`, `GPL-2.0+` = `GPL-2.0-or-later`, operands of `AND`/`OR`
@@ -1085,7 +1106,7 @@ const FAMILY_NAMES: &[(&str, &str)] = &[
     ("LicenseRef-Tongyi-Qianwen", "Tongyi Qianwen License"),
 ];
 
-/// Human family name for display: "Llama 3.1 Community License", "Apache-2.0", ...
+/// A human name for display: "Llama 3.1 Community License", "Apache-2.0".
 ///
 /// Known `LicenseRef-` families get their names; other `LicenseRef-X-Y`
 /// become "X Y"; SPDX ids and expressions are shown in SPDX spelling.
@@ -1529,6 +1550,15 @@ i. If you distribute or make available the Llama Materials (or any derivative wo
         let l4 =
             "LLAMA 4 COMMUNITY LICENSE AGREEMENT\nLlama 4 Version Effective Date: April 5, 2025";
         assert_eq!(id(l4).as_deref(), Some("LicenseRef-Llama-4"));
+    }
+
+    #[test]
+    fn osi_approval_follows_the_expression() {
+        assert!(is_osi_approved("Apache-2.0"));
+        assert!(is_osi_approved("MIT OR LicenseRef-Llama-3.1"));
+        assert!(!is_osi_approved("MIT AND LicenseRef-Llama-3.1"));
+        assert!(!is_osi_approved("CC-BY-4.0"));
+        assert!(!is_osi_approved("garbage ("));
     }
 
     #[test]
