@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod config;
+pub mod gguf;
 pub mod lfs;
 pub mod safetensors;
 pub mod shard_index;
