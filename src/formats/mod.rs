@@ -6,6 +6,7 @@
 pub mod card;
 pub mod config;
 pub mod digests;
+pub mod gguf;
 pub mod lfs;
 pub mod safetensors;
 pub mod shard_index;
