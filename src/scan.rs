@@ -12,11 +12,11 @@ use crate::formats::config::{self, AdapterConfig, ModelConfig, ModelIndex, Sente
 use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
-use crate::formats::{FormatError, digests, lfs};
+use crate::formats::{FormatError, digests, gguf, lfs};
 use crate::hash;
 use crate::inventory::{self, Entry, ScanError};
 use crate::license::{self, Identified};
-use crate::report::{FileKind, LfsObject, Report};
+use crate::report::{FileKind, FileWeights, LfsObject, Report};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
@@ -72,6 +72,8 @@ pub struct Facts {
     pub model_indexes: Vec<(String, ModelIndex)>,
     pub sentence_modules: Vec<(String, Vec<SentenceModule>)>,
     pub shard_indexes: Vec<(String, ShardIndex)>,
+    /// GGUF files' own account of themselves.
+    pub gguf: Vec<GgufFacts>,
     /// Digests the release itself declares: rel path → (sha256, source).
     pub expected_digests: BTreeMap<String, (String, &'static str)>,
     pub cards: Vec<CardFacts>,
@@ -85,7 +87,12 @@ pub struct FileFacts {
     /// A format name for non-weights files the scan understood.
     pub other_format: Option<&'static str>,
     pub lfs: Option<LfsObject>,
+    /// The safetensors header, kept whole: shard and config checks need the
+    /// tensor names.
     pub safetensors: Option<Header>,
+    /// Tensors, parameters, bytes and dtypes, from whichever format's header
+    /// was read; `None` when the format was only detected.
+    pub counts: Option<FileWeights>,
     /// The weights header could not be parsed (the finding says why).
     pub broken: bool,
     pub code_role: Option<(CodeRole, &'static str)>,
@@ -101,6 +108,7 @@ impl FileFacts {
             other_format: None,
             lfs: None,
             safetensors: None,
+            counts: None,
             broken: false,
             code_role: None,
             license: None,
@@ -111,6 +119,14 @@ impl FileFacts {
     pub fn rel(&self) -> &str {
         &self.entry.rel
     }
+}
+
+#[derive(Debug)]
+pub struct GgufFacts {
+    pub path: String,
+    pub architecture: Option<String>,
+    pub provenance: gguf::Provenance,
+    pub split: Option<gguf::Split>,
 }
 
 #[derive(Debug)]
@@ -300,18 +316,39 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
             ),
         ));
     }
-    if format == WeightsFormat::Safetensors {
-        match safetensors::parse(&map) {
-            Ok(header) => file.safetensors = Some(header),
-            Err(err) => {
-                file.broken = true;
-                facts.findings.push(Finding::new(
-                    err.weights_code(),
-                    Some(&rel),
-                    err.to_string(),
-                ));
-            }
-        }
+    let parsed = match format {
+        WeightsFormat::Safetensors => safetensors::parse(&map).map(|header| {
+            file.counts = Some(FileWeights {
+                tensors: header.tensors.len() as u64,
+                parameters: header.parameters(),
+                bytes: header.data_bytes(),
+                dtypes: header.dtypes(),
+            });
+            file.safetensors = Some(header);
+        }),
+        WeightsFormat::Gguf => gguf::parse(&map).map(|model| {
+            file.counts = Some(FileWeights {
+                tensors: model.tensors.len() as u64,
+                parameters: model.parameters(),
+                bytes: model.tensor_bytes(),
+                dtypes: model.dtypes(),
+            });
+            facts.gguf.push(GgufFacts {
+                path: rel.clone(),
+                architecture: model.architecture().map(str::to_owned),
+                provenance: model.provenance(),
+                split: model.split(),
+            });
+        }),
+        _ => Ok(()),
+    };
+    if let Err(err) = parsed {
+        file.broken = true;
+        facts.findings.push(Finding::new(
+            err.weights_code(),
+            Some(&rel),
+            err.to_string(),
+        ));
     }
     Ok(())
 }

@@ -501,6 +501,75 @@ fn hf_cache_snapshot_follows_links_into_blobs() {
     );
 }
 
+/// GGUF files written by gguf-py: openness must count what its GGUFReader counts
+/// (`expected.json` beside each), and read the provenance keys.
+#[test]
+fn gguf_interop_counts_and_provenance() {
+    let expected = |dir: &str| -> Value {
+        serde_json::from_slice(
+            &std::fs::read(fixtures_dir().join(dir).join("expected.json")).unwrap(),
+        )
+        .unwrap()
+    };
+    let r = scan("interop-gguf/llama-q8");
+    let e = &expected("interop-gguf/llama-q8")["model.gguf"];
+    let w = &r["components"]["weights"];
+    assert_eq!(w["tensors"], e["tensor_count"]);
+    assert_eq!(w["parameters"], e["parameters"]);
+    assert_eq!(w["dtypes"], e["parameters_per_type"]);
+    assert_eq!(r["files"][1]["weights"]["bytes"], e["tensor_bytes"]);
+    assert_eq!(r["release"]["name"], e["general.name"]);
+    assert_eq!(r["release"]["model_type"], "llama");
+    assert_eq!(r["license"]["spdx"], "Apache-2.0");
+    assert_eq!(r["components"]["weights"]["license"], "Apache-2.0");
+    assert_eq!(
+        r["components"]["data"]["datasets"],
+        serde_json::json!(["roneneldan/TinyStories"])
+    );
+    assert_eq!(
+        r["release"]["base_models"],
+        serde_json::json!(["meta-llama/Llama-3.2-1B"])
+    );
+    assert_eq!(statuses(&r), ["referenced", "shipped", "referenced"]);
+    assert!(
+        r["findings"].as_array().unwrap().is_empty(),
+        "{:#}",
+        r["findings"]
+    );
+
+    // Splits are one model: their counts add up.
+    let r = scan("interop-gguf/split");
+    let e = expected("interop-gguf/split");
+    let sum = |k: &str| {
+        e.as_object()
+            .unwrap()
+            .values()
+            .map(|v| v[k].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(r["components"]["weights"]["tensors"], sum("tensor_count"));
+    assert_eq!(r["components"]["weights"]["parameters"], sum("parameters"));
+
+    let r = scan("interop-gguf/big-endian");
+    let e = &expected("interop-gguf/big-endian")["model.gguf"];
+    assert_eq!(r["components"]["weights"]["parameters"], e["parameters"]);
+    assert_eq!(
+        r["components"]["weights"]["dtypes"],
+        e["parameters_per_type"]
+    );
+
+    let r = scan("gguf-missing-split");
+    assert_eq!(status(&r, "weights"), "incomplete");
+    assert!(
+        findings(&r).contains(&(
+            "missing-shard".to_owned(),
+            Some("model-00002-of-00002.gguf".to_owned())
+        )),
+        "{:?}",
+        findings(&r)
+    );
+}
+
 /// Files written by the Python reference libraries: openness must see what
 /// safetensors' `safe_open` and huggingface_hub's `ModelCard` see.
 #[test]
@@ -557,6 +626,8 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "license-mismatch",
         "pytorch-sharded",
         "signed",
+        "gguf-missing-split",
+        "interop-gguf/llama-q8",
         "symlinks",
         "empty",
         "hf-cache",

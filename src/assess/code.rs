@@ -124,6 +124,21 @@ pub fn assess(facts: &mut Facts) -> Component {
             ));
         }
     }
+    let mut gguf_archs: Vec<(&str, &str)> = facts
+        .gguf
+        .iter()
+        .filter_map(|g| Some((g.path.as_str(), g.architecture.as_deref()?)))
+        .collect();
+    gguf_archs.dedup_by(|a, b| a.1 == b.1);
+    for (path, arch) in gguf_archs {
+        referenced = true;
+        items.push(item(
+            "architecture",
+            Some(path),
+            "gguf",
+            format!("{arch}, implemented in llama.cpp"),
+        ));
+    }
     if let Some(card) = root_card(facts) {
         for link in card
             .links

@@ -66,6 +66,12 @@ pub fn assess(facts: &Facts) -> DataComponent {
             items.push(item("dataset", None, "card", link.url.clone()));
         }
     }
+    for g in &facts.gguf {
+        for name in &g.provenance.datasets {
+            datasets.push(hub_dataset_name(name).unwrap_or_else(|| name.clone()));
+            items.push(item("dataset", Some(&g.path), "gguf", name.clone()));
+        }
+    }
     datasets.sort();
     datasets.dedup();
     let referenced = pointers || !datasets.is_empty() || items.iter().any(|i| i.kind == "dataset");

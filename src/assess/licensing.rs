@@ -54,14 +54,22 @@ pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
         .collect();
     root_ids.sort();
     root_ids.dedup();
+    // A GGUF file carries its own `general.license` (an SPDX expression by
+    // the spec, a Hub id in practice).
+    let gguf_license = facts
+        .gguf
+        .iter()
+        .find_map(|g| g.provenance.license.as_deref())
+        .and_then(|l| license::from_hub_id(l, None));
     let spdx = card_spdx
         .clone()
         .or(linked)
-        .or_else(|| (!root_ids.is_empty()).then(|| root_ids.join(" AND ")));
+        .or_else(|| (!root_ids.is_empty()).then(|| root_ids.join(" AND ")))
+        .or(gguf_license.clone());
     let open = spdx.as_deref().is_some_and(license::is_open);
 
     let mut findings = Vec::new();
-    if declared.is_none() && files.is_empty() {
+    if declared.is_none() && files.is_empty() && gguf_license.is_none() {
         findings.push(Finding::new(
             Code::LicenseMissing,
             None,
@@ -129,7 +137,7 @@ pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
         &mut components.weights.component,
         &per_folder,
         release_id,
-        None,
+        gguf_license.as_deref(),
     );
     assign(
         &mut components.data.component,

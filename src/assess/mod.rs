@@ -12,8 +12,8 @@ mod weights;
 use crate::finding::{Code, Finding};
 use crate::formats::card::FrontMatter;
 use crate::report::{
-    Component, Components, FileEntry, FileKind, FileWeights, Frameworks, Integrity, Item, Release,
-    Report, SCHEMA_VERSION, Status, Tool,
+    Component, Components, FileEntry, FileKind, Frameworks, Integrity, Item, Release, Report,
+    SCHEMA_VERSION, Status, Tool,
 };
 use crate::scan::{CardFacts, Facts, FileFacts};
 
@@ -101,12 +101,7 @@ fn file_entry(file: &FileFacts, expected: Option<&(String, &'static str)>) -> Fi
                 Some(_) => "mismatched",
             },
         }),
-        weights: file.safetensors.as_ref().map(|h| FileWeights {
-            tensors: h.tensors.len() as u64,
-            parameters: h.parameters(),
-            bytes: h.data_bytes(),
-            dtypes: h.dtypes(),
-        }),
+        weights: file.counts.clone(),
     }
 }
 
@@ -141,12 +136,20 @@ fn release(facts: &Facts) -> Release {
             .iter()
             .filter_map(|(_, a)| a.base_model.clone()),
     );
+    base_models.extend(
+        facts
+            .gguf
+            .iter()
+            .flat_map(|g| &g.provenance.base_models)
+            .map(|m| hub_model_id(m)),
+    );
     base_models.sort();
     base_models.dedup();
     let library = fm
         .and_then(|f| f.library_name.clone())
         .or_else(|| (!facts.adapters.is_empty()).then(|| "peft".to_owned()))
         .or_else(|| (!facts.model_indexes.is_empty()).then(|| "diffusers".to_owned()))
+        .or_else(|| (!facts.gguf.is_empty()).then(|| "llama.cpp".to_owned()))
         .or_else(|| {
             (!facts.sentence_modules.is_empty()).then(|| "sentence-transformers".to_owned())
         })
@@ -164,6 +167,7 @@ fn release(facts: &Facts) -> Release {
                 .find_map(|(_, m)| m.name_or_path.clone())
         })
         .or_else(|| root_config.and_then(|c| c.name_or_path.clone()))
+        .or_else(|| facts.gguf.iter().find_map(|g| g.provenance.name.clone()))
         .filter(|n| !n.trim().is_empty())
         .or_else(|| facts.root_name.clone());
     let mut architectures = root_config
@@ -179,11 +183,29 @@ fn release(facts: &Facts) -> Release {
     Release {
         name,
         architectures,
-        model_type: root_config.and_then(|c| c.model_type.clone()),
+        model_type: root_config
+            .and_then(|c| c.model_type.clone())
+            .or_else(|| facts.gguf.iter().find_map(|g| g.architecture.clone())),
         base_models,
         library,
         pipeline_tag: fm.and_then(|f| f.pipeline_tag.clone()),
     }
+}
+
+/// `https://huggingface.co/org/name` → `org/name`; anything else as is.
+fn hub_model_id(url: &str) -> String {
+    url.strip_prefix("https://huggingface.co/")
+        .or_else(|| url.strip_prefix("http://huggingface.co/"))
+        .map(|rest| rest.split(['?', '#']).next().unwrap_or(rest))
+        .map(|rest| {
+            rest.trim_end_matches('/')
+                .splitn(3, '/')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| url.to_owned())
 }
 
 /// Shipped when a shipped item exists and nothing is broken, incomplete when
@@ -232,6 +254,22 @@ mod tests {
         assert_eq!(status_of(false, true, false), Status::Incomplete);
         assert_eq!(status_of(false, false, true), Status::Referenced);
         assert_eq!(status_of(false, false, false), Status::Absent);
+    }
+
+    #[test]
+    fn hub_urls_become_ids() {
+        assert_eq!(
+            hub_model_id("https://huggingface.co/meta-llama/Llama-3.2-1B"),
+            "meta-llama/Llama-3.2-1B"
+        );
+        assert_eq!(
+            hub_model_id("https://huggingface.co/gpt2/tree/main"),
+            "gpt2/tree"
+        );
+        assert_eq!(
+            hub_model_id("meta-llama/Llama-3.2-1B"),
+            "meta-llama/Llama-3.2-1B"
+        );
     }
 
     #[test]

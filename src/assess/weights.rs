@@ -8,7 +8,8 @@ use crate::formats::card::LinkKind;
 use crate::formats::config::dtype_to_safetensors;
 use crate::formats::safetensors::Header;
 use crate::formats::shard_index::{self, ShardState};
-use crate::report::WeightsComponent;
+use crate::formats::sniff::WeightsFormat;
+use crate::report::{FileWeights, WeightsComponent};
 use crate::scan::{Facts, FileFacts};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,8 +56,8 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             items.push(item(kind, Some(rel), "file", "header unreadable"));
         } else {
             shipped = true;
-            let detail = match &file.safetensors {
-                Some(h) => summary(h),
+            let detail = match &file.counts {
+                Some(c) => summary(c),
                 None => "format detected; header not read".to_owned(),
             };
             items.push(item(kind, Some(rel), "file", detail));
@@ -158,7 +159,7 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
         }
     }
 
-    let chosen = primary_headers(&weights);
+    let chosen = primary_files(&weights);
     findings.extend(config_mismatches(facts, &chosen));
     let (tensors, parameters, dtypes) = totals(&chosen);
     facts.findings.extend(findings);
@@ -176,12 +177,12 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
     }
 }
 
-fn summary(h: &Header) -> String {
-    let dtypes: Vec<String> = h.dtypes().into_keys().collect();
+fn summary(c: &FileWeights) -> String {
+    let dtypes: Vec<&str> = c.dtypes.keys().map(String::as_str).collect();
     format!(
         "{} tensors, {} parameters, {}",
-        h.tensors.len(),
-        h.parameters(),
+        c.tensors,
+        c.parameters,
         dtypes.join("/")
     )
 }
@@ -248,11 +249,13 @@ fn name_width(_present: &BTreeSet<u32>, n: u32) -> usize {
 
 /// The files that hold one copy of the model per folder: a release often
 /// ships the same weights several times (safetensors beside a `.bin`, fp16
-/// variants), and counting them all would double the parameters.
-fn primary_headers<'a>(weights: &[&'a FileFacts]) -> Vec<&'a FileFacts> {
+/// variants, several GGUF quantisations), and counting them all would
+/// multiply the parameters. Per folder, the best-ranked format wins, then a
+/// plain name over a variant (`model.fp16.safetensors`), then the larger set.
+fn primary_files<'a>(weights: &[&'a FileFacts]) -> Vec<&'a FileFacts> {
     let mut groups: BTreeMap<(&str, String), Vec<&'a FileFacts>> = BTreeMap::new();
     for file in weights {
-        if file.safetensors.is_none() || is_intermediate_checkpoint(file.rel()) {
+        if file.counts.is_none() || is_intermediate_checkpoint(file.rel()) {
             continue;
         }
         let name = file.entry.file_name();
@@ -264,23 +267,34 @@ fn primary_headers<'a>(weights: &[&'a FileFacts]) -> Vec<&'a FileFacts> {
             .or_default()
             .push(file);
     }
-    let mut best: BTreeMap<&str, (bool, u64, Vec<&'a FileFacts>)> = BTreeMap::new();
+    type Rank = (std::cmp::Reverse<u8>, bool, u64);
+    let mut best: BTreeMap<&str, (Rank, Vec<&'a FileFacts>)> = BTreeMap::new();
     for ((dir, family), files) in groups {
-        // `model.fp16.safetensors`-style variants rank below the plain name.
         let plain = family.matches('.').count() <= 1;
-        let params: u64 = files
+        let params = files
             .iter()
-            .filter_map(|f| f.safetensors.as_ref())
-            .map(Header::parameters)
-            .fold(0, u64::saturating_add);
-        let better = best
-            .get(dir)
-            .is_none_or(|(p, n, _)| (plain, params) > (*p, *n));
-        if better {
-            best.insert(dir, (plain, params, files));
+            .filter_map(|f| f.counts.as_ref())
+            .fold(0u64, |acc, c| acc.saturating_add(c.parameters));
+        let format = files.first().and_then(|f| f.weights_format);
+        let rank = (std::cmp::Reverse(format_rank(format)), plain, params);
+        if best.get(dir).is_none_or(|(r, _)| rank > *r) {
+            best.insert(dir, (rank, files));
         }
     }
-    best.into_values().flat_map(|(_, _, files)| files).collect()
+    best.into_values().flat_map(|(_, files)| files).collect()
+}
+
+/// Lower is preferred: the formats that say most, most safely.
+fn format_rank(format: Option<WeightsFormat>) -> u8 {
+    match format {
+        Some(WeightsFormat::Safetensors) => 0,
+        Some(WeightsFormat::Gguf) => 1,
+        Some(WeightsFormat::TorchZip) => 2,
+        Some(WeightsFormat::Pickle) => 3,
+        Some(WeightsFormat::Onnx) => 4,
+        Some(_) => 5,
+        None => 6,
+    }
 }
 
 fn totals(chosen: &[&FileFacts]) -> (Option<u64>, Option<u64>, BTreeMap<String, u64>) {
@@ -288,12 +302,12 @@ fn totals(chosen: &[&FileFacts]) -> (Option<u64>, Option<u64>, BTreeMap<String, 
         return (None, None, BTreeMap::new());
     }
     let (mut tensors, mut parameters, mut dtypes) = (0u64, 0u64, BTreeMap::new());
-    for header in chosen.iter().filter_map(|f| f.safetensors.as_ref()) {
-        tensors = tensors.saturating_add(header.tensors.len() as u64);
-        parameters = parameters.saturating_add(header.parameters());
-        for (dtype, n) in header.dtypes() {
-            let slot: &mut u64 = dtypes.entry(dtype).or_default();
-            *slot = slot.saturating_add(n);
+    for counts in chosen.iter().filter_map(|f| f.counts.as_ref()) {
+        tensors = tensors.saturating_add(counts.tensors);
+        parameters = parameters.saturating_add(counts.parameters);
+        for (dtype, n) in &counts.dtypes {
+            let slot: &mut u64 = dtypes.entry(dtype.clone()).or_default();
+            *slot = slot.saturating_add(*n);
         }
     }
     (Some(tensors), Some(parameters), dtypes)

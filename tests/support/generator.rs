@@ -29,6 +29,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     license_mismatch(&out.join("license-mismatch"))?;
     pytorch_sharded(&out.join("pytorch-sharded"))?;
     signed(&out.join("signed"))?;
+    gguf_missing_split(&out.join("gguf-missing-split"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
@@ -737,6 +738,16 @@ fn signed(d: &Path) -> io::Result<()> {
             "0123456789abcdef0123456789abcdef01234567\n{}\n1764288000.0\n",
             sha256_hex(&weights)
         ),
+    )
+}
+
+/// The first of two GGUF splits written by gguf-py, the second never
+/// downloaded.
+fn gguf_missing_split(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "model-00001-of-00002.gguf",
+        include_bytes!("../../fixtures/interop-gguf/split/model-00001-of-00002.gguf"),
     )
 }
 

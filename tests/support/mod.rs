@@ -42,7 +42,7 @@ pub fn scan_fixture_hashed(name: &str) -> Value {
 pub fn assert_snapshot(name: &str, value: &Value) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
-        .join(format!("{name}.json"));
+        .join(format!("{}.json", name.replace('/', "__")));
     let actual = serde_json::to_string_pretty(value).unwrap() + "\n";
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, &actual).unwrap();
