@@ -9,6 +9,7 @@ pub mod finding;
 pub mod formats;
 pub mod inventory;
 pub mod license;
+pub mod mof;
 pub mod report;
 pub mod scan;
 
