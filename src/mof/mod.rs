@@ -201,7 +201,10 @@ pub struct ComponentResult {
     pub required: bool,
     pub content_type: ContentType,
     pub included: bool,
+    /// The resolved licence the input gave, whether or not included.
     pub license: Option<String>,
+    /// The MOT's judgement of `license` for this component's type; for a
+    /// component that is not included it is informative only.
     pub license_status: LicenseStatus,
     /// Counts towards the MOT's progress: a required component, included,
     /// under an open licence (type-appropriate or not).
