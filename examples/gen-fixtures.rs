@@ -1,7 +1,8 @@
 //! Regenerates `fixtures/` from `tests/support/generator.rs`:
 //! `cargo run --example gen-fixtures`. Interop fixtures written by the Python
 //! reference libraries (`fixtures/interop-*`) are made by
-//! `scripts/make-interop-fixtures.py` and left untouched here.
+//! the `scripts/make-*-fixtures.py` scripts and `fixtures/mof/` is the Model
+//! Openness Tool's own test data; both are left untouched here.
 
 #[path = "../tests/support/generator.rs"]
 mod generator;
@@ -12,7 +13,8 @@ fn main() -> std::io::Result<()> {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for entry in std::fs::read_dir(&out).into_iter().flatten().flatten() {
         let name = entry.file_name();
-        if !name.to_string_lossy().starts_with("interop-") && entry.path().is_dir() {
+        let name = name.to_string_lossy();
+        if !name.starts_with("interop-") && name != "mof" && entry.path().is_dir() {
             std::fs::remove_dir_all(entry.path())?;
         }
     }

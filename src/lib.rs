@@ -11,9 +11,10 @@ pub mod hash;
 pub mod inventory;
 pub mod license;
 pub mod manifest;
+pub mod mof;
+pub mod render;
 pub mod report;
 pub mod scan;
 
 pub use inventory::ScanError;
 pub use scan::{ScanOptions, scan};
-pub mod render;
