@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use openness::finding::Code;
 use openness::render::{self, Format};
-use openness::{ScanOptions, hash, manifest, scan};
+use openness::{ScanOptions, hash, manifest, mof, scan};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// Inspect each release directory (or single file) and print a report.
     Scan(ScanArgs),
+    /// Write the release as a Model Openness Tool YAML file, or evaluate one.
+    Mof(MofArgs),
     /// Re-hash a release and compare it with a manifest written by `scan --hash --manifest-out`.
     Verify(VerifyArgs),
     /// Describe a finding code: what it means, why it matters, how to fix it.
@@ -68,6 +70,30 @@ struct ScanArgs {
     /// Do not show progress on stderr.
     #[arg(long)]
     no_progress: bool,
+    /// Let components the release only references (card links, library
+    /// architectures) count towards the MOF class; by default only what is
+    /// shipped counts.
+    #[arg(long)]
+    count_referenced: bool,
+}
+
+#[derive(clap::Args)]
+struct MofArgs {
+    /// The release to describe as MOT YAML.
+    #[arg(required_unless_present = "evaluate", conflicts_with = "evaluate")]
+    path: Option<PathBuf>,
+    /// Evaluate this MOT YAML file's MOF class instead.
+    #[arg(long, value_name = "FILE.yml")]
+    evaluate: Option<PathBuf>,
+    /// Output format for --evaluate (table or json).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Write to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Let components the release only references count as included.
+    #[arg(long)]
+    count_referenced: bool,
 }
 
 #[derive(clap::Args)]
@@ -134,6 +160,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Verify(args) => run_verify(args),
+        Command::Mof(args) => run_mof(args),
         Command::Explain { code } => {
             let Some(code) = Code::from_name(&code) else {
                 let _ = writeln!(
@@ -166,6 +193,7 @@ fn run_scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let options = ScanOptions {
         hash: args.hash,
         jobs: args.jobs,
+        count_referenced: args.count_referenced,
         progress: Some(progress.clone()),
     };
     let total: u64 = if args.hash {
@@ -221,6 +249,58 @@ fn render_format(arg: FormatArg) -> Format {
         FormatArg::Json => Format::Json,
         FormatArg::Ndjson => Format::Ndjson,
     }
+}
+
+fn run_mof(args: MofArgs) -> anyhow::Result<ExitCode> {
+    let text = if let Some(file) = &args.evaluate {
+        let yaml = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(err) => return Ok(fail(&format!("{}: {err}", file.display()))),
+        };
+        let parsed = match mof::parse_mot_yaml(&yaml) {
+            Ok(p) => p,
+            Err(err) => return Ok(fail(&format!("{}: {err}", file.display()))),
+        };
+        let eval = parsed.evaluate();
+        let mut buf = Vec::new();
+        match args.format {
+            FormatArg::Json | FormatArg::Ndjson => {
+                serde_json::to_writer_pretty(&mut buf, &render::mof::evaluation_json(&eval))?;
+                buf.push(b'\n');
+            }
+            FormatArg::Table => {
+                render::mof::evaluation_text(&mut buf, &parsed.release_name, &eval)?
+            }
+        }
+        buf
+    } else {
+        let path = args.path.as_deref().unwrap_or(std::path::Path::new("."));
+        let options = ScanOptions {
+            count_referenced: args.count_referenced,
+            ..ScanOptions::default()
+        };
+        let report = match scan(path, &path.display().to_string(), &options) {
+            Ok(r) => r,
+            Err(err) => return Ok(fail(&err.to_string())),
+        };
+        mof::to_mot_yaml(&mof::mot_file(&report)).into_bytes()
+    };
+    match &args.output {
+        Some(file) => std::fs::write(file, text)
+            .with_context(|| format!("cannot write {}", file.display()))?,
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&text)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line on stderr, exit code 2.
+fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(io::stderr().lock(), "openness: {message}");
+    ExitCode::from(2)
 }
 
 fn run_verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {

@@ -157,28 +157,73 @@ pub struct Frameworks {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Mof {
+    /// "I", "II", "III", or null (unclassified).
     pub class: Option<String>,
+    /// Extension: the MOT's label ("Class II - Open Tooling Model").
+    pub label: String,
     pub progress: BTreeMap<String, u32>,
-    pub components: Vec<serde_json::Value>,
+    /// Extension: `shipped-only` (default) or `count-referenced`: which
+    /// components counted as included.
+    pub mode: &'static str,
+    /// Extension: the next class up and the required components it lacks.
+    pub next_class: Option<NextClass>,
+    pub components: Vec<MofComponent>,
 }
 
 impl Default for Mof {
     fn default() -> Mof {
         Mof {
             class: None,
+            label: "Unclassified".to_owned(),
             progress: ["I", "II", "III"]
                 .into_iter()
                 .map(|c| (c.to_owned(), 0))
                 .collect(),
+            mode: "shipped-only",
+            next_class: None,
             components: Vec::new(),
         }
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NextClass {
+    pub class: &'static str,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MofComponent {
+    pub id: u32,
+    /// The exact MOF 1.0 name.
+    pub name: &'static str,
+    pub class: &'static str,
+    pub required: bool,
+    /// `shipped`, `referenced` or `absent`.
+    pub status: Status,
+    pub license: Option<String>,
+    /// Extension: whether it counted towards the class (included under an
+    /// open licence, by the MOT's rules).
+    pub counts: bool,
+    /// Extension: why it does not count, or the MOT's warning.
+    pub note: Option<String>,
+    pub evidence: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Osaid {
     pub open_source_ai: bool,
     pub missing: Vec<String>,
+    /// Extension: every element checked, met or not.
+    pub checklist: Vec<OsaidElement>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OsaidElement {
+    /// `data-information`, `code` or `parameters`.
+    pub part: &'static str,
+    pub element: &'static str,
+    pub met: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

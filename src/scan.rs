@@ -34,6 +34,9 @@ pub struct ScanOptions {
     pub hash: bool,
     /// Worker threads for hashing; 0 means every core.
     pub jobs: usize,
+    /// Let components the release only references count towards the MOF
+    /// class (by default only shipped ones do).
+    pub count_referenced: bool,
     /// Bytes hashed so far, for a progress bar drawn by the caller.
     pub progress: Option<Arc<hash::Progress>>,
 }
@@ -57,7 +60,11 @@ pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Re
     if options.hash {
         hash_files(&mut facts, options);
     }
-    Ok(assess::assess(display_root, facts))
+    Ok(assess::assess(
+        display_root,
+        facts,
+        options.count_referenced,
+    ))
 }
 
 /// Everything the scan learned, per file and per release. Plain data: the

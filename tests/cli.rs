@@ -59,7 +59,10 @@ fn table_weights_line_uses_human_units() {
         .stdout(predicate::str::contains(
             "weights: safetensors · 1 file · 21 tensors · 1.83 K parameters",
         ))
-        .stdout(predicate::str::contains("findings: none"));
+        .stdout(predicate::str::contains("MOF: Unclassified"))
+        .stdout(predicate::str::contains(
+            "Class III needs: Model architecture, Technical report",
+        ));
 }
 
 #[test]
@@ -121,7 +124,14 @@ fn json_has_every_contract_key() {
         assert!(r["license"].get(key).is_some(), "license.{key}");
     }
     assert!(r["frameworks"]["mof"].get("class").is_some());
-    assert_eq!(r["frameworks"]["mof"]["progress"]["III"], 0);
+    assert_eq!(r["frameworks"]["mof"]["progress"]["III"], 67);
+    assert_eq!(
+        r["frameworks"]["mof"]["components"]
+            .as_array()
+            .unwrap()
+            .len(),
+        17
+    );
     assert!(r["frameworks"]["osaid"].get("open_source_ai").is_some());
     let file = &r["files"][0];
     for key in [
@@ -436,4 +446,74 @@ fn verify_rejects_a_bad_manifest_with_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("line 1"));
+}
+
+#[test]
+fn mof_writes_mot_yaml_that_evaluates_to_the_scan_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let yml = dir.path().join("model.yml");
+    openness()
+        .args(["mof", "fixtures/fully-open", "-o"])
+        .arg(&yml)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&yml).unwrap();
+    assert!(
+        text.contains("name: \"Model parameters (Intermediate)\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("component_path: \"checkpoint-100/model.safetensors\""),
+        "{text}"
+    );
+    let out = openness()
+        .args(["mof", "--format", "json", "--evaluate"])
+        .arg(&yml)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let eval: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(eval["class"], "I");
+    assert_eq!(
+        eval["progress"],
+        serde_json::json!({"I": 100, "II": 100, "III": 100})
+    );
+    assert_eq!(eval["components"].as_array().unwrap().len(), 17);
+}
+
+#[test]
+fn mof_evaluate_names_the_bad_field_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let yml = dir.path().join("bad.yml");
+    std::fs::write(
+        &yml,
+        "framework:\n  name: Model Openness Framework\n  version: '1.0'\n  date: '2024-12-15'\nrelease:\n  name: x\n  producer: y\n  license: {}\n  components:\n    - name: Model weights\n",
+    )
+    .unwrap();
+    openness()
+        .args(["mof", "--evaluate"])
+        .arg(&yml)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("release.components[0].name"));
+    openness().args(["mof"]).assert().code(2);
+}
+
+#[test]
+fn mof_evaluate_reads_the_mot_test_data() {
+    openness()
+        .args(["mof", "--evaluate"])
+        .arg(
+            "fixtures/mof/Test_Data/FullTestFile_C1_100%-C2_100%-C3_100%_17C_4G_17L_17V_0I_17T.yml",
+        )
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Class I - Open Science Model"))
+        .stdout(predicate::str::contains(
+            "progress: Class I 100% · Class II 100% · Class III 100%",
+        ));
 }

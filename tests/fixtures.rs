@@ -13,6 +13,14 @@ fn scan(name: &str) -> Value {
     report
 }
 
+/// Findings about particular files (release-wide ones, path null, left out).
+fn file_findings(report: &Value) -> Vec<(String, Option<String>)> {
+    findings(report)
+        .into_iter()
+        .filter(|(_, p)| p.is_some())
+        .collect()
+}
+
 fn statuses(report: &Value) -> [String; 3] {
     [
         status(report, "code"),
@@ -115,11 +123,7 @@ fn hf_complete_ships_everything_under_an_open_licence() {
     assert_eq!(r["release"]["model_type"], "llama");
     assert_eq!(r["release"]["library"], "transformers");
     assert_eq!(r["release"]["pipeline_tag"], "text-generation");
-    assert!(
-        r["findings"].as_array().unwrap().is_empty(),
-        "{:#}",
-        r["findings"]
-    );
+    assert!(codes(&r) == ["license-wrong-type"], "{:#}", r["findings"]);
     let kinds: Vec<(&str, &str)> = r["files"]
         .as_array()
         .unwrap()
@@ -145,11 +149,7 @@ fn sharded_release_sums_its_shards() {
         serde_json::json!(["HuggingFaceFW/fineweb"])
     );
     assert_eq!(r["license"]["spdx"], "MIT");
-    assert!(
-        r["findings"].as_array().unwrap().is_empty(),
-        "{:#}",
-        r["findings"]
-    );
+    assert!(codes(&r) == ["license-wrong-type"], "{:#}", r["findings"]);
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn missing_shard_makes_weights_incomplete() {
     let r = scan("missing-shard");
     assert_eq!(status(&r, "weights"), "incomplete");
     assert_eq!(
-        findings(&r),
+        file_findings(&r),
         [(
             "missing-shard".to_owned(),
             Some("model-00002-of-00003.safetensors".to_owned())
@@ -170,7 +170,7 @@ fn missing_shard_makes_weights_incomplete() {
 fn index_mismatch_is_reported() {
     let r = scan("index-mismatch");
     assert_eq!(status(&r, "weights"), "incomplete");
-    let f = findings(&r);
+    let f = file_findings(&r);
     assert!(f.iter().all(|(c, _)| c == "index-mismatch"), "{f:?}");
     let messages: Vec<&str> = r["findings"]
         .as_array()
@@ -200,7 +200,7 @@ fn lfs_pointers_only_reference_the_weights() {
     let r = scan("lfs-pointers");
     assert_eq!(status(&r, "weights"), "referenced");
     assert_eq!(
-        findings(&r),
+        file_findings(&r),
         [
             (
                 "lfs-pointer".to_owned(),
@@ -232,7 +232,7 @@ fn remote_code_missing_module_and_cross_repo_reference() {
     let r = scan("remote-code");
     assert_eq!(status(&r, "code"), "incomplete");
     assert_eq!(
-        findings(&r),
+        file_findings(&r),
         [
             (
                 "missing-code-file".to_owned(),
@@ -303,11 +303,7 @@ fn dataset_only_release() {
         item_kinds(&r, "data"),
         ["data-file", "dataset", "dataset-card"]
     );
-    assert!(
-        r["findings"].as_array().unwrap().is_empty(),
-        "{:#}",
-        r["findings"]
-    );
+    assert!(codes(&r) == ["license-wrong-type"], "{:#}", r["findings"]);
 }
 
 #[test]
@@ -347,7 +343,7 @@ fn pytorch_index_names_pickle_shards() {
     let r = scan("pytorch-sharded");
     assert_eq!(status(&r, "weights"), "shipped");
     assert_eq!(
-        findings(&r),
+        file_findings(&r),
         [
             (
                 "pickle-weights".to_owned(),
@@ -386,7 +382,7 @@ fn declared_digests_are_verified_with_hash() {
     // override it silently: both agree here.
     assert_eq!(integrity("model.safetensors")["status"], "verified");
     assert_eq!(
-        findings(&r),
+        file_findings(&r),
         [("digest-mismatch".to_owned(), Some("config.json".to_owned()))]
     );
     // Without --hash nothing is checked, and nothing is claimed.
@@ -400,7 +396,7 @@ fn declared_digests_are_verified_with_hash() {
             .unwrap()["integrity"]["status"],
         "not-checked"
     );
-    assert!(findings(&plain).is_empty());
+    assert!(file_findings(&plain).is_empty());
     // Cache blobs named by their SHA-256 verify too.
     let rev = "0123456789abcdef0123456789abcdef01234567";
     let cache = support::scan_fixture_hashed(&format!(
@@ -416,11 +412,134 @@ fn declared_digests_are_verified_with_hash() {
     assert_eq!(model["integrity"]["status"], "verified");
 }
 
+fn mof_class(r: &Value) -> (Value, Vec<u64>) {
+    let m = &r["frameworks"]["mof"];
+    let progress = ["I", "II", "III"]
+        .iter()
+        .map(|k| m["progress"][k].as_u64().unwrap())
+        .collect();
+    (m["class"].clone(), progress)
+}
+
+fn next_missing(r: &Value) -> Vec<String> {
+    r["frameworks"]["mof"]["next_class"]["missing"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn fully_open_release_reaches_class_i_and_osaid() {
+    let r = scan("fully-open");
+    assert_eq!(mof_class(&r), (serde_json::json!("I"), vec![100, 100, 100]));
+    assert_eq!(r["frameworks"]["mof"]["mode"], "shipped-only");
+    assert_eq!(r["frameworks"]["mof"]["next_class"], Value::Null);
+    let components = r["frameworks"]["mof"]["components"].as_array().unwrap();
+    assert_eq!(components.len(), 17);
+    let datasets = components.iter().find(|c| c["id"] == 15).unwrap();
+    assert_eq!(datasets["name"], "Datasets");
+    assert_eq!(datasets["status"], "shipped");
+    // data/LICENSE covers what lives in data/.
+    assert_eq!(datasets["license"], "CDLA-Permissive-2.0");
+    assert_eq!(r["frameworks"]["osaid"]["open_source_ai"], true);
+    assert!(
+        r["frameworks"]["osaid"]["missing"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Apache-2.0 on parameters is open but not a data licence: counted, with a warning.
+    assert_eq!(codes(&r), ["license-wrong-type"]);
+}
+
+#[test]
+fn release_without_datasets_stops_at_class_ii_and_says_what_class_i_needs() {
+    let r = scan("no-datasets");
+    assert_eq!(mof_class(&r), (serde_json::json!("II"), vec![79, 100, 100]));
+    assert_eq!(r["frameworks"]["mof"]["next_class"]["class"], "I");
+    assert_eq!(
+        next_missing(&r),
+        [
+            "Datasets",
+            "Model parameters (Intermediate)",
+            "Research paper"
+        ]
+    );
+    assert_eq!(r["frameworks"]["osaid"]["open_source_ai"], false);
+    assert_eq!(
+        r["frameworks"]["osaid"]["missing"],
+        serde_json::json!([
+            "data-information: list of the training datasets and where to get them"
+        ])
+    );
+}
+
+#[test]
+fn weights_only_release_under_a_community_licence_is_unclassified_and_says_why() {
+    let r = scan("adapter");
+    assert_eq!(mof_class(&r), (Value::Null, vec![0, 0, 0]));
+    let missing = next_missing(&r);
+    assert!(
+        missing.contains(&"Model parameters (Final)".to_owned()),
+        "{missing:?}"
+    );
+    assert!(
+        missing.contains(&"Model architecture".to_owned()),
+        "{missing:?}"
+    );
+    let params = r["frameworks"]["mof"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == 10)
+        .unwrap()
+        .clone();
+    assert_eq!(params["status"], "shipped");
+    assert_eq!(params["counts"], false);
+    assert!(
+        params["note"]
+            .as_str()
+            .unwrap()
+            .contains("LicenseRef-Llama-3.1"),
+        "{params:#}"
+    );
+}
+
+#[test]
+fn referenced_components_count_only_when_asked() {
+    let path = fixtures_dir().join("hf-complete");
+    let default = openness::scan(&path, "x", &openness::ScanOptions::default()).unwrap();
+    let counting = openness::scan(
+        &path,
+        "x",
+        &openness::ScanOptions {
+            count_referenced: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let arch = |r: &openness::report::Report| {
+        r.frameworks
+            .mof
+            .components
+            .iter()
+            .find(|c| c.id == 9)
+            .unwrap()
+            .counts
+    };
+    assert!(
+        !arch(&default),
+        "a transformers architecture is referenced, not shipped"
+    );
+    assert!(arch(&counting));
+    assert_eq!(counting.frameworks.mof.mode, "count-referenced");
+}
+
 #[test]
 fn card_and_licence_file_disagree() {
     let r = scan("license-mismatch");
     assert_eq!(
-        findings(&r),
+        file_findings(&r),
         [("license-mismatch".to_owned(), Some("LICENSE".to_owned()))]
     );
     assert_eq!(r["license"]["spdx"], "Apache-2.0");
@@ -431,7 +550,7 @@ fn card_and_licence_file_disagree() {
 fn symlinks_inside_are_followed_outside_and_dangling_are_not() {
     let r = scan("symlinks");
     assert_eq!(
-        findings(&r),
+        file_findings(&r),
         [
             ("symlink-outside".to_owned(), Some("config.json".to_owned())),
             (
@@ -479,11 +598,7 @@ fn hf_cache_snapshot_follows_links_into_blobs() {
     let r = scan_fixture(&format!(
         "hf-cache/models--openness-fixtures--tiny/snapshots/{rev}"
     ));
-    assert!(
-        r["findings"].as_array().unwrap().is_empty(),
-        "{:#}",
-        r["findings"]
-    );
+    assert!(codes(&r) == ["license-wrong-type"], "{:#}", r["findings"]);
     assert_eq!(status(&r, "weights"), "shipped");
     assert_eq!(r["license"]["spdx"], "Apache-2.0");
     // The whole repo folder: blobs are counted once, under their snapshot names.
@@ -533,11 +648,7 @@ fn gguf_interop_counts_and_provenance() {
         serde_json::json!(["meta-llama/Llama-3.2-1B"])
     );
     assert_eq!(statuses(&r), ["referenced", "shipped", "referenced"]);
-    assert!(
-        r["findings"].as_array().unwrap().is_empty(),
-        "{:#}",
-        r["findings"]
-    );
+    assert!(codes(&r) == ["license-wrong-type"], "{:#}", r["findings"]);
 
     // Splits are one model: their counts add up.
     let r = scan("interop-gguf/split");
@@ -603,7 +714,7 @@ fn interop_with_the_python_reference_writers() {
             "{name}"
         );
         assert!(
-            r["findings"].as_array().unwrap().is_empty(),
+            codes(&r) == ["license-wrong-type"],
             "{name}: {:#}",
             r["findings"]
         );
@@ -629,6 +740,8 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "pytorch-sharded",
         "signed",
         "gguf-missing-split",
+        "fully-open",
+        "no-datasets",
         "interop-gguf/llama-q8",
         "symlinks",
         "empty",

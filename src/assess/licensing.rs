@@ -175,12 +175,23 @@ fn assign(
         .filter(|i| i.source == "file")
         .filter_map(|i| i.path.as_deref())
         .collect();
-    let folder = per_folder
+    component.license = folder_license(&paths, per_folder)
+        .or(own)
+        .or(release)
+        .map(str::to_owned);
+}
+
+/// The licence of the deepest folder (below the root) that holds every one
+/// of `paths` and has its own licence file.
+pub(crate) fn folder_license<'a>(
+    paths: &[&str],
+    per_folder: &[(&str, &'a str)],
+) -> Option<&'a str> {
+    per_folder
         .iter()
         .filter(|(dir, _)| {
             !dir.is_empty() && !paths.is_empty() && paths.iter().all(|p| p.starts_with(dir))
         })
         .max_by_key(|(dir, _)| dir.len())
-        .map(|(_, id)| *id);
-    component.license = folder.or(own).or(release).map(str::to_owned);
+        .map(|(_, id)| *id)
 }

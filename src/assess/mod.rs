@@ -6,18 +6,19 @@
 
 mod code;
 mod data;
-mod licensing;
+mod frameworks;
+pub(crate) mod licensing;
 mod weights;
 
 use crate::finding::{Code, Finding};
 use crate::formats::card::FrontMatter;
 use crate::report::{
-    Component, Components, FileEntry, FileKind, Frameworks, Integrity, Item, Release, Report,
-    SCHEMA_VERSION, Status, Tool,
+    Component, Components, FileEntry, FileKind, Integrity, Item, Release, Report, SCHEMA_VERSION,
+    Status, Tool,
 };
 use crate::scan::{CardFacts, Facts, FileFacts};
 
-pub fn assess(display_root: &str, mut facts: Facts) -> Report {
+pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> Report {
     let weights = weights::assess(&mut facts);
     let code = code::assess(&mut facts);
     let data = data::assess(&facts);
@@ -27,6 +28,9 @@ pub fn assess(display_root: &str, mut facts: Facts) -> Report {
         data,
     };
     let license = licensing::assess(&mut facts, &mut components);
+    let (frameworks, framework_findings) =
+        frameworks::assess(&facts, &components, &license, count_referenced);
+    facts.findings.extend(framework_findings);
     let release = release(&facts);
 
     // Licence files, plain documents and unknown files alone are no release.
@@ -72,7 +76,7 @@ pub fn assess(display_root: &str, mut facts: Facts) -> Report {
         release,
         components,
         license,
-        frameworks: Frameworks::default(),
+        frameworks,
         files,
         findings,
     }

@@ -9,9 +9,11 @@
 //! checks this port against the MOT's own `Test_Data/`. The MOT's data files
 //! are MIT-licensed; copies live under `fixtures/mof/`.
 
+mod from_report;
 mod licenses;
 mod mot_yaml;
 
+pub use from_report::mot_file;
 pub use licenses::{LicenseStatus, license_status};
 pub use mot_yaml::{
     ComponentOut, FrameworkInfo, GlobalLicense, GlobalLicenses, LicenseOut, MotComponent, MotError,

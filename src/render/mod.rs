@@ -3,6 +3,7 @@
 //! units and colour.
 
 pub mod json;
+pub mod mof;
 pub mod table;
 
 use crate::report::Report;

@@ -99,6 +99,39 @@ fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<(
     };
     writeln!(out, "licence: {licence}")?;
 
+    let mof = &report.frameworks.mof;
+    let progress = |k: &str| mof.progress.get(k).copied().unwrap_or(0);
+    writeln!(
+        out,
+        "MOF: {} (progress: Class I {}% · II {}% · III {}%; {})",
+        mof.label,
+        progress("I"),
+        progress("II"),
+        progress("III"),
+        if mof.mode == "count-referenced" {
+            "referenced components count"
+        } else {
+            "shipped components only"
+        }
+    )?;
+    if let Some(next) = &mof.next_class {
+        writeln!(
+            out,
+            "  Class {} needs: {}",
+            next.class,
+            next.missing.join(", ")
+        )?;
+    }
+    let osaid = &report.frameworks.osaid;
+    if osaid.open_source_ai {
+        writeln!(out, "OSAID 1.0: open source AI")?;
+    } else {
+        writeln!(out, "OSAID 1.0: not open source AI; missing:")?;
+        for m in &osaid.missing {
+            writeln!(out, "  - {m}")?;
+        }
+    }
+
     if report.findings.is_empty() {
         writeln!(out, "findings: none")?;
         return Ok(());

@@ -30,6 +30,8 @@ pub fn generate(out: &Path) -> io::Result<()> {
     pytorch_sharded(&out.join("pytorch-sharded"))?;
     signed(&out.join("signed"))?;
     gguf_missing_split(&out.join("gguf-missing-split"))?;
+    fully_open(&out.join("fully-open"))?;
+    no_datasets(&out.join("no-datasets"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
@@ -228,6 +230,54 @@ pub const APACHE_2_0: &str = "
    WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
    See the License for the specific language governing permissions and
    limitations under the License.
+";
+
+/// The core of CDLA-Permissive-2.0 (the agreement may be copied verbatim).
+pub const CDLA_PERMISSIVE_2_0: &str = "Community Data License Agreement - Permissive - Version 2.0
+
+This is the Community Data License Agreement - Permissive, Version 2.0
+(the \"agreement\"). Data Provider(s) and Data Recipient(s) agree as follows:
+
+1. Provision of the Data
+
+1.1. A Data Recipient may use, modify, and share the Data made available by
+Data Provider(s) under this agreement if that Data Recipient follows the
+terms of this agreement.
+
+2. Conditions for Sharing Data
+
+2.1. A Data Recipient may share Data, with or without modifications, so long
+as the Data Recipient makes available the text of this agreement with the
+shared Data.
+";
+
+/// The opening of the CC BY 4.0 legal code (CC licences may be copied).
+pub const CC_BY_4_0: &str = "Attribution 4.0 International
+
+=======================================================================
+
+Creative Commons Attribution 4.0 International Public License
+
+By exercising the Licensed Rights (defined below), You accept and agree
+to be bound by the terms and conditions of this Creative Commons
+Attribution 4.0 International Public License (\"Public License\"). To the
+extent this Public License may be interpreted as a contract, You are
+granted the Licensed Rights in consideration of Your acceptance of
+these terms and conditions.
+
+Section 1 -- Definitions.
+
+  a. Adapted Material means material subject to Copyright and Similar
+     Rights that is derived from or based upon the Licensed Material.
+
+  i. Licensed Rights means the rights granted to You subject to the
+     terms and conditions of this Public License, which are limited to
+     all Copyright and Similar Rights that apply to Your use of the
+     Licensed Material and that the Licensor has authority to license.
+
+  m. Sui Generis Database Rights means rights other than copyright
+     resulting from Directive 96/9/EC of the European Parliament and of
+     the Council of 11 March 1996 on the legal protection of databases.
 ";
 
 pub const MIT: &str = "MIT License
@@ -738,6 +788,101 @@ fn signed(d: &Path) -> io::Result<()> {
             "0123456789abcdef0123456789abcdef01234567\n{}\n1764288000.0\n",
             sha256_hex(&weights)
         ),
+    )
+}
+
+/// A minimal PDF: enough for a file that is a report or a paper.
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Code shipped with an Apache-2.0 release: architecture, training,
+/// inference, evaluation and data preparation.
+fn open_code(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "modeling_tiny.py",
+        "import torch.nn as nn\n\nclass TinyModel(nn.Module):\n    def forward(self, x):\n        return x\n",
+    )?;
+    write(
+        d,
+        "train.py",
+        "from transformers import Trainer\ntrainer = Trainer(model=None)\ntrainer.train()\n",
+    )?;
+    write(d, "inference.py", "print(model.generate(inputs))\n")?;
+    write(
+        d,
+        "eval/evaluate.py",
+        "import evaluate\nmetric = evaluate.load('accuracy')\n",
+    )?;
+    write(d, "eval/test.jsonl", "{\"text\": \"held out\"}\n")?;
+    write(d, "requirements.txt", "torch>=2.4\ntransformers>=4.46\n")?;
+    write(d, "technical-report.pdf", PDF)?;
+    write(d, "LICENSE", APACHE_2_0)?;
+    write(d, "model.safetensors", st_owned(&tiny_llama(1, 16)))?;
+    write_json(d, "config.json", &llama_config(1, 16, "bfloat16"))
+}
+
+const OPEN_CARD: &str = "---
+license: apache-2.0
+pipeline_tag: text-generation
+model-index:
+- name: tiny-open
+  results:
+  - task:
+      type: text-generation
+    dataset:
+      name: tiny-eval
+      type: openness-fixtures/tiny-eval
+    metrics:
+    - type: accuracy
+      value: 0.5
+---
+# tiny-open
+";
+
+/// Every MOF component shipped under Apache-2.0: Class I.
+fn fully_open(d: &Path) -> io::Result<()> {
+    open_code(d)?;
+    write(d, "README.md", OPEN_CARD)?;
+    write(d, "paper.pdf", PDF)?;
+    write(
+        d,
+        "data/prepare_data.py",
+        "from datasets import load_dataset\nds = load_dataset('json')\nds = ds.filter(len)\n",
+    )?;
+    write(d, "data/train.jsonl", "{\"text\": \"open\"}\n")?;
+    write(
+        d,
+        "data/DATASHEET.md",
+        "# Datasheet\n\nOne line of English text.\n",
+    )?;
+    write(d, "data/LICENSE", CDLA_PERMISSIVE_2_0)?;
+    write(
+        d,
+        "checkpoint-100/model.safetensors",
+        st_owned(&tiny_llama(1, 16)),
+    )?;
+    write(
+        d,
+        "samples/outputs.txt",
+        "prompt: hello\noutput: hello world\n",
+    )
+}
+
+/// Apache-2.0, code, weights, cards and evaluation data, but no datasets:
+/// Class II, and Class I lists what is missing.
+fn no_datasets(d: &Path) -> io::Result<()> {
+    open_code(d)?;
+    write(d, "README.md", OPEN_CARD)?;
+    write(
+        d,
+        "DATASHEET.md",
+        "# Datasheet\n\nTrained on a private crawl that is not released.\n",
+    )?;
+    write(
+        d,
+        "prepare_data.py",
+        "from datasets import load_dataset\nds = load_dataset('json')\nds = ds.filter(len)\n",
     )
 }
 
