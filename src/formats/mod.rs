@@ -6,6 +6,7 @@
 pub mod card;
 pub mod config;
 pub mod lfs;
+pub mod onnx;
 pub mod safetensors;
 pub mod shard_index;
 pub mod sniff;
