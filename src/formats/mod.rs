@@ -6,7 +6,9 @@
 pub mod card;
 pub mod config;
 pub mod lfs;
+pub mod numpy;
 pub mod onnx;
+pub mod packages;
 pub mod safetensors;
 pub mod shard_index;
 pub mod sniff;
