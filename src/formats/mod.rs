@@ -6,6 +6,7 @@
 pub mod card;
 pub mod config;
 pub mod lfs;
+pub mod msgpack;
 pub mod numpy;
 pub mod onnx;
 pub mod packages;
