@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod config;
+pub mod keras;
 pub mod lfs;
 pub mod msgpack;
 pub mod numpy;
