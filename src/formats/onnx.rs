@@ -177,6 +177,7 @@ pub fn location_escapes(location: &str) -> bool {
 pub fn parse(file: &[u8]) -> Result<OnnxModel, FormatError> {
     let mut model = OnnxModel::default();
     let mut r = Reader::file(file);
+    let mut has_graph = false;
     while let Some((field, wire)) = r.key()? {
         match (field, wire) {
             (1, _) => model.ir_version = Some(r.varint_field(wire, "ir_version")?),
@@ -186,6 +187,7 @@ pub fn parse(file: &[u8]) -> Result<OnnxModel, FormatError> {
                 let graph = r.message_field(wire, "graph")?;
                 // Protobuf merges repeated occurrences of a message field.
                 parse_graph(graph, 1, &mut model)?;
+                has_graph = true;
             }
             (8, _) => {
                 let opset = r.message_field(wire, "opset_import")?;
@@ -198,6 +200,13 @@ pub fn parse(file: &[u8]) -> Result<OnnxModel, FormatError> {
             }
             _ => r.skip(field, wire, 0)?,
         }
+    }
+    // Many byte strings happen to be valid protobuf; a model has at least
+    // one of these (onnx.checker requires both).
+    if model.ir_version.is_none() && !has_graph {
+        return Err(FormatError::invalid(
+            "no ir_version and no graph: not an onnx model",
+        ));
     }
     Ok(model)
 }
@@ -716,6 +725,12 @@ mod tests {
             m.dtypes(),
             BTreeMap::from([("BF16".into(), 10), ("UNDEFINED".into(), 7)])
         );
+    }
+
+    #[test]
+    fn empty_or_foreign_protobuf() {
+        assert_invalid(b"", "not an onnx model");
+        assert_invalid(&field(2, WIRE_LEN, b"producer only"), "not an onnx model");
     }
 
     #[test]
