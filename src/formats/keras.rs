@@ -81,7 +81,7 @@ pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
 /// cap is inflated, whatever the entry declares.
 fn read_member(
     archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
-    name: &str,
+    name: &'static str,
     cap: u64,
 ) -> Result<Option<Vec<u8>>, FormatError> {
     let Some(index) = archive.index_for_name(name) else {
@@ -90,15 +90,17 @@ fn read_member(
     let entry = archive
         .by_index(index)
         .map_err(|e| FormatError::invalid(format!("{name} cannot be opened: {e}")))?;
+    let declared = entry.size();
     let mut out = Vec::new();
     entry
         .take(cap + 1)
         .read_to_end(&mut out)
         .map_err(|e| FormatError::invalid(format!("{name} cannot be read: {e}")))?;
     if out.len() as u64 > cap {
+        // The declared size can lie; what was read is a floor.
         return Err(FormatError::TooLarge {
-            what: "keras config member",
-            claimed: out.len() as u64,
+            what: name,
+            claimed: declared.max(out.len() as u64),
             limit: cap,
         });
     }
@@ -312,6 +314,20 @@ mod tests {
         let bytes = zip_of(&[("model.weights.h5", b"")]);
         assert_invalid(scan_keras_zip(&bytes), "no config.json");
         assert_invalid(scan_keras_zip(b"not a zip"), "not a readable zip");
+    }
+
+    #[test]
+    fn oversized_config_is_refused_after_a_bounded_read() {
+        let big = vec![b' '; MAX_CONFIG_BYTES as usize + 10];
+        let bytes = zip_of(&[("config.json", &big)]);
+        assert_eq!(
+            scan_keras_zip(&bytes),
+            Err(FormatError::TooLarge {
+                what: "config.json",
+                claimed: MAX_CONFIG_BYTES + 10,
+                limit: MAX_CONFIG_BYTES
+            })
+        );
     }
 
     #[test]
