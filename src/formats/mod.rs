@@ -6,6 +6,7 @@
 pub mod card;
 pub mod config;
 pub mod lfs;
+pub mod pickle;
 pub mod safetensors;
 pub mod shard_index;
 pub mod sniff;
