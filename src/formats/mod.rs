@@ -10,6 +10,7 @@ pub mod pickle;
 pub mod safetensors;
 pub mod shard_index;
 pub mod sniff;
+pub mod torch;
 
 use crate::finding::Code;
 use std::fmt;
