@@ -13,9 +13,11 @@ pub mod msgpack;
 pub mod numpy;
 pub mod onnx;
 pub mod packages;
+pub mod pickle;
 pub mod safetensors;
 pub mod shard_index;
 pub mod sniff;
+pub mod torch;
 
 use crate::finding::Code;
 use std::fmt;

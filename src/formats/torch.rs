@@ -1,0 +1,1116 @@
+//! PyTorch checkpoints are pickles in a container: a zip (`torch.save` since
+//! 1.6, and TorchScript archives), five back-to-back pickles followed by raw
+//! storages (the legacy format), an old tar layout, or a bare pickle. This
+//! module finds every pickle in each and hands it to [`pickle::scan`]; it
+//! never extracts and never unpickles.
+//!
+//! Scanners have been fooled by the container rather than the pickle: a zip
+//! Python rejects but torch loads, a corrupt entry that stops iteration
+//! before `data.pkl`, a second pickle after the first `STOP`, a payload in
+//! the legacy format's second pickle. So the rules here are: scan every
+//! `.pkl` entry, keep going past corrupt entries, cross-check the central
+//! directory against the local headers and fall back to walking local
+//! headers when the zip library gives up, and scan every pickle a stream
+//! holds. Everything read is capped: entry count, bytes per pickle, and the
+//! number of pickles per file.
+
+use super::FormatError;
+use super::pickle::{self, Limits, PickleScan, Verdict};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read};
+
+/// `data.pkl` of a large model is a few MB; more is either hostile or not
+/// worth walking entirely.
+pub const MAX_DATA_PKL: u64 = 256 << 20;
+/// Any other pickle (`constants.pkl`, stray `.pkl` entries, tar members).
+pub const MAX_OTHER_PKL: u64 = 64 << 20;
+/// torch writes one entry per storage; a 100k-tensor checkpoint is rare.
+pub const MAX_ENTRIES: usize = 100_000;
+/// Pickles walked in one stream (bare, legacy tail, tar member).
+const MAX_PICKLES: usize = 64;
+
+/// `0x1950a86a20f9469cfc6c` as `LONG1` after `PROTO`: the first pickle of a
+/// legacy `torch.save` file.
+const LEGACY_MAGIC_LONG1: &[u8] = b"\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19";
+/// The same number as a protocol-0/1 `LONG` line.
+const LEGACY_MAGIC_TEXT: &[u8] = b"L119547037146038801333356L\n";
+
+const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
+const CENTRAL_HEADER: &[u8] = b"PK\x01\x02";
+const END_OF_CENTRAL_DIR: &[u8] = b"PK\x05\x06";
+
+/// How the checkpoint is packaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    /// `torch.save` zip: `<top>/data.pkl`, `<top>/data/<key>`, `version`.
+    TorchZip,
+    /// `torch.jit.save` zip: also `code/` and `constants.pkl`; loading runs
+    /// the TorchScript code it carries.
+    TorchScript,
+    /// `_use_new_zipfile_serialization=False`: magic, protocol, sys_info,
+    /// object and storage-key pickles, then raw storages.
+    Legacy,
+    /// A pickle stream on its own (`.pkl`, `.joblib`, some `.bin`/`.ckpt`).
+    BarePickle,
+    /// The pre-1.0 tar layout (`sys_info`, `pickle`, `storages`, `tensors`).
+    Tar,
+}
+
+impl Container {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Container::TorchZip => "torch-zip",
+            Container::TorchScript => "torchscript",
+            Container::Legacy => "torch-legacy",
+            Container::BarePickle => "pickle",
+            Container::Tar => "torch-tar",
+        }
+    }
+}
+
+/// Everything learned about one checkpoint file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointScan {
+    pub container: Container,
+    /// Each pickle walked, labelled by where it was found
+    /// (`archive/data.pkl`, `legacy pickle 2 of 5`, `pickle 1 at byte 0`).
+    pub pickles: Vec<(String, PickleScan)>,
+    /// Tensors rebuilt by the main data pickle, each counted once per
+    /// rebuild (views of one storage count separately; memo references to
+    /// the same tensor object do not).
+    pub tensors: u64,
+    /// Sum of the tensors' shape products (not storage sizes).
+    pub parameters: u64,
+    /// Parameters per dtype, safetensors spelling (`F32`, `BF16`, ...).
+    pub dtypes: BTreeMap<String, u64>,
+    /// Structural oddities that torch.save never produces and that can hide
+    /// or smuggle content; lower-case sentences.
+    pub anomalies: Vec<String>,
+    /// Why part of the file could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+impl CheckpointScan {
+    fn new(container: Container) -> CheckpointScan {
+        CheckpointScan {
+            container,
+            pickles: Vec::new(),
+            tensors: 0,
+            parameters: 0,
+            dtypes: BTreeMap::new(),
+            anomalies: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// The worst verdict over every pickle in the file.
+    pub fn verdict(&self) -> Verdict {
+        self.pickles
+            .iter()
+            .map(|(_, s)| s.verdict())
+            .max()
+            .unwrap_or(Verdict::Safe)
+    }
+
+    /// Counts the tensors of the pickle that holds the checkpoint's object.
+    fn count_tensors(&mut self, main: &PickleScan) {
+        for t in &main.tensors {
+            let n = t.numel();
+            self.tensors += 1;
+            self.parameters = self.parameters.saturating_add(n);
+            let slot = self.dtypes.entry(t.dtype.clone()).or_insert(0);
+            *slot = slot.saturating_add(n);
+        }
+    }
+}
+
+/// `file` is the whole file (a memory map). Never extracts; entries are read
+/// through capped readers, stored entries straight from the map by offset.
+pub fn scan(file: &[u8]) -> Result<CheckpointScan, FormatError> {
+    if file.is_empty() {
+        return Err(FormatError::invalid("file is empty"));
+    }
+    if file.starts_with(LOCAL_HEADER) || file.starts_with(END_OF_CENTRAL_DIR) {
+        return Ok(scan_zip(file));
+    }
+    if file.get(257..262) == Some(b"ustar") {
+        return Ok(scan_tar(file));
+    }
+    if is_legacy(file) {
+        return Ok(scan_legacy(file));
+    }
+    if looks_like_pickle(file) {
+        let mut out = CheckpointScan::new(Container::BarePickle);
+        let pickles = scan_stream(file, "pickle", &mut out.anomalies);
+        if let Some((_, first)) = pickles.first() {
+            out.count_tensors(&first.clone());
+        }
+        out.pickles = pickles;
+        return Ok(out);
+    }
+    Err(FormatError::invalid(
+        "not a pytorch checkpoint: neither a zip, a tar, nor a pickle stream",
+    ))
+}
+
+fn is_legacy(file: &[u8]) -> bool {
+    (file.first() == Some(&0x80)
+        && file.get(2..2 + LEGACY_MAGIC_LONG1.len()) == Some(LEGACY_MAGIC_LONG1))
+        || file.starts_with(LEGACY_MAGIC_TEXT)
+}
+
+/// A pickle starts with `PROTO` from protocol 2 on; protocol 0/1 streams
+/// start with a container, a constant or a global.
+fn looks_like_pickle(file: &[u8]) -> bool {
+    match file.first() {
+        Some(0x80) => file.get(1).is_some_and(|&p| p <= 5),
+        Some(b) => b"(}])cNKJMXUVSTGFIL".contains(b),
+        None => false,
+    }
+}
+
+fn walk(bytes: &[u8]) -> (PickleScan, usize) {
+    pickle::scan(bytes, &Limits::default())
+}
+
+/// Walks every pickle of a stream: one after another while they end at
+/// `STOP` (a second pickle must not hide behind the first), and after a
+/// broken one, from each later `PROTO` marker (joblib writes raw array bytes
+/// and nested pickles between pickle opcodes). A resynchronised walk that
+/// fails without naming any import is noise from binary data and dropped.
+fn scan_stream(
+    bytes: &[u8],
+    label: &str,
+    anomalies: &mut Vec<String>,
+) -> Vec<(String, PickleScan)> {
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    let mut resync = false;
+    while offset < bytes.len() && out.len() < MAX_PICKLES {
+        let (s, consumed) = walk(&bytes[offset..]);
+        let clean = s.stopped_at_stop;
+        let keep = !resync || clean || !s.imports.is_empty() || s.unresolved_stack_global;
+        let next = offset + consumed.max(1);
+        if keep {
+            if out.len() == 1 {
+                anomalies.push(format!(
+                    "{label} holds more than one pickle; the second starts at byte {offset}"
+                ));
+            }
+            out.push((format!("{label} {} at byte {offset}", out.len() + 1), s));
+        }
+        if clean && consumed > 0 {
+            offset = next;
+            resync = false;
+            // Trailing padding (newlines, zeros) is not another pickle.
+            if bytes[offset..]
+                .iter()
+                .all(|&b| b == 0 || b.is_ascii_whitespace())
+            {
+                break;
+            }
+            continue;
+        }
+        // Broken or capped: look for the next PROTO marker.
+        match find_proto(&bytes[next.min(bytes.len())..]) {
+            Some(rel) => {
+                offset = next + rel;
+                resync = true;
+            }
+            None => break,
+        }
+    }
+    if out.len() >= MAX_PICKLES {
+        anomalies.push(format!(
+            "{label}: stopped after {MAX_PICKLES} pickles; the rest was not scanned"
+        ));
+    }
+    out
+}
+
+fn find_proto(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(2)
+        .position(|w| w[0] == 0x80 && (2..=5).contains(&w[1]))
+}
+
+// ---------------------------------------------------------------------------
+// Legacy format
+
+const LEGACY_LABELS: [&str; 5] = [
+    "magic number",
+    "protocol",
+    "sys_info",
+    "object",
+    "storage keys",
+];
+
+fn scan_legacy(file: &[u8]) -> CheckpointScan {
+    let mut out = CheckpointScan::new(Container::Legacy);
+    let mut offset = 0usize;
+    for (i, what) in LEGACY_LABELS.iter().enumerate() {
+        let (s, consumed) = walk(&file[offset..]);
+        let clean = s.stopped_at_stop;
+        if let Some(e) = &s.error {
+            out.error = Some(format!("legacy {what} pickle: {e}"));
+        }
+        out.pickles
+            .push((format!("legacy pickle {} of 5 ({what})", i + 1), s));
+        offset += consumed;
+        if !clean {
+            // Where the next pickle starts is unknown; anything that looks
+            // like one is still worth a walk.
+            let rest = offset.saturating_add(1).min(file.len());
+            let tail = scan_stream_resync(&file[rest..], rest, &mut out.anomalies);
+            out.pickles.extend(tail);
+            if let Some((_, main)) = out.pickles.get(3) {
+                out.count_tensors(&main.clone());
+            }
+            return out;
+        }
+    }
+    if let Some((_, main)) = out.pickles.get(3) {
+        out.count_tensors(&main.clone());
+    }
+
+    // The raw storages follow, in the order of the key list, each as an
+    // 8-byte element count and the elements. Skipping them exactly is the
+    // only way to tell whether anything else was appended.
+    let keys = out.pickles[4].1.result_strings.clone();
+    let storages: BTreeMap<&str, &pickle::StorageRef> = out.pickles[3]
+        .1
+        .storages
+        .iter()
+        .map(|s| (s.key.as_str(), s))
+        .collect();
+    for key in &keys {
+        let Some(storage) = storages.get(key.as_str()) else {
+            out.anomalies.push(format!(
+                "storage key {key:?} is not named by the object pickle; storage bytes not followed"
+            ));
+            return out;
+        };
+        let Some(size) = pickle::dtype_size(&storage.dtype) else {
+            out.anomalies.push(format!(
+                "storage {key:?} has unknown dtype {}; storage bytes not followed",
+                storage.dtype
+            ));
+            return out;
+        };
+        let Some(count) = file
+            .get(offset..offset + 8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        else {
+            out.error = Some(format!(
+                "file ends at byte {} inside the size of storage {key:?}",
+                file.len()
+            ));
+            return out;
+        };
+        if storage.numel.is_some_and(|n| n != count) {
+            out.anomalies.push(format!(
+                "storage {key:?} declares {} elements in the pickle but {count} in the data",
+                storage.numel.unwrap_or(0)
+            ));
+        }
+        let end = count
+            .checked_mul(size)
+            .and_then(|n| n.checked_add(offset as u64 + 8));
+        match end {
+            Some(end) if end <= file.len() as u64 => offset = end as usize,
+            _ => {
+                out.error = Some(format!(
+                    "storage {key:?} of {count} elements runs past the end of the {}-byte file",
+                    file.len()
+                ));
+                return out;
+            }
+        }
+    }
+    if offset < file.len() {
+        out.anomalies.push(format!(
+            "{} bytes after the last storage, where torch.save writes nothing",
+            file.len() - offset
+        ));
+        let tail = scan_stream_resync(&file[offset..], offset, &mut out.anomalies);
+        out.pickles.extend(tail);
+    }
+    out
+}
+
+/// Pickles in bytes that follow a legacy file's known layout, labelled with
+/// their absolute offset.
+fn scan_stream_resync(
+    bytes: &[u8],
+    base: usize,
+    anomalies: &mut Vec<String>,
+) -> Vec<(String, PickleScan)> {
+    let start = if looks_like_pickle(bytes) {
+        Some(0)
+    } else {
+        find_proto(bytes)
+    };
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    let label = format!("trailing data at byte {}", base + start);
+    scan_stream(&bytes[start..], &label, anomalies)
+}
+
+// ---------------------------------------------------------------------------
+// Tar format
+
+fn scan_tar(file: &[u8]) -> CheckpointScan {
+    let mut out = CheckpointScan::new(Container::Tar);
+    let mut offset = 0usize;
+    let mut entries = 0usize;
+    while let Some(header) = file.get(offset..offset + 512) {
+        if header.iter().all(|&b| b == 0) {
+            break;
+        }
+        entries += 1;
+        if entries > MAX_ENTRIES {
+            out.anomalies.push(format!(
+                "more than {MAX_ENTRIES} tar entries; the rest was not scanned"
+            ));
+            break;
+        }
+        let name_end = header[..100].iter().position(|&b| b == 0).unwrap_or(100);
+        let name = String::from_utf8_lossy(&header[..name_end]).into_owned();
+        let size = parse_octal(&header[124..136]);
+        let Some(size) = size else {
+            out.error = Some(format!("tar entry {name:?} has an unreadable size"));
+            break;
+        };
+        let data_start = offset + 512;
+        let Some(data_end) = usize::try_from(size)
+            .ok()
+            .and_then(|s| data_start.checked_add(s))
+            .filter(|&e| e <= file.len())
+        else {
+            out.error = Some(format!(
+                "tar entry {name:?} of {size} bytes runs past the end of the file"
+            ));
+            break;
+        };
+        let base = name.rsplit('/').next().unwrap_or(&name);
+        let regular = matches!(header[156], 0 | b'0');
+        if regular
+            && (matches!(base, "pickle" | "sys_info" | "tensors" | "storages")
+                || base.ends_with(".pkl"))
+        {
+            let cap = usize::try_from(MAX_OTHER_PKL).unwrap_or(usize::MAX);
+            let bytes = &file[data_start..data_end.min(data_start.saturating_add(cap))];
+            let found = scan_stream(bytes, &name, &mut out.anomalies);
+            if base == "pickle"
+                && let Some((_, main)) = found.first()
+            {
+                out.count_tensors(&main.clone());
+            }
+            out.pickles.extend(found);
+        }
+        // Data is padded to whole 512-byte blocks.
+        offset = data_end.div_ceil(512).saturating_mul(512);
+    }
+    out
+}
+
+fn parse_octal(field: &[u8]) -> Option<u64> {
+    let s = std::str::from_utf8(field).ok()?;
+    let s = s.trim_matches(|c: char| c == '\0' || c.is_whitespace());
+    if s.is_empty() {
+        return Some(0);
+    }
+    u64::from_str_radix(s, 8).ok()
+}
+
+// ---------------------------------------------------------------------------
+// Zip format
+
+/// One local file header, as found by walking the file.
+#[derive(Debug, Clone)]
+struct LocalEntry {
+    offset: usize,
+    name: String,
+    method: u16,
+    /// From the header (or its zip64 extra); `None` when deferred to a data
+    /// descriptor or unreadable.
+    compressed_size: Option<u64>,
+    data_start: usize,
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn le64(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Parses the local header at `offset`, if there is a whole one.
+fn local_entry(file: &[u8], offset: usize) -> Option<LocalEntry> {
+    let h = file.get(offset..offset.checked_add(30)?)?;
+    if !h.starts_with(LOCAL_HEADER) {
+        return None;
+    }
+    let flags = le16(h, 6)?;
+    let method = le16(h, 8)?;
+    let csize32 = le32(h, 18)?;
+    let usize32 = le32(h, 22)?;
+    let name_len = usize::from(le16(h, 26)?);
+    let extra_len = usize::from(le16(h, 28)?);
+    let name_start = offset + 30;
+    let name = file.get(name_start..name_start + name_len)?;
+    let extra = file.get(name_start + name_len..name_start + name_len + extra_len)?;
+    let mut compressed_size = Some(u64::from(csize32));
+    if csize32 == u32::MAX {
+        // zip64 extra (id 1): uncompressed size first when it overflowed.
+        compressed_size = zip64_compressed(extra, usize32 == u32::MAX);
+    }
+    if flags & 0x08 != 0 && csize32 == 0 {
+        compressed_size = None;
+    }
+    Some(LocalEntry {
+        offset,
+        name: String::from_utf8_lossy(name).into_owned(),
+        method,
+        compressed_size,
+        data_start: name_start + name_len + extra_len,
+    })
+}
+
+fn zip64_compressed(extra: &[u8], has_uncompressed: bool) -> Option<u64> {
+    let mut at = 0usize;
+    while at + 4 <= extra.len() {
+        let id = le16(extra, at)?;
+        let len = usize::from(le16(extra, at + 2)?);
+        if id == 1 {
+            let field = at + 4 + if has_uncompressed { 8 } else { 0 };
+            return le64(extra, field);
+        }
+        at += 4 + len;
+    }
+    None
+}
+
+/// Follows local headers from the start of the file by their sizes, the
+/// way a streaming reader does. Stops at the central directory or at the
+/// first header it cannot follow (returns that offset).
+fn hop_local_entries(file: &[u8]) -> (Vec<LocalEntry>, Option<usize>) {
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    while out.len() < MAX_ENTRIES {
+        let rest = &file[offset.min(file.len())..];
+        if rest.starts_with(CENTRAL_HEADER) || rest.starts_with(END_OF_CENTRAL_DIR) {
+            return (out, None);
+        }
+        let Some(entry) = local_entry(file, offset) else {
+            return (out, Some(offset));
+        };
+        let next = entry
+            .compressed_size
+            .and_then(|s| usize::try_from(s).ok())
+            .and_then(|s| entry.data_start.checked_add(s));
+        out.push(entry);
+        match next {
+            Some(n) if n <= file.len() => offset = n,
+            _ => return (out, Some(offset)),
+        }
+    }
+    (out, None)
+}
+
+/// Every local header signature in the file, as picklescan's relaxed
+/// reader and torch's own reader effectively tolerate: used when the
+/// central directory cannot be trusted.
+fn search_local_entries(file: &[u8]) -> Vec<LocalEntry> {
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    while out.len() < MAX_ENTRIES {
+        let Some(rel) = file[at..].windows(4).position(|w| w == LOCAL_HEADER) else {
+            break;
+        };
+        let offset = at + rel;
+        if let Some(e) = local_entry(file, offset) {
+            out.push(e);
+        }
+        at = offset + 4;
+    }
+    out
+}
+
+fn is_pkl(name: &str) -> bool {
+    name.ends_with(".pkl")
+}
+
+fn is_data_pkl(name: &str) -> bool {
+    name == "data.pkl" || name.ends_with("/data.pkl")
+}
+
+fn pkl_cap(name: &str) -> u64 {
+    if is_data_pkl(name) {
+        MAX_DATA_PKL
+    } else {
+        MAX_OTHER_PKL
+    }
+}
+
+/// Names that write outside an extraction directory.
+fn traverses(name: &str) -> bool {
+    name.starts_with('/')
+        || name.contains('\\')
+        || name.as_bytes().get(1) == Some(&b':')
+        || name.split('/').any(|part| part == "..")
+}
+
+fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".zip", ".pt", ".pth", ".tar", ".7z", ".gz", ".npz", ".ckpt"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+fn is_archive_magic(bytes: &[u8]) -> bool {
+    bytes.starts_with(LOCAL_HEADER)
+        || bytes.starts_with(b"7z\xbc\xaf\x27\x1c")
+        || bytes.starts_with(b"\x1f\x8b")
+}
+
+/// Reads a local entry's bytes, up to `cap`: stored entries straight from
+/// the file, deflated ones through the zip crate's stream reader (the cap
+/// bounds a deflate bomb). Returns the bytes and whether they were cut.
+fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), String> {
+    let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
+    if e.method == 0 {
+        let declared = e
+            .compressed_size
+            .and_then(|s| usize::try_from(s).ok())
+            .unwrap_or(file.len() - e.data_start.min(file.len()));
+        let end = e.data_start.saturating_add(declared).min(file.len());
+        let start = e.data_start.min(end);
+        let cut = end - start > cap_usize;
+        return Ok((file[start..end.min(start + cap_usize)].to_vec(), cut));
+    }
+    let mut cursor = Cursor::new(&file[e.offset..]);
+    let entry = match e.compressed_size {
+        Some(size) => zip::read::read_zipfile_from_stream_with_compressed_size(&mut cursor, size),
+        None => zip::read::read_zipfile_from_stream(&mut cursor),
+    };
+    match entry {
+        Ok(Some(mut z)) => read_capped(&mut z, cap),
+        Ok(None) => Err("no entry at its local header".to_owned()),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+fn read_capped(r: &mut impl Read, cap: u64) -> Result<(Vec<u8>, bool), String> {
+    let mut buf = Vec::new();
+    // One byte past the cap tells whether the entry was cut.
+    let res = r.take(cap.saturating_add(1)).read_to_end(&mut buf);
+    let cut = buf.len() as u64 > cap;
+    buf.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+    match res {
+        Ok(_) => Ok((buf, cut)),
+        // Keep what was read: a payload before a corrupt tail still runs.
+        Err(_) if !buf.is_empty() => Ok((buf, true)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn scan_zip(file: &[u8]) -> CheckpointScan {
+    let mut out = CheckpointScan::new(Container::TorchZip);
+    let (hopped, hop_stop) = hop_local_entries(file);
+    // (name, local entry) of every entry the central directory lists.
+    let mut listed: Vec<(String, Option<LocalEntry>)> = Vec::new();
+    match zip::ZipArchive::new(Cursor::new(file)) {
+        Ok(mut archive) => {
+            let n = archive.len();
+            if n > MAX_ENTRIES {
+                out.anomalies.push(format!(
+                    "{n} entries, more than the {MAX_ENTRIES} a checkpoint needs; only the first {MAX_ENTRIES} were examined"
+                ));
+            }
+            for i in 0..n.min(MAX_ENTRIES) {
+                match archive.by_index_raw(i) {
+                    Ok(z) => {
+                        let name = String::from_utf8_lossy(z.name_raw()).into_owned();
+                        let header = usize::try_from(z.header_start()).unwrap_or(usize::MAX);
+                        // The directory's size wins over the local header's,
+                        // which may defer it to a data descriptor.
+                        let local = local_entry(file, header).map(|mut l| {
+                            l.compressed_size = Some(z.compressed_size());
+                            l
+                        });
+                        match &local {
+                            Some(l) if l.name != name => out.anomalies.push(format!(
+                                "central directory names entry {name:?} but its local header says {:?}",
+                                l.name
+                            )),
+                            None => out.anomalies.push(format!(
+                                "entry {name:?} has no readable local header at byte {header}"
+                            )),
+                            _ => {}
+                        }
+                        listed.push((name, local));
+                    }
+                    Err(e) => out.anomalies.push(format!(
+                        "entry {i} of the central directory is corrupt: {e}"
+                    )),
+                }
+            }
+            // Local entries the directory does not list are invisible to
+            // the loader's listing but not to a streaming reader.
+            let names: BTreeSet<&str> = listed.iter().map(|(n, _)| n.as_str()).collect();
+            let hidden: Vec<LocalEntry> = hopped
+                .iter()
+                .filter(|e| !names.contains(e.name.as_str()))
+                .cloned()
+                .collect();
+            for e in hidden {
+                out.anomalies.push(format!(
+                    "local entry {:?} at byte {} is not in the central directory",
+                    e.name, e.offset
+                ));
+                listed.push((e.name.clone(), Some(e)));
+            }
+            if let Some(at) = hop_stop
+                && at < file.len()
+            {
+                let listed_past = listed
+                    .iter()
+                    .filter_map(|(_, l)| l.as_ref())
+                    .any(|l| l.offset >= at);
+                if !listed_past {
+                    out.anomalies
+                        .push(format!("local headers cannot be followed past byte {at}"));
+                }
+            }
+        }
+        Err(e) => {
+            out.anomalies.push(format!(
+                "the zip reader rejects the archive ({e}); walked the local headers instead"
+            ));
+            for e in search_local_entries(file) {
+                listed.push((e.name.clone(), Some(e)));
+            }
+        }
+    }
+    examine_entries(file, &listed, &mut out);
+    out
+}
+
+fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &mut CheckpointScan) {
+    let mut tops: BTreeSet<&str> = BTreeSet::new();
+    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    let mut data_entries: BTreeMap<String, u64> = BTreeMap::new();
+    let mut main: Option<PickleScan> = None;
+    let mut torchscript = false;
+    for (name, local) in listed {
+        tops.insert(name.split('/').next().unwrap_or(""));
+        if traverses(name) {
+            out.anomalies
+                .push(format!("entry name {name:?} escapes the archive folder"));
+        }
+        if name.ends_with("/constants.pkl") || name.contains("/code/") {
+            torchscript = true;
+        }
+        let Some(local) = local else { continue };
+        // torch.jit.save deflates its code/ sources and their debug
+        // pickles; torch.save deflates nothing.
+        let torchscript_source = name.contains("/code/") || name.ends_with(".debug_pkl");
+        if local.method != 0 && !torchscript_source {
+            out.anomalies.push(format!(
+                "entry {name:?} is compressed (method {}); torch.save stores entries uncompressed",
+                local.method
+            ));
+        }
+        if let Some(size) = local.compressed_size {
+            let end = (local.data_start as u64).saturating_add(size);
+            spans.push((
+                local.offset,
+                usize::try_from(end).unwrap_or(usize::MAX),
+                name,
+            ));
+            if let Some((_, key)) = name.rsplit_once("/data/") {
+                data_entries.insert(key.to_owned(), size);
+            }
+        }
+        if is_archive_name(name)
+            || (local.method == 0 && file.get(local.data_start..).is_some_and(is_archive_magic))
+        {
+            out.anomalies
+                .push(format!("entry {name:?} is itself an archive"));
+        }
+        if !is_pkl(name) {
+            continue;
+        }
+        let cap = pkl_cap(name);
+        match read_local(file, local, cap) {
+            Ok((bytes, cut)) => {
+                if cut {
+                    out.anomalies.push(format!(
+                        "entry {name:?} is larger than {cap} bytes; only the first {cap} were scanned"
+                    ));
+                }
+                let found = scan_stream(&bytes, name, &mut out.anomalies);
+                for (i, (label, s)) in found.into_iter().enumerate() {
+                    if i == 0 && is_data_pkl(name) && main.is_none() {
+                        main = Some(s.clone());
+                    }
+                    let label = if i == 0 { name.clone() } else { label };
+                    out.pickles.push((label, s));
+                }
+            }
+            Err(e) => out
+                .anomalies
+                .push(format!("entry {name:?} cannot be read: {e}")),
+        }
+    }
+    if torchscript {
+        out.container = Container::TorchScript;
+    }
+    if tops.len() > 1 {
+        out.anomalies.push(format!(
+            "{} top-level folders; torch.save writes one",
+            tops.len()
+        ));
+    }
+    spans.sort_unstable();
+    for pair in spans.windows(2) {
+        let ((_, end_a, a), (start_b, _, b)) = (pair[0], pair[1]);
+        if start_b < end_a {
+            out.anomalies
+                .push(format!("entries {a:?} and {b:?} overlap"));
+        }
+    }
+    match main {
+        Some(m) => {
+            out.count_tensors(&m);
+            for s in &m.storages {
+                let Some(&have) = data_entries.get(&s.key) else {
+                    out.anomalies.push(format!(
+                        "storage {:?} named by data.pkl has no data entry",
+                        s.key
+                    ));
+                    continue;
+                };
+                let want = s
+                    .numel
+                    .zip(pickle::dtype_size(&s.dtype))
+                    .and_then(|(n, size)| n.checked_mul(size));
+                if want.is_some_and(|w| w != have) {
+                    out.anomalies.push(format!(
+                        "storage {:?} holds {have} bytes but data.pkl declares {}",
+                        s.key,
+                        want.unwrap_or(0)
+                    ));
+                }
+            }
+        }
+        None => {
+            if out.pickles.is_empty() {
+                out.error = Some("the archive holds no .pkl entry".to_owned());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! fixture {
+        ($name:literal, $malicious:expr) => {
+            (
+                $name,
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/fixtures/interop-pickle/",
+                    $name
+                )),
+                $malicious,
+            )
+        };
+    }
+
+    /// Every file of fixtures/interop-pickle (scripts/make-pickle-fixtures.py)
+    /// with its expected verdict.
+    const FIXTURES: &[(&str, &[u8], bool)] = &[
+        fixture!("benign-legacy.pt", false),
+        fixture!("benign-sklearn-like.pkl", false),
+        fixture!("benign-state-dict.pt", false),
+        fixture!("benign-torchscript.pt", false),
+        fixture!("mal-attrgetter-chain.pkl", true),
+        fixture!("mal-broken-after-payload.pkl", true),
+        fixture!("mal-builtin-eval.pkl", true),
+        fixture!("mal-builtins-exec.pkl", true),
+        fixture!("mal-fickling-injected.pkl", true),
+        fixture!("mal-functools-partial.pkl", true),
+        fixture!("mal-legacy-second-pickle.pt", true),
+        fixture!("mal-nested-pickle-loads.pkl", true),
+        fixture!("mal-os-system.pkl", true),
+        fixture!("mal-runpy.pkl", true),
+        fixture!("mal-stack-global-memo.pkl", true),
+        fixture!("mal-torch-load-nested.pkl", true),
+        fixture!("mal-torch-zip-payload.pt", true),
+        fixture!("mal-zip-corrupt-entry-first.pt", true),
+        fixture!("mal-zip-deflated-data-pkl.pt", true),
+        fixture!("mal-zip-no-central-directory.pt", true),
+    ];
+
+    #[test]
+    fn every_fixture_has_its_expected_verdict() {
+        for (name, bytes, malicious) in FIXTURES {
+            let s = scan(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let v = s.verdict();
+            if *malicious {
+                assert_eq!(v, Verdict::Unsafe, "{name}: {s:?}");
+            } else if s.container == Container::TorchScript {
+                // `__torch__.*` classes are the archive's own code.
+                assert_eq!(v, Verdict::Suspicious, "{name}: {s:?}");
+            } else {
+                assert_eq!(v, Verdict::Safe, "{name}: {s:?}");
+                assert!(s.anomalies.is_empty(), "{name}: {:?}", s.anomalies);
+            }
+            assert!(!s.pickles.is_empty(), "{name}");
+        }
+    }
+
+    /// Counts from expected.json, which torch itself reported after a
+    /// weights_only load of the benign files.
+    #[test]
+    fn benign_checkpoints_count_tensors_as_torch_does() {
+        let expected: serde_json::Value = serde_json::from_slice(include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/interop-pickle/expected.json"
+        )))
+        .expect("expected.json");
+        let files = expected["files"].as_object().expect("files");
+        let mut checked = 0;
+        for (name, bytes, _) in FIXTURES {
+            let e = &files[*name];
+            assert!(e.is_object(), "{name} missing from expected.json");
+            assert_eq!(
+                e["expected"].as_str() == Some("malicious"),
+                name.starts_with("mal-"),
+                "{name}"
+            );
+            let s = scan(bytes).expect("scan");
+            assert_eq!(
+                Some(s.container.as_str()),
+                e["container"].as_str(),
+                "{name}"
+            );
+            let Some(tensors) = e["tensors"].as_u64() else {
+                continue;
+            };
+            assert_eq!(s.tensors, tensors, "{name}");
+            assert_eq!(Some(s.parameters), e["parameters"].as_u64(), "{name}");
+            let dtypes: BTreeMap<String, u64> =
+                serde_json::from_value(e["dtypes"].clone()).expect("dtypes");
+            assert_eq!(s.dtypes, dtypes, "{name}");
+            checked += 1;
+        }
+        assert!(checked >= 2, "at least the torch zip and legacy files");
+    }
+
+    #[test]
+    fn anomalies_of_the_zip_tricks() {
+        let find = |name: &str| {
+            FIXTURES
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|(_, b, _)| scan(b).expect("scan"))
+                .expect("fixture")
+        };
+        let has = |s: &CheckpointScan, needle: &str| s.anomalies.iter().any(|a| a.contains(needle));
+        let s = find("mal-zip-deflated-data-pkl.pt");
+        assert!(
+            has(&s, "\"archive/data.pkl\" is compressed"),
+            "{:?}",
+            s.anomalies
+        );
+        let s = find("mal-zip-corrupt-entry-first.pt");
+        assert!(
+            has(&s, "aaa-corrupt.pkl\" cannot be read"),
+            "{:?}",
+            s.anomalies
+        );
+        assert!(
+            s.pickles
+                .iter()
+                .any(|(l, p)| l == "archive/data.pkl" && p.verdict() == Verdict::Unsafe)
+        );
+        let s = find("mal-zip-no-central-directory.pt");
+        assert!(has(&s, "rejects the archive"), "{:?}", s.anomalies);
+        assert_eq!(s.tensors, 4);
+        let s = find("mal-legacy-second-pickle.pt");
+        assert_eq!(s.pickles[1].1.verdict(), Verdict::Unsafe);
+        assert_eq!(s.pickles[3].1.verdict(), Verdict::Safe);
+        let s = find("mal-broken-after-payload.pkl");
+        assert!(s.pickles[0].1.error.is_some());
+    }
+
+    // -- inline archives --
+
+    /// A stored zip entry: local header, name, data; returns the bytes and
+    /// the central-directory record for it.
+    fn entry(name: &str, data: &[u8], offset: usize, method: u16) -> (Vec<u8>, Vec<u8>) {
+        let mut local = b"PK\x03\x04\x14\x00\x00\x00".to_vec();
+        local.extend_from_slice(&method.to_le_bytes());
+        local.extend_from_slice(&[0; 4]); // time, date
+        local.extend_from_slice(&crc32(data).to_le_bytes());
+        local.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        local.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        local.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        local.extend_from_slice(&[0, 0]);
+        local.extend_from_slice(name.as_bytes());
+        let mut central = b"PK\x01\x02\x14\x00".to_vec();
+        central.extend_from_slice(&local[4..30]);
+        central.extend_from_slice(&[0; 12]); // comment len, disk, attrs
+        central.extend_from_slice(&(offset as u32).to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+        local.extend_from_slice(data);
+        (local, central)
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let (mut body, mut cd) = (Vec::new(), Vec::new());
+        for (name, data) in entries {
+            let (l, c) = entry(name, data, body.len(), 0);
+            body.extend(l);
+            cd.extend(c);
+        }
+        let cd_start = body.len();
+        body.extend_from_slice(&cd);
+        body.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00");
+        let n = (entries.len() as u16).to_le_bytes();
+        body.extend_from_slice(&n);
+        body.extend_from_slice(&n);
+        body.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+        body.extend_from_slice(&(cd_start as u32).to_le_bytes());
+        body.extend_from_slice(&[0, 0]);
+        body
+    }
+
+    const PAYLOAD: &[u8] = b"\x80\x02cos\nsystem\nX\x0a\x00\x00\x00echo pwned\x85R.";
+
+    #[test]
+    fn every_pkl_entry_is_scanned_and_odd_layouts_are_reported() {
+        let data_pkl = b"\x80\x02}.";
+        let zip = zip_of(&[
+            ("archive/data.pkl", data_pkl),
+            ("archive/version", b"3\n"),
+            ("other/extra.pkl", PAYLOAD),
+            ("../escape", b"x"),
+            ("archive/inner.zip", b"PK\x03\x04"),
+        ]);
+        let s = scan(&zip).expect("scan");
+        assert_eq!(s.container, Container::TorchZip);
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert_eq!(s.pickles.len(), 2);
+        let joined = s.anomalies.join("\n");
+        assert!(joined.contains("top-level folders"), "{joined}");
+        assert!(joined.contains("escapes the archive folder"), "{joined}");
+        assert!(joined.contains("is itself an archive"), "{joined}");
+    }
+
+    #[test]
+    fn a_second_pickle_after_stop_is_scanned() {
+        let mut bytes = b"\x80\x02}.".to_vec();
+        bytes.extend_from_slice(PAYLOAD);
+        let s = scan(&bytes).expect("scan");
+        assert_eq!(s.container, Container::BarePickle);
+        assert_eq!(s.pickles.len(), 2);
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert!(s.anomalies[0].contains("more than one pickle"));
+        // And one after binary junk that breaks the first stream.
+        let mut bytes = b"\x80\x02}\xff\xfe junk".to_vec();
+        bytes.extend_from_slice(PAYLOAD);
+        let s = scan(&bytes).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn legacy_trailing_pickle_after_storages_is_scanned() {
+        let (_, legacy, _) = FIXTURES
+            .iter()
+            .find(|(n, _, _)| *n == "benign-legacy.pt")
+            .expect("fixture");
+        let mut bytes = legacy.to_vec();
+        bytes.extend_from_slice(PAYLOAD);
+        let s = scan(&bytes).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert!(
+            s.anomalies
+                .iter()
+                .any(|a| a.contains("after the last storage"))
+        );
+    }
+
+    #[test]
+    fn tar_members_are_scanned() {
+        let mut tar = Vec::new();
+        for (name, data) in [("sys_info", &b"\x80\x02}."[..]), ("pickle", PAYLOAD)] {
+            let mut h = vec![0u8; 512];
+            h[..name.len()].copy_from_slice(name.as_bytes());
+            let size = format!("{:011o}\0", data.len());
+            h[124..136].copy_from_slice(size.as_bytes());
+            h[156] = b'0';
+            h[257..262].copy_from_slice(b"ustar");
+            tar.extend_from_slice(&h);
+            tar.extend_from_slice(data);
+            tar.resize(tar.len().div_ceil(512) * 512, 0);
+        }
+        tar.extend_from_slice(&[0; 1024]);
+        let s = scan(&tar).expect("scan");
+        assert_eq!(s.container, Container::Tar);
+        assert_eq!(s.pickles.len(), 2);
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn unrecognised_and_hostile_inputs_do_not_panic() {
+        assert!(scan(b"").is_err());
+        assert!(scan(b"hello world").is_err());
+        for len in 0..64 {
+            let _ = scan(&vec![b'P'; len]);
+        }
+        // Truncated local headers, absurd sizes, an empty zip.
+        let _ = scan(b"PK\x03\x04");
+        let _ = scan(b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff");
+        let _ = scan(
+            b"PK\x05\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+        );
+        let mut legacy = b"\x80\x02".to_vec();
+        legacy.extend_from_slice(LEGACY_MAGIC_LONG1);
+        legacy.push(b'.');
+        let s = scan(&legacy).expect("scan");
+        assert_eq!(s.container, Container::Legacy);
+        assert!(s.error.is_some());
+        for (_, bytes, _) in FIXTURES {
+            for end in (0..bytes.len()).step_by(7) {
+                let _ = scan(&bytes[..end]);
+            }
+        }
+    }
+}
