@@ -89,6 +89,21 @@ codes! {
     PickleWeights = "pickle-weights", Warning,
         "weights stored as pickle; safetensors is the safe format",
         "Python pickle (PyTorch `.bin`/`.pt`/`.ckpt`, `.pkl`) can run arbitrary code when loaded. Even when this file is harmless, users must trust it. Fix: convert the weights to safetensors and ship those instead (or beside them).";
+    UnsafePickle = "unsafe-pickle", Error,
+        "a pickle imports a callable outside the safe set (code execution on load)",
+        "The pickle stream (a PyTorch checkpoint, a .pkl/.joblib file, a NumPy object array) imports a callable that executes code or reaches something that can (os, subprocess, builtins eval/exec/getattr, runpy, nested pickle.loads, operator.attrgetter, functools.partial, ...), or a global whose name cannot be resolved statically. Loading the file with pickle, torch.load(weights_only=False) or joblib runs it. openness never unpickles: the imports were read from the opcodes. Fix: do not load the file; obtain the weights as safetensors from a trusted source.";
+    PickleSuspiciousImport = "pickle-suspicious-import", Warning,
+        "a pickle imports something outside PyTorch's weights_only allow-list",
+        "The pickle imports globals that are neither known to execute code nor allowed by PyTorch's weights_only loader (custom classes, third-party modules). Loading it needs weights_only=False, which trusts whatever those imports do. Fix: review the listed imports; prefer safetensors.";
+    ArchiveAnomaly = "archive-anomaly", Warning,
+        "an archive is laid out in a way its usual writer never does",
+        "A zip-based weights file (a PyTorch checkpoint, .npz, .keras, DDUF) has compressed entries where the writer stores them, entries that overlap, a central directory that disagrees with the entries, nested archives, names that escape the archive, or a deflate bomb. Such tricks make scanners and loaders see different files, which is how payloads hide. Fix: re-export the file with its reference writer.";
+    KerasLambda = "keras-lambda", Error,
+        "a Keras model config holds a Lambda layer (code run on load)",
+        "Keras stores a Lambda layer's function as serialized Python bytecode in the model config; loading the model (with safe_mode off, or with older Keras) runs it. Fix: replace Lambda layers with registered custom layers whose code ships as source, and save again.";
+    ExternalDataOutside = "external-data-outside", Error,
+        "an ONNX external_data location leads outside the scanned root",
+        "An ONNX initializer stores its data in an external file whose location is absolute or climbs out of the model's folder (`../`). onnx.load would read that path on the user's machine (CVE-2026-34447 and similar). openness does not follow it. Fix: keep external data files beside the model and name them relatively.";
     RemoteCode = "remote-code", Warning,
         "config.json `auto_map` makes loaders run code from the release",
         "An `auto_map` entry tells transformers (with `trust_remote_code=True`) to import Python modules from the release, or from another repository (`org/repo--module.Class`). That code runs with the user's rights. Fix: upstream the architecture into a library, or review the named modules before loading.";

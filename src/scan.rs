@@ -9,10 +9,13 @@ use crate::codeclass::{self, CodeRole};
 use crate::finding::{Code, Finding};
 use crate::formats::card::{self, FrontMatter, Link};
 use crate::formats::config::{self, AdapterConfig, ModelConfig, ModelIndex, SentenceModule};
+use crate::formats::pickle::{self, PickleScan, Verdict};
 use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
-use crate::formats::{FormatError, digests, gguf, lfs};
+use crate::formats::{
+    FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, torch,
+};
 use crate::hash;
 use crate::inventory::{self, Entry, ScanError};
 use crate::license::{self, Identified};
@@ -79,6 +82,8 @@ pub struct Facts {
     pub model_indexes: Vec<(String, ModelIndex)>,
     pub sentence_modules: Vec<(String, Vec<SentenceModule>)>,
     pub shard_indexes: Vec<(String, ShardIndex)>,
+    /// ONNX external data: (model path, location as written).
+    pub external_data: Vec<(String, String)>,
     /// GGUF files' own account of themselves.
     pub gguf: Vec<GgufFacts>,
     /// Digests the release itself declares: rel path → (sha256, source).
@@ -100,6 +105,9 @@ pub struct FileFacts {
     /// Tensors, parameters, bytes and dtypes, from whichever format's header
     /// was read; `None` when the format was only detected.
     pub counts: Option<FileWeights>,
+    /// What the file holds beyond counts ("TorchScript archive", "Lambda
+    /// layers: x, y", "3 members"), for the evidence item.
+    pub note: Option<String>,
     /// The weights header could not be parsed (the finding says why).
     pub broken: bool,
     pub code_role: Option<(CodeRole, &'static str)>,
@@ -116,6 +124,7 @@ impl FileFacts {
             lfs: None,
             safetensors: None,
             counts: None,
+            note: None,
             broken: false,
             code_role: None,
             license: None,
@@ -325,6 +334,9 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
     }
     let parsed = match format {
         WeightsFormat::Safetensors => safetensors::parse(&map).map(|header| {
+            if packages::is_mlx_metadata(&header.metadata) {
+                file.note = Some("written by MLX".to_owned());
+            }
             file.counts = Some(FileWeights {
                 tensors: header.tensors.len() as u64,
                 parameters: header.parameters(),
@@ -347,6 +359,105 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
                 split: model.split(),
             });
         }),
+        WeightsFormat::TorchZip | WeightsFormat::Pickle | WeightsFormat::Paddle => {
+            torch::scan(&map).map(|checkpoint| record_checkpoint(file, facts, &checkpoint))
+        }
+        WeightsFormat::Numpy => numpy::parse_npy(&map).map(|header| {
+            if header.object {
+                // Object arrays are a pickle after the header.
+                let data = usize::try_from(header.data_offset)
+                    .ok()
+                    .and_then(|at| map.get(at..))
+                    .unwrap_or(&[]);
+                let (scan, _) = pickle::scan(data, &pickle::Limits::default());
+                report_pickles(&rel, facts, &[("object array".to_owned(), scan)], false);
+                facts.findings.push(Finding::new(
+                    Code::PickleWeights,
+                    Some(&rel),
+                    "object array: loading it with allow_pickle=True unpickles, which can execute code",
+                ));
+            }
+            file.counts = Some(npy_counts(&header));
+        }),
+        WeightsFormat::NumpyZip => numpy::parse_npz(&map).map(|npz| {
+            let mut counts = FileWeights::default();
+            for member in &npz.members {
+                if let Ok(header) = &member.header {
+                    if header.object {
+                        facts.findings.push(Finding::new(
+                            Code::PickleWeights,
+                            Some(&rel),
+                            format!(
+                                "member {} is an object array: loading it with allow_pickle=True unpickles (not scanned inside the archive)",
+                                member.name
+                            ),
+                        ));
+                    }
+                    let c = npy_counts(header);
+                    counts.tensors += 1;
+                    counts.parameters = counts.parameters.saturating_add(c.parameters);
+                    counts.bytes = counts.bytes.saturating_add(c.bytes);
+                    for (d, n) in c.dtypes {
+                        *counts.dtypes.entry(d).or_default() += n;
+                    }
+                }
+            }
+            anomalies(&rel, facts, &npz.anomalies);
+            file.note = Some(format!("{} arrays", npz.members.len()));
+            file.counts = Some(counts);
+        }),
+        WeightsFormat::Onnx => onnx::parse(&map).map(|model| {
+            for location in model.external_locations() {
+                facts.external_data.push((rel.clone(), location));
+            }
+            file.note = model
+                .producer_name
+                .as_ref()
+                .map(|p| format!("produced by {p}"));
+            file.counts = Some(FileWeights {
+                tensors: model.initializers.len() as u64,
+                parameters: model.parameters(),
+                bytes: 0,
+                dtypes: model.dtypes(),
+            });
+        }),
+        WeightsFormat::Keras | WeightsFormat::Hdf5 => {
+            let scanned = if format == WeightsFormat::Keras {
+                keras::scan_keras_zip(&map)
+            } else {
+                keras::scan_h5(&map)
+            };
+            scanned.map(|k| {
+                if !k.lambda_layers.is_empty() {
+                    facts.findings.push(Finding::new(
+                        Code::KerasLambda,
+                        Some(&rel),
+                        format!(
+                            "Lambda layers store code that runs on load: {}",
+                            k.lambda_layers.join(", ")
+                        ),
+                    ));
+                }
+                if !k.custom_objects.is_empty() {
+                    file.note = Some(format!(
+                        "custom objects the loader must import: {}",
+                        k.custom_objects.join(", ")
+                    ));
+                }
+            })
+        }
+        WeightsFormat::FlaxMsgpack => msgpack::parse(&map).map(|flax| {
+            file.counts = Some(FileWeights {
+                tensors: flax.tensors,
+                parameters: flax.parameters,
+                bytes: 0,
+                dtypes: flax.dtypes,
+            });
+        }),
+        WeightsFormat::Dduf => packages::scan_dduf(&map).map(|dduf| {
+            anomalies(&rel, facts, &dduf.anomalies);
+            file.note = Some(format!("{} entries (a diffusers folder)", dduf.entries.len()));
+        }),
         _ => Ok(()),
     };
     if let Err(err) = parsed {
@@ -358,6 +469,126 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
         ));
     }
     Ok(())
+}
+
+fn npy_counts(header: &numpy::NpyHeader) -> FileWeights {
+    let elements = header.elements().unwrap_or(0);
+    FileWeights {
+        tensors: 1,
+        parameters: elements,
+        bytes: elements.saturating_mul(header.item_size().unwrap_or(0)),
+        dtypes: [(header.dtype_name(), elements)].into_iter().collect(),
+    }
+}
+
+/// Counts, findings and notes for a pickle-based checkpoint.
+fn record_checkpoint(file: &mut FileFacts, facts: &mut Facts, checkpoint: &torch::CheckpointScan) {
+    let rel = file.entry.rel.clone();
+    let torchscript = checkpoint.container == torch::Container::TorchScript;
+    report_pickles(&rel, facts, &checkpoint.pickles, torchscript);
+    anomalies(&rel, facts, &checkpoint.anomalies);
+    if let Some(err) = &checkpoint.error {
+        facts.findings.push(Finding::new(
+            Code::CorruptHeader,
+            Some(&rel),
+            format!("pickle stream: {err}"),
+        ));
+    }
+    file.note = Some(format!(
+        "{}{}",
+        checkpoint.container.as_str(),
+        if torchscript {
+            " (loading runs the archive's TorchScript code)"
+        } else {
+            ""
+        }
+    ));
+    if checkpoint.tensors > 0 {
+        file.counts = Some(FileWeights {
+            tensors: checkpoint.tensors,
+            parameters: checkpoint.parameters,
+            bytes: checkpoint
+                .dtypes
+                .iter()
+                .map(|(d, n)| n.saturating_mul(pickle::dtype_size(d).unwrap_or(0)))
+                .fold(0, u64::saturating_add),
+            dtypes: checkpoint.dtypes.clone(),
+        });
+    }
+}
+
+/// At most this many imports are named in one finding.
+const IMPORTS_NAMED: usize = 8;
+
+/// `unsafe-pickle` / `pickle-suspicious-import` for the imports of a file's
+/// pickles. In a TorchScript archive the `__torch__.*` classes are the
+/// archive's own TorchScript code, expected rather than suspicious.
+fn report_pickles(
+    rel: &str,
+    facts: &mut Facts,
+    pickles: &[(String, PickleScan)],
+    torchscript: bool,
+) {
+    let mut unsafe_imports = std::collections::BTreeSet::new();
+    let mut suspicious = std::collections::BTreeSet::new();
+    for (label, scan) in pickles {
+        if scan.unresolved_stack_global {
+            unsafe_imports.insert(format!("an unresolvable STACK_GLOBAL in {label}"));
+        }
+        for import in &scan.imports {
+            if torchscript && import.module.starts_with("__torch__") {
+                continue;
+            }
+            match pickle::verdict(import) {
+                Verdict::Unsafe => {
+                    unsafe_imports.insert(import.to_string());
+                }
+                Verdict::Suspicious => {
+                    suspicious.insert(import.to_string());
+                }
+                Verdict::Safe => {}
+            }
+        }
+    }
+    let list = |set: &std::collections::BTreeSet<String>| {
+        let mut names: Vec<&str> = set.iter().map(String::as_str).take(IMPORTS_NAMED).collect();
+        if set.len() > IMPORTS_NAMED {
+            names.push("...");
+        }
+        names.join(", ")
+    };
+    if !unsafe_imports.is_empty() {
+        facts.findings.push(Finding::new(
+            Code::UnsafePickle,
+            Some(rel),
+            format!("loading runs code: imports {}", list(&unsafe_imports)),
+        ));
+    }
+    if !suspicious.is_empty() {
+        facts.findings.push(Finding::new(
+            Code::PickleSuspiciousImport,
+            Some(rel),
+            format!(
+                "imports outside the weights_only allow-list: {}",
+                list(&suspicious)
+            ),
+        ));
+    }
+}
+
+fn anomalies(rel: &str, facts: &mut Facts, found: &[String]) {
+    if !found.is_empty() {
+        let shown: Vec<&str> = found
+            .iter()
+            .map(String::as_str)
+            .take(IMPORTS_NAMED)
+            .collect();
+        facts.findings.push(Finding::new(
+            Code::ArchiveAnomaly,
+            Some(rel),
+            shown.join("; "),
+        ));
+    }
 }
 
 fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {

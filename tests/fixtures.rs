@@ -683,6 +683,133 @@ fn gguf_interop_counts_and_provenance() {
     );
 }
 
+fn file<'a>(r: &'a Value, path: &str) -> &'a Value {
+    r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .unwrap_or_else(|| panic!("no file {path}"))
+}
+
+fn file_codes(r: &Value, path: &str) -> Vec<String> {
+    findings(r)
+        .into_iter()
+        .filter(|(_, p)| p.as_deref() == Some(path))
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// Pickles made by torch.save, torch.jit.save, fickling and by hand: every
+/// malicious one is `unsafe-pickle`, no benign one is, and torch's own counts
+/// (`expected.json`, from torch.load(weights_only=True)) are reproduced.
+#[test]
+fn pickles_are_judged_statically_and_counted() {
+    let r = scan("interop-pickle");
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(fixtures_dir().join("interop-pickle/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let files = expected["files"].as_object().unwrap();
+    assert_eq!(files.len(), 20);
+    for (name, e) in files {
+        let codes = file_codes(&r, name);
+        assert!(
+            codes.contains(&"pickle-weights".to_owned()),
+            "{name}: {codes:?}"
+        );
+        let flagged = codes.contains(&"unsafe-pickle".to_owned());
+        match e["expected"].as_str().unwrap() {
+            "malicious" => assert!(flagged, "{name} not flagged: {codes:?}"),
+            _ => {
+                assert!(!flagged, "{name} flagged: {codes:?}");
+                assert!(
+                    !codes.contains(&"pickle-suspicious-import".to_owned()),
+                    "{name}: {codes:?}"
+                );
+            }
+        }
+        if let Some(params) = e.get("parameters") {
+            let w = &file(&r, name)["weights"];
+            assert_eq!(&w["parameters"], params, "{name}");
+            assert_eq!(&w["tensors"], &e["tensors"], "{name}");
+            assert_eq!(&w["dtypes"], &e["dtypes"], "{name}");
+        }
+    }
+    assert!(file_codes(&r, "mal-zip-deflated-data-pkl.pt").contains(&"archive-anomaly".to_owned()));
+    let custom = scan("custom-pickle");
+    assert_eq!(
+        file_codes(&custom, "model.pkl"),
+        ["pickle-suspicious-import", "pickle-weights"]
+    );
+    let message = custom["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "pickle-suspicious-import")
+        .unwrap()["message"]
+        .clone();
+    assert!(
+        message
+            .as_str()
+            .unwrap()
+            .contains("sklearn.linear_model._base.LinearRegression")
+    );
+    assert!(
+        file_codes(&r, "mal-zip-no-central-directory.pt").contains(&"archive-anomaly".to_owned())
+    );
+}
+
+/// NumPy, ONNX, Keras, Flax, DDUF and SavedModel files written by their own
+/// libraries (numpy, onnx, keras, msgpack as flax writes it, huggingface_hub).
+#[test]
+fn other_formats_are_read_or_detected() {
+    let r = scan("interop-formats");
+    let e: Value = serde_json::from_slice(
+        &std::fs::read(fixtures_dir().join("interop-formats/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let npy = &file(&r, "weights.npy");
+    assert_eq!(npy["format"], "numpy");
+    assert_eq!(npy["weights"]["parameters"], 12);
+    assert_eq!(npy["weights"]["dtypes"], serde_json::json!({"F32": 12}));
+    let npz = &file(&r, "arrays.npz")["weights"];
+    assert_eq!(npz["tensors"], 2);
+    assert_eq!(npz["parameters"], 80 + 8);
+    let onnx = &file(&r, "model.onnx")["weights"];
+    assert_eq!(onnx["parameters"], e["model.onnx"]["parameters"]);
+    assert_eq!(onnx["dtypes"], e["model.onnx"]["dtypes"]);
+    let flax = &file(&r, "flax_model.msgpack")["weights"];
+    assert_eq!(flax["tensors"], e["flax_model.msgpack"]["tensors"]);
+    assert_eq!(flax["parameters"], e["flax_model.msgpack"]["parameters"]);
+    assert_eq!(flax["dtypes"], e["flax_model.msgpack"]["dtypes"]);
+    // Detected only: format set, counts null.
+    assert_eq!(file(&r, "model.keras")["format"], "keras");
+    assert_eq!(file(&r, "model.keras")["weights"], Value::Null);
+    assert_eq!(file(&r, "pipeline.dduf")["format"], "dduf");
+    assert!(
+        r["components"]["weights"]["formats"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("tf-savedmodel"))
+    );
+    for path in ["model.keras", "model.h5"] {
+        assert_eq!(file_codes(&r, path), ["keras-lambda"], "{path}");
+    }
+    assert!(file_codes(&r, "object.npy").contains(&"pickle-weights".to_owned()));
+    assert_eq!(
+        file_codes(&r, "escape/model.onnx"),
+        ["external-data-outside"]
+    );
+    // External data inside the release is part of its model.
+    let ext = scan("interop-formats/external");
+    assert!(file_findings(&ext).is_empty(), "{:?}", findings(&ext));
+    assert_eq!(
+        ext["components"]["weights"]["formats"],
+        serde_json::json!(["onnx"])
+    );
+}
+
 /// Files written by the Python reference libraries: openness must see what
 /// safetensors' `safe_open` and huggingface_hub's `ModelCard` see.
 #[test]
@@ -741,6 +868,9 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "signed",
         "gguf-missing-split",
         "fully-open",
+        "interop-pickle",
+        "custom-pickle",
+        "interop-formats",
         "no-datasets",
         "interop-gguf/llama-q8",
         "symlinks",

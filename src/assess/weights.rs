@@ -31,9 +31,19 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
     let mut pointers = false;
     let mut formats = BTreeSet::new();
     let mut bytes = 0u64;
+    // Files an ONNX model names as its external data are part of that model.
+    let external: BTreeSet<String> = facts
+        .external_data
+        .iter()
+        .filter_map(|(model, location)| resolve_inside(dir_of(model), location))
+        .collect();
     for file in &weights {
         let rel = file.rel();
-        let format = file.weights_format.map_or("unknown", |f| f.as_str());
+        let format = match file.weights_format {
+            Some(f) => f.as_str(),
+            None if external.contains(rel) => "onnx-external-data",
+            None => "unknown",
+        };
         let checkpoint = is_intermediate_checkpoint(rel);
         if let Some(lfs) = &file.lfs {
             pointers = true;
@@ -48,7 +58,9 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
         if file.entry.read_path.is_none() {
             continue; // a link outside the root or dangling: reported already
         }
-        formats.insert(format);
+        if file.weights_format.is_some() {
+            formats.insert(format);
+        }
         bytes = bytes.saturating_add(file.entry.bytes);
         let kind = if checkpoint { "checkpoint" } else { format };
         if file.broken {
@@ -56,10 +68,13 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             items.push(item(kind, Some(rel), "file", "header unreadable"));
         } else {
             shipped = true;
-            let detail = match &file.counts {
+            let mut detail = match &file.counts {
                 Some(c) => summary(c),
-                None => "format detected; header not read".to_owned(),
+                None => "format detected; counts not read".to_owned(),
             };
+            if let Some(note) = &file.note {
+                detail = format!("{detail}; {note}");
+            }
             items.push(item(kind, Some(rel), "file", detail));
         }
     }
@@ -132,6 +147,50 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             format!("shard {missing} is absent while other shards of its set are present"),
         ));
     }
+    // Directory-shaped formats: a SavedModel, a CoreML package, MLX.
+    let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
+    for package in crate::formats::packages::detect(&paths) {
+        if package.format == "dduf" {
+            continue; // listed as a file already
+        }
+        shipped = true;
+        formats.insert(package.format);
+        let root = if package.root.is_empty() {
+            "."
+        } else {
+            package.root.as_str()
+        };
+        items.push(item(
+            package.format,
+            Some(root),
+            "file",
+            format!("package of {} files", package.files.len()),
+        ));
+    }
+
+    // ONNX external data must stay inside the release, and be there.
+    for (model, location) in &facts.external_data {
+        match resolve_inside(dir_of(model), location) {
+            None => {
+                broken = true;
+                findings.push(Finding::new(
+                    Code::ExternalDataOutside,
+                    Some(model),
+                    format!("external_data location {location:?} leads outside the release; not followed"),
+                ));
+            }
+            Some(target) if !paths.contains(&target.as_str()) => {
+                broken = true;
+                findings.push(Finding::new(
+                    Code::MissingShard,
+                    Some(model),
+                    format!("external_data file {target} is not in the release"),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+
     // The adapter (PEFT) and base models: evidence, not a status change.
     for (rel, adapter) in &facts.adapters {
         let kind = adapter.peft_type.as_deref().unwrap_or("adapter");
@@ -175,6 +234,29 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
         bytes,
         dtypes,
     }
+}
+
+/// `dir` + `location` with `.` and `..` resolved, or `None` when the result
+/// would leave the release (or the location is absolute or odd).
+fn resolve_inside(dir: &str, location: &str) -> Option<String> {
+    if crate::formats::onnx::location_escapes(location) && !location.contains("..") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in location.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s if s.contains(':') || s.contains('\0') => return None,
+            s => parts.push(s),
+        }
+    }
+    if location.starts_with('/') || parts.is_empty() {
+        return None;
+    }
+    Some(parts.join("/"))
 }
 
 fn summary(c: &FileWeights) -> String {
@@ -428,6 +510,21 @@ mod tests {
         assert!(!is_intermediate_checkpoint("model.safetensors"));
         assert!(!is_intermediate_checkpoint("steps/model.safetensors"));
         assert!(!is_intermediate_checkpoint("unet/model.safetensors"));
+    }
+
+    #[test]
+    fn external_locations_resolve_inside_or_not_at_all() {
+        assert_eq!(
+            resolve_inside("", "weights.bin").as_deref(),
+            Some("weights.bin")
+        );
+        assert_eq!(
+            resolve_inside("onnx/", "../data/w.bin").as_deref(),
+            Some("data/w.bin")
+        );
+        assert_eq!(resolve_inside("onnx/", "../../etc/passwd"), None);
+        assert_eq!(resolve_inside("", "/etc/passwd"), None);
+        assert_eq!(resolve_inside("", "C:\\x"), None);
     }
 
     #[test]

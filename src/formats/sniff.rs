@@ -27,6 +27,7 @@ pub enum WeightsFormat {
     FlaxMsgpack,
     Paddle,
     CoreMl,
+    Dduf,
     Other,
 }
 
@@ -47,6 +48,7 @@ impl WeightsFormat {
             WeightsFormat::FlaxMsgpack => "flax-msgpack",
             WeightsFormat::Paddle => "paddle",
             WeightsFormat::CoreMl => "coreml",
+            WeightsFormat::Dduf => "dduf",
             WeightsFormat::Other => "other",
         }
     }
@@ -86,6 +88,7 @@ pub fn weights_format_by_name(file_name: &str) -> Option<WeightsFormat> {
         "msgpack" => WeightsFormat::FlaxMsgpack,
         "pdparams" => WeightsFormat::Paddle,
         "mlmodel" => WeightsFormat::CoreMl,
+        "dduf" => WeightsFormat::Dduf,
         _ => return None,
     })
 }
@@ -115,7 +118,7 @@ pub fn sniff(head: &[u8], by_name: WeightsFormat) -> Sniffed {
     }
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return Sniffed::Format(match by_name {
-            WeightsFormat::NumpyZip | WeightsFormat::Keras => by_name,
+            WeightsFormat::NumpyZip | WeightsFormat::Keras | WeightsFormat::Dduf => by_name,
             _ => WeightsFormat::TorchZip,
         });
     }

@@ -31,6 +31,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     signed(&out.join("signed"))?;
     gguf_missing_split(&out.join("gguf-missing-split"))?;
     fully_open(&out.join("fully-open"))?;
+    custom_pickle(&out.join("custom-pickle"))?;
     no_datasets(&out.join("no-datasets"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
@@ -788,6 +789,23 @@ fn signed(d: &Path) -> io::Result<()> {
             "0123456789abcdef0123456789abcdef01234567\n{}\n1764288000.0\n",
             sha256_hex(&weights)
         ),
+    )
+}
+
+/// A scikit-learn-style pickle: a third-party class, neither known to run
+/// code nor allowed by torch's weights_only loader.
+fn custom_pickle(d: &Path) -> io::Result<()> {
+    // PROTO 2, GLOBAL, EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, BUILD, STOP.
+    write(
+        d,
+        "model.pkl",
+        b"\x80\x02csklearn.linear_model._base\nLinearRegression\nq\x00)\x81q\x01}q\x02b."
+            .as_slice(),
+    )?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: bsd-3-clause\nlibrary_name: sklearn\n---\n# a scikit-learn model\n",
     )
 }
 
