@@ -801,6 +801,26 @@ fn other_formats_are_read_or_detected() {
         file_codes(&r, "escape/model.onnx"),
         ["external-data-outside"]
     );
+    let detected = scan("detected-formats");
+    let formats = detected["components"]["weights"]["formats"].clone();
+    for f in [
+        "paddle",
+        "tflite",
+        "coreml",
+        "coreml-mlpackage",
+        "mlx",
+        "numpy-npz",
+    ] {
+        assert!(
+            formats.as_array().unwrap().contains(&serde_json::json!(f)),
+            "{f}: {formats}"
+        );
+    }
+    assert_eq!(
+        file(&detected, "tflite/model.tflite")["weights"],
+        Value::Null
+    );
+    assert!(file_codes(&detected, "paddle/model.pdparams").contains(&"pickle-weights".to_owned()));
     // External data inside the release is part of its model.
     let ext = scan("interop-formats/external");
     assert!(file_findings(&ext).is_empty(), "{:?}", findings(&ext));
@@ -870,6 +890,7 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "fully-open",
         "interop-pickle",
         "custom-pickle",
+        "detected-formats",
         "interop-formats",
         "no-datasets",
         "interop-gguf/llama-q8",

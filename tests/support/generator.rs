@@ -32,6 +32,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     gguf_missing_split(&out.join("gguf-missing-split"))?;
     fully_open(&out.join("fully-open"))?;
     custom_pickle(&out.join("custom-pickle"))?;
+    detected_formats(&out.join("detected-formats"))?;
     no_datasets(&out.join("no-datasets"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
@@ -806,6 +807,41 @@ fn custom_pickle(d: &Path) -> io::Result<()> {
         d,
         "README.md",
         "---\nlicense: bsd-3-clause\nlibrary_name: sklearn\n---\n# a scikit-learn model\n",
+    )
+}
+
+/// Formats the scan recognises without counting: PaddlePaddle parameters (a
+/// pickle), TFLite, a CoreML package and an MLX folder.
+fn detected_formats(d: &Path) -> io::Result<()> {
+    // Paddle saves a protocol-2 pickle of a dict; an empty one here.
+    write(d, "paddle/model.pdparams", b"\x80\x02}q\x00.".as_slice())?;
+    // A FlatBuffer whose file identifier (bytes 4..8) is "TFL3".
+    write(
+        d,
+        "tflite/model.tflite",
+        b"\x1c\x00\x00\x00TFL3\x00\x00\x00\x00".as_slice(),
+    )?;
+    write_json(
+        d,
+        "coreml/Model.mlpackage/Manifest.json",
+        &json!({"fileFormatVersion": "1.0.0", "itemInfoEntries": {}}),
+    )?;
+    write(
+        d,
+        "coreml/Model.mlpackage/Data/com.apple.CoreML/model.mlmodel",
+        b"\x08\x07".as_slice(),
+    )?;
+    write(
+        d,
+        "mlx/weights.npz",
+        b"PK\x05\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+            .as_slice(),
+    )?;
+    write_json(d, "mlx/config.json", &json!({"model_type": "llama"}))?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# formats detected, not counted\n",
     )
 }
 
