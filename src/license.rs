@@ -537,6 +537,55 @@ const fn model(spdx: &'static str) -> Rule {
 /// texts give the `-only` id unless the text grants "any later version".
 /// Only the first 256 KiB are examined.
 pub fn identify_text(text: &str) -> Option<Identified> {
+    let by_phrases = identify_by_phrases(text);
+    if by_phrases
+        .as_ref()
+        .is_some_and(|id| id.confidence >= PHRASES_TRUSTED)
+    {
+        return by_phrases;
+    }
+    // Texts the phrase rules do not know well: compare with every SPDX text.
+    match identify_by_spdx_texts(text) {
+        Some(full)
+            if by_phrases
+                .as_ref()
+                .is_none_or(|p| full.confidence > p.confidence) =>
+        {
+            Some(full)
+        }
+        _ => by_phrases,
+    }
+}
+
+/// Phrase matches at least this sure are not second-guessed.
+const PHRASES_TRUSTED: f32 = 0.9;
+
+/// A whole-text match against the SPDX licence list below this score is not
+/// reported: askalono's own threshold for a confident match.
+const SPDX_TEXT_THRESHOLD: f32 = 0.9;
+
+/// Compares the text with the 600-odd SPDX licence texts embedded by the
+/// `spdx` crate (askalono's n-gram matcher). Loading the store costs about
+/// 0.2 s, so it happens once per process and only when a licence text is
+/// not recognised by its phrases.
+fn identify_by_spdx_texts(text: &str) -> Option<Identified> {
+    static STORE: std::sync::OnceLock<Option<spdx::detection::Store>> = std::sync::OnceLock::new();
+    let store = STORE
+        .get_or_init(|| spdx::detection::Store::load_inline().ok())
+        .as_ref()?;
+    let text = truncate_at_char(text, MAX_TEXT_BYTES);
+    if text.trim().is_empty() {
+        return None;
+    }
+    let found = store.analyze(&spdx::detection::TextData::new(text));
+    (found.score >= SPDX_TEXT_THRESHOLD).then(|| Identified {
+        spdx: found.name.to_owned(),
+        confidence: found.score,
+        family: None,
+    })
+}
+
+fn identify_by_phrases(text: &str) -> Option<Identified> {
     let text = truncate_at_char(text, MAX_TEXT_BYTES);
     let norm = normalize(text);
     if norm.is_empty() {
@@ -1550,6 +1599,34 @@ i. If you distribute or make available the Llama Materials (or any derivative wo
         let l4 =
             "LLAMA 4 COMMUNITY LICENSE AGREEMENT\nLlama 4 Version Effective Date: April 5, 2025";
         assert_eq!(id(l4).as_deref(), Some("LicenseRef-Llama-4"));
+    }
+
+    #[test]
+    fn texts_the_phrase_rules_do_not_know_match_the_spdx_list() {
+        // The zlib licence has no phrase rule; its SPDX text is matched whole.
+        let zlib = "This software is provided 'as-is', without any express or implied
+warranty.  In no event will the authors be held liable for any damages
+arising from the use of this software.
+
+Permission is granted to anyone to use this software for any purpose,
+including commercial applications, and to alter it and redistribute it
+freely, subject to the following restrictions:
+
+1. The origin of this software must not be misrepresented; you must not
+   claim that you wrote the original software. If you use this software
+   in a product, an acknowledgment in the product documentation would be
+   appreciated but is not required.
+2. Altered source versions must be plainly marked as such, and must not be
+   misrepresented as being the original software.
+3. This notice may not be removed or altered from any source distribution.
+";
+        let got = identify_text(zlib).unwrap();
+        assert_eq!(got.spdx, "Zlib");
+        assert!(got.confidence >= 0.9, "{got:?}");
+        assert_eq!(
+            identify_text("no licence words at all, just a readme"),
+            None
+        );
     }
 
     #[test]
