@@ -557,6 +557,63 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     }
 }
 
+/// Which part of a release a card sentence gives a licence for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Code,
+    Weights,
+    Data,
+}
+
+/// Licences a card states per part ("the code is released under MIT, the
+/// weights under CC-BY-NC-4.0"): each sentence or line that names one part
+/// and mentions a licence is matched by phrases (the whole-text matcher is
+/// for whole texts). The first statement per part wins; at most 2,000
+/// sentences of the first 256 KiB are looked at.
+pub fn per_part(text: &str) -> Vec<(Part, Identified)> {
+    let text = truncate_at_char(text, MAX_TEXT_BYTES);
+    let mut found: Vec<(Part, Identified)> = Vec::new();
+    // Sentences end at ". " (not at every dot: "4.0", "3.1" are versions).
+    let sentences = text
+        .split(['\n', ';'])
+        .flat_map(|line| line.split(". "))
+        .take(2000);
+    for sentence in sentences {
+        let lower = sentence.to_ascii_lowercase();
+        if !(lower.contains("licen") || lower.contains("cc-by") || lower.contains("cc by")) {
+            continue;
+        }
+        let parts = [
+            (
+                Part::Weights,
+                ["weights", "parameters", "checkpoint"].as_slice(),
+            ),
+            (Part::Code, ["code", "software", "scripts"].as_slice()),
+            (Part::Data, ["dataset", "data "].as_slice()),
+        ];
+        let named: Vec<Part> = parts
+            .iter()
+            .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
+            .map(|(p, _)| *p)
+            .collect();
+        // A sentence naming several parts ("code and weights under X")
+        // gives each the same licence.
+        if named.is_empty() {
+            continue;
+        }
+        let Some(id) = identify_by_phrases(sentence).filter(|id| id.confidence >= 0.5) else {
+            continue;
+        };
+        for part in named {
+            if !found.iter().any(|(p, _)| *p == part) {
+                found.push((part, id.clone()));
+            }
+        }
+    }
+    found.sort_by_key(|(p, _)| *p);
+    found
+}
+
 /// Phrase matches at least this sure are not second-guessed.
 const PHRASES_TRUSTED: f32 = 0.9;
 
@@ -1627,6 +1684,20 @@ freely, subject to the following restrictions:
             identify_text("no licence words at all, just a readme"),
             None
         );
+    }
+
+    #[test]
+    fn cards_state_licences_per_part() {
+        let card = "# Model\n\nThe training code is released under the MIT License. \
+                    The model weights are licensed under CC BY-NC 4.0.\n\nEnjoy.";
+        let parts = per_part(card);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!((parts[0].0, parts[0].1.spdx.as_str()), (Part::Code, "MIT"));
+        assert_eq!(
+            (parts[1].0, parts[1].1.spdx.as_str()),
+            (Part::Weights, "CC-BY-NC-4.0")
+        );
+        assert!(per_part("No licence talk about code here, only data.").is_empty());
     }
 
     #[test]

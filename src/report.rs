@@ -86,6 +86,9 @@ pub struct Item {
 pub struct Component {
     pub status: Status,
     pub license: Option<String>,
+    /// Extension: where `license` comes from ("LICENSE file in data/",
+    /// "card statement", "GGUF general.license", "release licence").
+    pub license_source: Option<String>,
     pub items: Vec<Item>,
 }
 
@@ -94,6 +97,7 @@ impl Default for Component {
         Component {
             status: Status::Absent,
             license: None,
+            license_source: None,
             items: Vec::new(),
         }
     }

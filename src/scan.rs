@@ -151,6 +151,8 @@ pub struct CardFacts {
     pub front_matter: Option<FrontMatter>,
     pub links: Vec<Link>,
     pub license_section: Option<Identified>,
+    /// Licences the card states for code, weights or data separately.
+    pub part_licenses: Vec<(license::Part, Identified)>,
 }
 
 /// Fills `sha256` for every readable file, in parallel, largest first.
@@ -675,11 +677,13 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
         "model-card"
     });
     let license_section = card::license_section(&bytes).and_then(|s| license::identify_text(&s));
+    let part_licenses = license::per_part(&String::from_utf8_lossy(&bytes));
     facts.cards.push(CardFacts {
         path: rel,
         front_matter,
         links: card::links(&bytes),
         license_section,
+        part_licenses,
     });
     Ok(())
 }

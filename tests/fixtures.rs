@@ -535,6 +535,70 @@ fn referenced_components_count_only_when_asked() {
     assert_eq!(counting.frameworks.mof.mode, "count-referenced");
 }
 
+/// Every licence family: the text is identified, the card's id mapped, the
+/// openness judged, and non-open licences and mismatches reported.
+#[test]
+fn licence_families_are_identified() {
+    let expected = [
+        ("apache-2.0", "Apache-2.0", true),
+        ("mit", "MIT", true),
+        ("bsd-3-clause", "BSD-3-Clause", true),
+        ("gpl-3.0", "GPL-3.0-only", true),
+        ("cc-by-4.0", "CC-BY-4.0", true),
+        ("cc-by-nc-4.0", "CC-BY-NC-4.0", false),
+        ("openrail-m", "LicenseRef-CreativeML-OpenRAIL-M", false),
+        ("bloom-rail", "LicenseRef-BigScience-BLOOM-RAIL-1.0", false),
+        ("llama2", "LicenseRef-Llama-2", false),
+        ("llama3.1", "LicenseRef-Llama-3.1", false),
+        ("gemma", "LicenseRef-Gemma", false),
+        ("qwen", "LicenseRef-Qwen", false),
+        ("deepseek", "LicenseRef-DeepSeek", false),
+        ("openmdw", "OpenMDW-1.0", true),
+    ];
+    assert_eq!(
+        expected.len() + 1,
+        support::generator::LICENCE_FAMILIES.len()
+    );
+    for (dir, spdx, open) in expected {
+        let r = scan_fixture(&format!("licenses/{dir}"));
+        let l = &r["license"];
+        assert_eq!(l["files"][0]["spdx"], spdx, "{dir}: text");
+        assert_eq!(l["spdx"], spdx, "{dir}: card");
+        assert_eq!(l["open"], open, "{dir}");
+        assert_eq!(r["components"]["weights"]["license"], spdx, "{dir}");
+        assert_eq!(
+            codes(&r).contains(&"license-not-open".to_owned()),
+            !open,
+            "{dir}"
+        );
+        assert!(!codes(&r).contains(&"license-mismatch".to_owned()), "{dir}");
+    }
+    let r = scan_fixture("licenses/mismatch");
+    assert_eq!(
+        file_findings(&r),
+        [("license-mismatch".to_owned(), Some("LICENSE".to_owned()))]
+    );
+}
+
+#[test]
+fn a_card_can_license_code_and_weights_differently() {
+    let r = scan("split-licences");
+    let c = &r["components"];
+    assert_eq!(c["code"]["license"], "MIT");
+    assert_eq!(c["code"]["license_source"], "card statement");
+    assert_eq!(c["weights"]["license"], "CC-BY-NC-4.0");
+    assert_eq!(r["license"]["spdx"], "CC-BY-NC-4.0");
+    let arch = r["frameworks"]["mof"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == 8)
+        .unwrap()
+        .clone();
+    assert_eq!(arch["license"], "MIT");
+    assert_eq!(arch["counts"], true);
+}
+
 #[test]
 fn card_and_licence_file_disagree() {
     let r = scan("license-mismatch");

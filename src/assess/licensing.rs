@@ -131,19 +131,40 @@ pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
         .filter_map(|c| c.front_matter.as_ref())
         .filter(|fm| fm.dataset_card)
         .find_map(|fm| license::from_hub_id(fm.license.as_deref()?, fm.license_name.as_deref()));
-    let release_id = spdx.as_deref();
-    assign(&mut components.code, &per_folder, release_id, None);
+    // What the card says per part ("code under MIT, weights under ...").
+    let stated = |part: license::Part| {
+        root_card(facts)
+            .and_then(|c| c.part_licenses.iter().find(|(p, _)| *p == part))
+            .map(|(_, id)| (id.spdx.clone(), "card statement".to_owned()))
+    };
+    let release = spdx.as_deref().map(|id| {
+        (
+            id,
+            release_source(card_spdx.is_some(), license_link.is_some()),
+        )
+    });
+    assign(
+        &mut components.code,
+        &per_folder,
+        release,
+        stated(license::Part::Code),
+    );
     assign(
         &mut components.weights.component,
         &per_folder,
-        release_id,
-        gguf_license.as_deref(),
+        release,
+        gguf_license
+            .clone()
+            .map(|l| (l, "GGUF general.license".to_owned()))
+            .or_else(|| stated(license::Part::Weights)),
     );
     assign(
         &mut components.data.component,
         &per_folder,
-        release_id,
-        dataset_card_license.as_deref(),
+        release,
+        dataset_card_license
+            .map(|l| (l, "dataset card".to_owned()))
+            .or_else(|| stated(license::Part::Data)),
     );
 
     License {
@@ -161,8 +182,8 @@ pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
 fn assign(
     component: &mut Component,
     per_folder: &[(&str, &str)],
-    release: Option<&str>,
-    own: Option<&str>,
+    release: Option<(&str, &'static str)>,
+    own: Option<(String, String)>,
 ) {
     // A referenced component is not in the release, so the release's
     // licence says nothing about it.
@@ -175,10 +196,22 @@ fn assign(
         .filter(|i| i.source == "file")
         .filter_map(|i| i.path.as_deref())
         .collect();
-    component.license = folder_license(&paths, per_folder)
+    let chosen = folder_license_entry(&paths, per_folder)
+        .map(|(dir, id)| (id.to_owned(), format!("LICENSE file in {dir}")))
         .or(own)
-        .or(release)
-        .map(str::to_owned);
+        .or_else(|| release.map(|(id, source)| (id.to_owned(), source.to_owned())));
+    if let Some((id, source)) = chosen {
+        component.license = Some(id);
+        component.license_source = Some(source);
+    }
+}
+
+fn release_source(from_card: bool, linked: bool) -> &'static str {
+    match (from_card, linked) {
+        (true, _) => "release licence (model card)",
+        (false, true) => "release licence (file named by license_link)",
+        (false, false) => "release licence",
+    }
 }
 
 /// The licence of the deepest folder (below the root) that holds every one
@@ -187,11 +220,18 @@ pub(crate) fn folder_license<'a>(
     paths: &[&str],
     per_folder: &[(&str, &'a str)],
 ) -> Option<&'a str> {
+    folder_license_entry(paths, per_folder).map(|(_, id)| id)
+}
+
+fn folder_license_entry<'a, 'd>(
+    paths: &[&str],
+    per_folder: &[(&'d str, &'a str)],
+) -> Option<(&'d str, &'a str)> {
     per_folder
         .iter()
         .filter(|(dir, _)| {
             !dir.is_empty() && !paths.is_empty() && paths.iter().all(|p| p.starts_with(dir))
         })
         .max_by_key(|(dir, _)| dir.len())
-        .map(|(_, id)| *id)
+        .copied()
 }

@@ -243,6 +243,7 @@ pub(crate) fn finish(status: crate::report::Status, mut items: Vec<Item>) -> Com
     Component {
         status,
         license: None,
+        license_source: None,
         items,
     }
 }

@@ -33,6 +33,8 @@ pub fn generate(out: &Path) -> io::Result<()> {
     fully_open(&out.join("fully-open"))?;
     custom_pickle(&out.join("custom-pickle"))?;
     detected_formats(&out.join("detected-formats"))?;
+    licence_families(&out.join("licenses"))?;
+    split_licences(&out.join("split-licences"))?;
     no_datasets(&out.join("no-datasets"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
@@ -845,6 +847,209 @@ fn detected_formats(d: &Path) -> io::Result<()> {
     )
 }
 
+/// One release per licence family: a LICENSE written for the fixtures (SPDX
+/// texts excerpted; model licences paraphrased around their titles, dates
+/// and distinctive terms, not copied) and a card declaring it. The last one
+/// declares Apache-2.0 over a Llama text: a mismatch.
+pub const LICENCE_FAMILIES: &[(&str, &str, &str)] = &[
+    ("apache-2.0", "apache-2.0", APACHE_2_0),
+    ("mit", "mit", MIT),
+    (
+        "bsd-3-clause",
+        "bsd-3-clause",
+        "Copyright (c) 2026, openness fixtures
+
+Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this
+   list of conditions and the following disclaimer.
+
+2. Redistributions in binary form must reproduce the above copyright notice,
+   this list of conditions and the following disclaimer in the documentation
+   and/or other materials provided with the distribution.
+
+3. Neither the name of the copyright holder nor the names of its
+   contributors may be used to endorse or promote products derived from
+   this software without specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS \"AS IS\"
+AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED.
+",
+    ),
+    (
+        "gpl-3.0",
+        "gpl-3.0",
+        "                    GNU GENERAL PUBLIC LICENSE
+                       Version 3, 29 June 2007
+
+ Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>
+ Everyone is permitted to copy and distribute verbatim copies
+ of this license document, but changing it is not allowed.
+
+                            Preamble
+
+  The GNU General Public License is a free, copyleft license for
+software and other kinds of works.
+
+  TERMS AND CONDITIONS
+
+  0. Definitions.
+
+  \"This License\" refers to version 3 of the GNU General Public License.
+",
+    ),
+    ("cc-by-4.0", "cc-by-4.0", CC_BY_4_0),
+    (
+        "cc-by-nc-4.0",
+        "cc-by-nc-4.0",
+        "Attribution-NonCommercial 4.0 International
+
+Creative Commons Attribution-NonCommercial 4.0 International Public License
+
+By exercising the Licensed Rights (defined below), You accept and agree
+to be bound by the terms and conditions of this Creative Commons
+Attribution-NonCommercial 4.0 International Public License (\"Public
+License\").
+
+Section 1 -- Definitions.
+
+  i. NonCommercial means not primarily intended for or directed towards
+     commercial advantage or monetary compensation.
+",
+    ),
+    (
+        "openrail-m",
+        "creativeml-openrail-m",
+        "CreativeML Open RAIL-M
+(written for the openness fixtures; a paraphrase, not the licence itself)
+
+This licence grants use of the model subject to the use-based restrictions
+in Attachment A, which every redistribution must carry forward.
+",
+    ),
+    (
+        "bloom-rail",
+        "bigscience-bloom-rail-1.0",
+        "BigScience RAIL License v1.0
+(written for the openness fixtures; a paraphrase)
+
+Use of the model is subject to the use restrictions set out in Attachment A.
+",
+    ),
+    (
+        "llama2",
+        "llama2",
+        "LLAMA 2 COMMUNITY LICENSE AGREEMENT
+Llama 2 Version Release Date: July 18, 2023
+(written for the openness fixtures; a paraphrase of the terms)
+
+Licensees whose products had more than 700 million monthly active users
+must request a separate licence. Meta's proprietary Llama 2 materials are
+covered by these terms.
+",
+    ),
+    (
+        "llama3.1",
+        "llama3.1",
+        "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT
+Llama 3.1 Version Release Date: July 23, 2024
+(written for the openness fixtures; a paraphrase of the terms)
+
+Derivatives must display \"Built with Llama\". Licensees with more than
+700 million monthly active users need a separate licence.
+",
+    ),
+    (
+        "gemma",
+        "gemma",
+        "Gemma Terms of Use
+(written for the openness fixtures; a paraphrase)
+
+\"Model Derivatives\" means all (i) modifications to Gemma, (ii) works based on
+Gemma, or (iii) models trained on its outputs. Use must follow the Gemma
+Prohibited Use Policy, including through the Gemma Services.
+",
+    ),
+    (
+        "qwen",
+        "other",
+        "Qwen LICENSE AGREEMENT
+(written for the openness fixtures; a paraphrase)
+
+\"Licensor\" means Alibaba Cloud. Products with more than 100 million monthly
+active users must request a licence.
+",
+    ),
+    (
+        "deepseek",
+        "deepseek",
+        "DEEPSEEK LICENSE AGREEMENT
+Version 1.0, 23 October 2023
+(written for the openness fixtures; a paraphrase)
+
+Section I: PREAMBLE
+The model may be used subject to the Use Restrictions of Attachment A.
+",
+    ),
+    (
+        "openmdw",
+        "openmdw-1.0",
+        "OpenMDW License Agreement, version 1.0
+(written for the openness fixtures; a paraphrase of its opening)
+
+By exercising rights granted to you under this agreement, you accept and
+agree to its terms. \"Model Materials\" means the materials provided to you
+under this agreement.
+",
+    ),
+    (
+        "mismatch",
+        "apache-2.0",
+        "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT
+Llama 3.1 Version Release Date: July 23, 2024
+(written for the openness fixtures; a paraphrase of the terms)
+
+Derivatives must display \"Built with Llama\". Licensees with more than
+700 million monthly active users need a separate licence.
+",
+    ),
+];
+
+fn licence_families(d: &Path) -> io::Result<()> {
+    for (dir, hub_id, text) in LICENCE_FAMILIES {
+        let d = d.join(dir);
+        write(&d, "LICENSE", text)?;
+        let extra = if *hub_id == "other" {
+            "license_name: qwen\nlicense_link: LICENSE\n"
+        } else {
+            ""
+        };
+        write(
+            &d,
+            "README.md",
+            format!("---\nlicense: {hub_id}\n{extra}---\n# {dir}\n"),
+        )?;
+        write(&d, "model.safetensors", st_owned(&tiny_llama(1, 16)))?;
+    }
+    Ok(())
+}
+
+/// A card that licenses code and weights differently, in its prose.
+fn split_licences(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "---\nlicense: cc-by-nc-4.0\n---\n# split licences\n\n## License\n\n\
+         The inference code is released under the MIT License. \
+         The model weights are licensed under CC BY-NC 4.0.\n",
+    )?;
+    write(d, "inference.py", "print(model.generate(inputs))\n")?;
+    write(d, "model.safetensors", st_owned(&tiny_llama(1, 16)))
+}
+
 /// A minimal PDF: enough for a file that is a report or a paper.
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -901,7 +1106,7 @@ fn fully_open(d: &Path) -> io::Result<()> {
     write(d, "paper.pdf", PDF)?;
     write(
         d,
-        "data/prepare_data.py",
+        "scripts/prepare_data.py",
         "from datasets import load_dataset\nds = load_dataset('json')\nds = ds.filter(len)\n",
     )?;
     write(d, "data/train.jsonl", "{\"text\": \"open\"}\n")?;
