@@ -3,7 +3,7 @@
 //! analysis lives in the library; this file only does I/O.
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use openness::finding::Code;
 use openness::render::{self, Format};
 use openness::{ScanOptions, hash, manifest, mof, scan};
@@ -36,6 +36,16 @@ enum Command {
         /// A finding code such as `lfs-pointer`.
         code: String,
     },
+    /// Print the JSON Schema of the report.
+    Schema,
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) generated from these definitions.
+    #[command(hide = true)]
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -161,6 +171,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => run_scan(args),
         Command::Verify(args) => run_verify(args),
         Command::Mof(args) => run_mof(args),
+        Command::Schema => {
+            let mut out = io::stdout().lock();
+            out.write_all(openness::report::json_schema().as_bytes())?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "openness", &mut out);
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Explain { code } => {
             let Some(code) = Code::from_name(&code) else {
                 let _ = writeln!(

@@ -3,13 +3,44 @@
 //! collections are sorted by the assessment so output is deterministic.
 
 use crate::finding::Finding;
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Bumped only on a breaking change of the JSON.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+/// The JSON Schema of [`Report`], generated from these types; the checked-in
+/// `schema/report.schema.json` is this text (a test keeps them equal).
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(Report).to_value();
+    require_every_property(&mut schema);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Every key of the report is always present (`null` or empty when unknown),
+/// so every property of every object is required, optional ones included.
+fn require_every_property(schema: &mut serde_json::Value) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                let keys: Vec<serde_json::Value> = props
+                    .keys()
+                    .cloned()
+                    .map(serde_json::Value::String)
+                    .collect();
+                map.insert("required".to_owned(), serde_json::Value::Array(keys));
+            }
+            map.values_mut().for_each(require_every_property);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(require_every_property),
+        _ => {}
+    }
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
@@ -23,7 +54,7 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Tool {
     pub name: &'static str,
     pub version: &'static str,
@@ -38,7 +69,7 @@ impl Default for Tool {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Release {
     pub name: Option<String>,
     pub architectures: Vec<String>,
@@ -49,7 +80,7 @@ pub struct Release {
 }
 
 /// The status words of SPEC section 2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Shipped,
@@ -70,7 +101,7 @@ impl Status {
 }
 
 /// One piece of evidence for a component.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct Item {
     /// Code: architecture, training, inference, evaluation, data-processing,
     /// other. Weights: the format or `reference`. Data: `dataset-card`,
@@ -82,7 +113,7 @@ pub struct Item {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Component {
     pub status: Status,
     pub license: Option<String>,
@@ -103,7 +134,7 @@ impl Default for Component {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct WeightsComponent {
     #[serde(flatten)]
     pub component: Component,
@@ -118,7 +149,7 @@ pub struct WeightsComponent {
     pub dtypes: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct DataComponent {
     #[serde(flatten)]
     pub component: Component,
@@ -126,14 +157,14 @@ pub struct DataComponent {
     pub datasets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Components {
     pub code: Component,
     pub weights: WeightsComponent,
     pub data: DataComponent,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct License {
     /// What the card declares, verbatim (`apache-2.0`, `other`, ...).
     pub declared: Option<String>,
@@ -146,20 +177,20 @@ pub struct License {
     pub files: Vec<LicenseFile>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct LicenseFile {
     pub path: String,
     pub spdx: Option<String>,
     pub confidence: f32,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Frameworks {
     pub mof: Mof,
     pub osaid: Osaid,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Mof {
     /// "I", "II", "III", or null (unclassified).
     pub class: Option<String>,
@@ -190,13 +221,13 @@ impl Default for Mof {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NextClass {
     pub class: &'static str,
     pub missing: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MofComponent {
     pub id: u32,
     /// The exact MOF 1.0 name.
@@ -214,7 +245,7 @@ pub struct MofComponent {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Osaid {
     pub open_source_ai: bool,
     pub missing: Vec<String>,
@@ -222,7 +253,7 @@ pub struct Osaid {
     pub checklist: Vec<OsaidElement>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct OsaidElement {
     /// `data-information`, `code` or `parameters`.
     pub part: &'static str,
@@ -230,7 +261,7 @@ pub struct OsaidElement {
     pub met: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Weights,
@@ -258,7 +289,7 @@ impl FileKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FileEntry {
     pub path: String,
     pub bytes: u64,
@@ -277,7 +308,7 @@ pub struct FileEntry {
     pub integrity: Option<Integrity>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Integrity {
     pub expected: String,
     /// `hf-cache-blob`, `hf-download-metadata` or `model-signing` (digests
@@ -287,13 +318,13 @@ pub struct Integrity {
     pub status: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct LfsObject {
     pub oid: String,
     pub size: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct FileWeights {
     pub tensors: u64,
     pub parameters: u64,

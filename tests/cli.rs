@@ -517,3 +517,32 @@ fn mof_evaluate_reads_the_mot_test_data() {
             "progress: Class I 100% · Class II 100% · Class III 100%",
         ));
 }
+
+#[test]
+fn schema_completions_and_man_page() {
+    let out = openness()
+        .arg("schema")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let schema: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(schema["title"], "Report");
+    openness()
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("_openness()"));
+    openness()
+        .args(["completions", "zsh"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#compdef openness"));
+    openness().args(["completions", "tcsh"]).assert().code(2);
+    openness()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH openness 1"));
+}
