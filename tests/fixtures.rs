@@ -599,6 +599,57 @@ fn a_card_can_license_code_and_weights_differently() {
     assert_eq!(arch["counts"], true);
 }
 
+/// Each source of declared digests, a passing and a failing case: bundles
+/// from the real model_signing package, a cache blob and local-dir metadata.
+#[test]
+fn every_digest_source_passes_and_fails() {
+    let status = |r: &Value, path: &str| {
+        let i = &file(r, path)["integrity"];
+        (
+            i["source"].as_str().unwrap().to_owned(),
+            i["status"].as_str().unwrap().to_owned(),
+        )
+    };
+    let ok = support::scan_fixture_hashed("interop-signing/signed");
+    for path in ["README.md", "config.json", "model.safetensors"] {
+        assert_eq!(
+            status(&ok, path),
+            ("model-signing".to_owned(), "verified".to_owned()),
+            "{path}"
+        );
+    }
+    assert!(file_findings(&ok).is_empty(), "{:?}", findings(&ok));
+    let bad = support::scan_fixture_hashed("interop-signing/tampered");
+    assert_eq!(status(&bad, "config.json").1, "mismatched");
+    assert_eq!(
+        file_findings(&bad),
+        [("digest-mismatch".to_owned(), Some("config.json".to_owned()))]
+    );
+
+    let tampered = support::scan_fixture_hashed("digests-tampered");
+    assert_eq!(
+        status(&tampered, "model.safetensors"),
+        ("hf-cache-blob".to_owned(), "mismatched".to_owned())
+    );
+    assert_eq!(
+        status(&tampered, "extra/model.safetensors"),
+        ("hf-download-metadata".to_owned(), "mismatched".to_owned())
+    );
+    assert_eq!(
+        file_findings(&tampered),
+        [
+            (
+                "digest-mismatch".to_owned(),
+                Some("extra/model.safetensors".to_owned())
+            ),
+            (
+                "digest-mismatch".to_owned(),
+                Some("model.safetensors".to_owned())
+            ),
+        ]
+    );
+}
+
 #[test]
 fn card_and_licence_file_disagree() {
     let r = scan("license-mismatch");

@@ -35,6 +35,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     detected_formats(&out.join("detected-formats"))?;
     licence_families(&out.join("licenses"))?;
     split_licences(&out.join("split-licences"))?;
+    digests_tampered(&out.join("digests-tampered"))?;
     no_datasets(&out.join("no-datasets"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
@@ -1048,6 +1049,29 @@ fn split_licences(d: &Path) -> io::Result<()> {
     )?;
     write(d, "inference.py", "print(model.generate(inputs))\n")?;
     write(d, "model.safetensors", st_owned(&tiny_llama(1, 16)))
+}
+
+/// Declared digests that the files no longer match: a cache-style blob whose
+/// content changed after download, and `--local-dir` metadata for weights
+/// that were replaced.
+fn digests_tampered(d: &Path) -> io::Result<()> {
+    let weights = st_owned(&tiny_llama(1, 16));
+    let blob = sha256_hex(&weights);
+    // The blob is named by the digest of the original weights, but holds
+    // other bytes now.
+    write(d, &format!("blobs/{blob}"), st_owned(&tiny_llama(1, 8)))?;
+    symlink(d, "model.safetensors", &format!("blobs/{blob}"))?;
+    write(d, "extra/model.safetensors", st_owned(&tiny_llama(1, 8)))?;
+    write(
+        d,
+        ".cache/huggingface/download/extra/model.safetensors.metadata",
+        format!("0123456789abcdef0123456789abcdef01234567\n{blob}\n1764288000.0\n"),
+    )?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\n---\n# tampered\n",
+    )
 }
 
 /// A minimal PDF: enough for a file that is a report or a paper.
