@@ -122,6 +122,13 @@ pub fn sniff(head: &[u8], by_name: WeightsFormat) -> Sniffed {
             _ => WeightsFormat::TorchZip,
         });
     }
+    // A safetensors header length whose low bytes read `80 0N` looks like a
+    // pickle PROTO opcode. A plausible length (its high bytes zero) followed
+    // by a JSON brace at byte 8 is not a pickle, whose third and later bytes
+    // are opcodes and operands, so safetensors is tried first.
+    if looks_like_safetensors(head) {
+        return Sniffed::Format(WeightsFormat::Safetensors);
+    }
     // Pickle protocol 2+ opens with PROTO; the legacy torch format's first
     // pickle is the magic number, also PROTO-prefixed.
     if head.first() == Some(&0x80) && head.get(1).is_some_and(|&p| p <= 5) {
@@ -130,9 +137,6 @@ pub fn sniff(head: &[u8], by_name: WeightsFormat) -> Sniffed {
         } else {
             WeightsFormat::Pickle
         });
-    }
-    if looks_like_safetensors(head) {
-        return Sniffed::Format(WeightsFormat::Safetensors);
     }
     match by_name {
         // Formats without a reliable magic number: trust the name.
@@ -146,13 +150,14 @@ pub fn sniff(head: &[u8], by_name: WeightsFormat) -> Sniffed {
     }
 }
 
-/// An 8-byte little-endian length followed by a JSON object.
+/// An 8-byte little-endian length within the safetensors cap, followed by a
+/// JSON object.
 fn looks_like_safetensors(head: &[u8]) -> bool {
     let Some(prefix) = head.get(..8) else {
         return false;
     };
     let n = u64::from_le_bytes(prefix.try_into().unwrap_or([0; 8]));
-    n >= 2 && head.get(8) == Some(&b'{')
+    (2..=super::safetensors::MAX_HEADER_LEN).contains(&n) && head.get(8) == Some(&b'{')
 }
 
 #[cfg(test)]
@@ -171,6 +176,25 @@ mod tests {
         );
         assert_eq!(ptr, Sniffed::LfsPointer);
         assert_eq!(sniff(b"hello", WeightsFormat::Pickle), Sniffed::Unknown);
+    }
+
+    #[test]
+    fn a_safetensors_length_that_reads_as_proto_is_still_safetensors() {
+        // Header length 0x0480: the file opens with `80 04`, PROTO 4.
+        let mut st = 0x0480u64.to_le_bytes().to_vec();
+        st.extend_from_slice(b"{\"w\":");
+        assert_eq!(
+            sniff(&st, WeightsFormat::Safetensors),
+            Sniffed::Format(WeightsFormat::Safetensors)
+        );
+        assert_eq!(
+            sniff(&st, WeightsFormat::Other),
+            Sniffed::Format(WeightsFormat::Safetensors)
+        );
+        assert_eq!(
+            sniff(b"\x80\x04\x95\x00\x00\x00\x00\x00}", WeightsFormat::Pickle),
+            Sniffed::Format(WeightsFormat::Pickle)
+        );
     }
 
     #[test]

@@ -186,6 +186,15 @@ fn scan_stream(
     let mut out = Vec::new();
     let mut offset = 0usize;
     let mut resync = false;
+    // A bare pickle holds its data inline, so the stream is read; but a
+    // multi-gigabyte file is walked only this far, and says so.
+    if bytes.len() > MAX_STREAM_BYTES {
+        anomalies.push(format!(
+            "{label} is {} bytes; only the first {MAX_STREAM_BYTES} were scanned for pickles",
+            bytes.len()
+        ));
+    }
+    let bytes = &bytes[..bytes.len().min(MAX_STREAM_BYTES)];
     while offset < bytes.len() && out.len() < MAX_PICKLES {
         let (s, consumed) = walk(&bytes[offset..]);
         let clean = s.stopped_at_stop;
@@ -202,12 +211,25 @@ fn scan_stream(
         if clean && consumed > 0 {
             offset = next;
             resync = false;
-            // Trailing padding (newlines, zeros) is not another pickle.
-            if bytes[offset..]
-                .iter()
-                .all(|&b| b == 0 || b.is_ascii_whitespace())
-            {
+            // Trailing padding (newlines, zeros) is not another pickle;
+            // padding with a stream behind it is, and the marker search
+            // below finds it.
+            let rest = &bytes[offset..];
+            if rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) {
                 break;
+            }
+            if rest
+                .first()
+                .is_some_and(|&b| b == 0 || b.is_ascii_whitespace())
+            {
+                match find_proto(rest) {
+                    Some(rel) => {
+                        offset += rel;
+                        resync = true;
+                        continue;
+                    }
+                    None => break,
+                }
             }
             continue;
         }
@@ -227,6 +249,9 @@ fn scan_stream(
     }
     out
 }
+
+/// How much of a bare pickle stream is walked (see [`scan_stream`]).
+pub const MAX_STREAM_BYTES: usize = 256 << 20;
 
 fn find_proto(bytes: &[u8]) -> Option<usize> {
     bytes
