@@ -3,6 +3,7 @@
 //! units and colour.
 
 pub mod json;
+pub mod markdown;
 pub mod mof;
 pub mod table;
 
