@@ -5,6 +5,7 @@
 pub mod json;
 pub mod markdown;
 pub mod mof;
+pub mod sarif;
 pub mod table;
 
 use crate::report::Report;
