@@ -2,6 +2,7 @@
 //! figure they print is a field of [`Report`]; they only choose layout,
 //! units and colour.
 
+pub mod badge;
 pub mod json;
 pub mod markdown;
 pub mod mof;
