@@ -2,8 +2,11 @@
 //! figure they print is a field of [`Report`]; they only choose layout,
 //! units and colour.
 
+pub mod badge;
 pub mod json;
+pub mod markdown;
 pub mod mof;
+pub mod sarif;
 pub mod table;
 
 use crate::report::Report;

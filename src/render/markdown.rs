@@ -1,0 +1,283 @@
+//! GitHub-flavoured Markdown for a pull-request comment or
+//! `$GITHUB_STEP_SUMMARY`: the same facts as the table renderer, laid out as
+//! a heading, a components table, a few summary lines, the openness verdicts
+//! and a findings table.
+//!
+//! Every string that comes from the release (file names, card fields,
+//! messages quoting them) goes through [`escape`], so a file called
+//! `a|b<script>` can neither split a table cell nor inject HTML.
+
+use super::sanitize;
+use super::table::{human_bytes, human_count};
+use crate::finding::Severity;
+use crate::report::{Component, Report, Status};
+use std::io::{self, Write};
+
+/// Evidence items shown per component before "+N more", as in the table.
+const EVIDENCE_SHOWN: usize = 3;
+
+pub fn render(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
+    for (i, report) in reports.iter().enumerate() {
+        if i > 0 {
+            // A thematic break keeps several releases apart in one comment.
+            writeln!(out, "\n---\n")?;
+        }
+        render_one(out, report)?;
+    }
+    Ok(())
+}
+
+fn render_one(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let name = report
+        .release
+        .name
+        .as_deref()
+        .unwrap_or("(unnamed release)");
+    writeln!(out, "## openness: {}", escape(name))?;
+    writeln!(out)?;
+    writeln!(out, "Scanned: {}", escape(&report.root))?;
+    writeln!(out)?;
+
+    writeln!(out, "| component | status | evidence | licence |")?;
+    writeln!(out, "| --- | --- | --- | --- |")?;
+    let c = &report.components;
+    for (label, component) in [
+        ("code", &c.code),
+        ("weights", &c.weights.component),
+        ("data", &c.data.component),
+    ] {
+        writeln!(
+            out,
+            "| {label} | {} | {} | {} |",
+            status_label(component.status),
+            evidence(component),
+            licence_cell(component),
+        )?;
+    }
+    writeln!(out)?;
+
+    let w = &c.weights;
+    if w.files > 0 {
+        let mut parts = vec![
+            if w.formats.is_empty() {
+                "no readable format".to_owned()
+            } else {
+                w.formats
+                    .iter()
+                    .map(|f| escape(f))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            plural(w.files, "file"),
+        ];
+        if let Some(t) = w.tensors {
+            parts.push(plural(t, "tensor"));
+        }
+        if let Some(p) = w.parameters {
+            parts.push(format!("{} parameters", human_count(p)));
+        }
+        parts.push(human_bytes(w.bytes));
+        let total: u64 = w.dtypes.values().sum();
+        if total > 0 {
+            let dtypes: Vec<String> = w
+                .dtypes
+                .iter()
+                .map(|(d, n)| format!("{} {:.0}%", escape(d), *n as f64 * 100.0 / total as f64))
+                .collect();
+            parts.push(dtypes.join(" "));
+        }
+        // Trailing backslash: a hard line break, so the summary lines stay
+        // one paragraph without running together.
+        writeln!(out, "**Weights:** {}\\", parts.join(" · "))?;
+    }
+    if !c.data.datasets.is_empty() {
+        let names: Vec<String> = c.data.datasets.iter().map(|d| escape(d)).collect();
+        writeln!(out, "**Datasets:** {}\\", names.join(", "))?;
+    }
+    writeln!(out, "**Licence:** {}", licence_line(report))?;
+    writeln!(out)?;
+
+    openness(out, report)?;
+    findings(out, report)
+}
+
+fn openness(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    writeln!(out, "### Openness")?;
+    writeln!(out)?;
+    let mof = &report.frameworks.mof;
+    let progress = |k: &str| mof.progress.get(k).copied().unwrap_or(0);
+    writeln!(
+        out,
+        "- **MOF:** {} (progress: Class I {}% · II {}% · III {}%; {})",
+        escape(&mof.label),
+        progress("I"),
+        progress("II"),
+        progress("III"),
+        if mof.mode == "count-referenced" {
+            "referenced components count"
+        } else {
+            "shipped components only"
+        }
+    )?;
+    if let Some(next) = &mof.next_class {
+        let missing: Vec<String> = next.missing.iter().map(|m| escape(m)).collect();
+        writeln!(
+            out,
+            "  - Class {} needs: {}",
+            escape(next.class),
+            missing.join(", ")
+        )?;
+    }
+    let osaid = &report.frameworks.osaid;
+    if osaid.open_source_ai {
+        writeln!(out, "- **OSAID 1.0:** ✅ open source AI")?;
+    } else {
+        writeln!(out, "- **OSAID 1.0:** ❌ not open source AI; missing:")?;
+        for m in &osaid.missing {
+            writeln!(out, "  - {}", escape(m))?;
+        }
+    }
+    writeln!(out)
+}
+
+fn findings(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    writeln!(out, "### Findings")?;
+    writeln!(out)?;
+    if report.findings.is_empty() {
+        return writeln!(out, "No findings.");
+    }
+    // Worst first; the stable sort keeps the report's order within a severity.
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    writeln!(out, "| severity | code | path | message |")?;
+    writeln!(out, "| --- | --- | --- | --- |")?;
+    for f in findings {
+        writeln!(
+            out,
+            "| {} | `{}` | {} | {} |",
+            severity_label(f.severity),
+            // Codes are the tool's own kebab-case names: safe in a code span.
+            f.code.as_str(),
+            f.path.as_deref().map_or("–".to_owned(), escape),
+            escape(&f.message),
+        )?;
+    }
+    Ok(())
+}
+
+fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Shipped => "✅ shipped",
+        Status::Incomplete => "⚠️ incomplete",
+        Status::Referenced => "🔗 referenced",
+        Status::Absent => "❌ absent",
+    }
+}
+
+fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "⛔ error",
+        Severity::Warning => "⚠️ warning",
+        Severity::Info => "ℹ️ info",
+    }
+}
+
+/// The evidence cell: files in the release first (they are what "shipped"
+/// rests on), a few items, `<br>` between them since a table cell is one
+/// line of Markdown.
+fn evidence(component: &Component) -> String {
+    let mut items: Vec<_> = component.items.iter().collect();
+    items.sort_by_key(|i| i.source != "file");
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(EVIDENCE_SHOWN)
+        .map(|i| {
+            let what = match (&i.path, i.source.as_str()) {
+                (Some(path), "file") => path,
+                _ => &i.detail,
+            };
+            format!("{}: {}", escape(&i.kind), escape(what))
+        })
+        .collect();
+    if component.items.len() > EVIDENCE_SHOWN {
+        lines.push(format!("+{} more", component.items.len() - EVIDENCE_SHOWN));
+    }
+    if lines.is_empty() {
+        return "–".to_owned();
+    }
+    lines.join("<br>")
+}
+
+fn licence_cell(component: &Component) -> String {
+    match (&component.license, &component.license_source) {
+        (Some(id), Some(source)) => format!("{}<br><sub>{}</sub>", escape(id), escape(source)),
+        (Some(id), None) => escape(id),
+        (None, _) => "–".to_owned(),
+    }
+}
+
+fn licence_line(report: &Report) -> String {
+    let l = &report.license;
+    match (&l.spdx, &l.declared) {
+        (Some(id), _) => {
+            let openness = if l.open { "open" } else { "not open" };
+            match l.name.as_deref().filter(|n| n != id) {
+                Some(name) => format!("{} ({}, {openness})", escape(id), escape(name)),
+                None => format!("{} ({openness})", escape(id)),
+            }
+        }
+        (None, Some(d)) => format!("{} (unrecognised, not open)", escape(d)),
+        (None, None) => "none found".to_owned(),
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Makes an untrusted string inert inside a table cell or a line of text.
+///
+/// Control characters become visible escapes first ([`sanitize`]), so a
+/// newline cannot end a table row. Then every character that Markdown or
+/// the GFM table syntax gives meaning to inline is backslash-escaped, and
+/// `<`, `>`, `&` become entities so no HTML tag or entity survives. `@`
+/// gets a word joiner after it: GitHub turns `@name` into a mention (a
+/// notification) even when escaped, and a file name must not ping anyone.
+pub fn escape(text: &str) -> String {
+    let text = sanitize(text);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("@\u{2060}"),
+            '\\' | '`' | '|' | '*' | '_' | '[' | ']' | '~' | '#' | '!' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_neutralises_table_and_html_syntax() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("<script>"), "&lt;script&gt;");
+        assert_eq!(escape("x`y"), "x\\`y");
+        assert_eq!(escape("line\nbreak"), "line\\\\nbreak");
+        assert_eq!(escape("model_v1.safetensors"), "model\\_v1.safetensors");
+        assert_eq!(escape("@org"), "@\u{2060}org");
+        assert_eq!(escape("plain-name.json"), "plain-name.json");
+    }
+}
