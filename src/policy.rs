@@ -197,8 +197,7 @@ impl Policy {
 
 /// For clap's `value_parser`: `--min-mof-class II` gives `2`.
 pub fn parse_mof_class(s: &str) -> Result<u8, String> {
-    mof_class_number(s)
-        .ok_or_else(|| format!("unknown MOF class `{s}`: expected \"I\", \"II\" or \"III\""))
+    mof_class_number(s).ok_or_else(|| format!("unknown MOF class `{s}`: expected {CLASSES}"))
 }
 
 /// For clap's `value_parser`: `--deny CODE`, with a "did you mean" hint.
@@ -254,6 +253,8 @@ const TOP_KEYS: [&str; 5] = [
     "findings",
 ];
 const FINDINGS_KEYS: [&str; 3] = ["deny", "warn", "allow"];
+const CLASSES: &str = "\"I\", \"II\" or \"III\"";
+const SEVERITIES: &str = "\"error\", \"warning\" or \"info\"";
 
 /// Parses a policy file and returns every problem with its line: syntax
 /// errors, unknown keys at any level, wrong types, unknown finding codes or
@@ -270,7 +271,15 @@ pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
     let (root, syntax) = DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
         for e in syntax {
-            errors.push(e.span().unwrap_or(0..0), e.message().to_owned());
+            let span = e.span().unwrap_or(0..0);
+            // The parser does not say which key; the span holds it.
+            let message = match (e.message(), text.get(span.clone())) {
+                ("duplicate key", Some(key)) if !key.is_empty() => {
+                    format!("duplicate key `{key}`")
+                }
+                (message, _) => message.to_owned(),
+            };
+            errors.push(span, message);
         }
         return Err(errors.finish());
     }
@@ -297,10 +306,12 @@ pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
                     Some(n) => policy.min_mof_class = Some(n),
                     None => errors.push(
                         value.span(),
-                        format!("`min-mof-class` `{s}` is not a MOF class: expected \"I\", \"II\" or \"III\""),
+                        format!("`min-mof-class` `{s}` is not a MOF class: expected {CLASSES}"),
                     ),
                 },
-                other => errors.wrong_type(key, value.span(), "a string: \"I\", \"II\" or \"III\"", other),
+                other => {
+                    errors.wrong_type(key, value.span(), &format!("a string: {CLASSES}"), other)
+                }
             },
             "require-open-license" => match value.get_ref() {
                 DeValue::Boolean(b) => policy.require_open_license = *b,
@@ -311,15 +322,12 @@ pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
                     Some(sev) => policy.fail_on = sev,
                     None => errors.push(
                         value.span(),
-                        format!("`fail-on` `{s}` is not a severity: expected \"error\", \"warning\" or \"info\""),
+                        format!("`fail-on` `{s}` is not a severity: expected {SEVERITIES}"),
                     ),
                 },
-                other => errors.wrong_type(
-                    key,
-                    value.span(),
-                    "a string: \"error\", \"warning\" or \"info\"",
-                    other,
-                ),
+                other => {
+                    errors.wrong_type(key, value.span(), &format!("a string: {SEVERITIES}"), other)
+                }
             },
             "findings" => match value.get_ref() {
                 DeValue::Table(table) => policy.levels = findings_table(table, &mut errors),
@@ -361,19 +369,22 @@ fn findings_table(table: &DeTable<'_>, errors: &mut Errors<'_>) -> BTreeMap<Code
             continue;
         };
         let line = errors.line_of(span.start);
+        let here = level.as_str();
         match seen.get(&code) {
             Some(&(first, first_line)) if first == level => errors.push(
                 span,
-                format!("`{code}` is listed twice in `{}` (lines {first_line} and {line})", level.as_str()),
+                format!("`{code}` is listed twice in `{here}` (lines {first_line} and {line})"),
             ),
-            Some(&(first, first_line)) => errors.push(
-                span,
-                format!(
-                    "`{code}` is listed in both `{}` (line {first_line}) and `{}` (line {line}); keep one",
-                    first.as_str(),
-                    level.as_str()
-                ),
-            ),
+            Some(&(first, first_line)) => {
+                let there = first.as_str();
+                errors.push(
+                    span,
+                    format!(
+                        "`{code}` is listed in both `{there}` (line {first_line}) \
+                         and `{here}` (line {line}); keep one"
+                    ),
+                )
+            }
             None => {
                 seen.insert(code, (level, line));
                 levels.insert(code, level);
@@ -392,41 +403,45 @@ fn severity_from_name(s: &str) -> Option<Severity> {
 fn unknown_part(name: &str) -> String {
     let names: Vec<&str> = Part::ALL.iter().map(|p| p.as_str()).collect();
     format!(
-        "unknown part `{name}`{}: expected \"code\", \"weights\" or \"data\"",
+        "unknown part `{name}`: expected \"code\", \"weights\" or \"data\"{}",
         hint(name, &names)
     )
 }
 
 fn unknown_code(name: &str) -> String {
     let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    format!(
-        "unknown finding code `{name}`{} (`openness explain` lists them)",
-        hint(name, &names)
-    )
+    match hint(name, &names).as_str() {
+        "" => format!("unknown finding code `{name}` (`openness explain` lists the known codes)"),
+        hint => format!("unknown finding code `{name}`{hint}"),
+    }
 }
 
 /// "; did you mean `x`?" for the candidate nearest a misspelt name, when one
-/// is near enough to be a plausible typo, or holds the name as a word
-/// (`pickle` → `pickle-weights`).
+/// is near enough to be a plausible typo; else the candidates that hold the
+/// name as a word (`pickle` → `pickle-weights`, `unsafe-pickle`, ...), when
+/// there are few enough to read.
 fn hint(name: &str, candidates: &[&str]) -> String {
-    let best = candidates
+    let nearest = candidates
         .iter()
         .map(|c| (edit_distance(name, c), *c))
         .min()
-        .filter(|(d, _)| *d <= (name.chars().count() / 3).max(2))
-        .map(|(_, c)| c)
-        .or_else(|| {
-            let mut containing = candidates
-                .iter()
-                .filter(|c| !name.is_empty() && c.split('-').any(|w| w == name));
-            match (containing.next(), containing.next()) {
-                (Some(c), None) => Some(*c),
-                _ => None,
-            }
-        });
-    match best {
-        Some(c) => format!("; did you mean `{c}`?"),
-        None => String::new(),
+        .filter(|(d, _)| *d <= (name.chars().count() / 3).max(1));
+    let matches: Vec<&str> = match nearest {
+        Some((_, c)) => vec![c],
+        None => candidates
+            .iter()
+            .copied()
+            .filter(|c| !name.is_empty() && c.split('-').any(|w| w == name))
+            .collect(),
+    };
+    let shown: Vec<String> = matches.iter().map(|c| format!("`{c}`")).collect();
+    match shown.as_slice() {
+        [] => String::new(),
+        [one] => format!("; did you mean {one}?"),
+        [first @ .., last] if first.len() < 4 => {
+            format!("; did you mean {} or {last}?", first.join(", "))
+        }
+        _ => String::new(),
     }
 }
 
@@ -480,9 +495,9 @@ impl Errors<'_> {
         self.push(
             span,
             format!(
-                "unknown key `{prefix}{name}`{}; expected one of {}",
-                hint(name, known),
-                expected.join(", ")
+                "unknown key `{prefix}{name}`: expected one of {}{}",
+                expected.join(", "),
+                hint(name, known)
             ),
         );
     }
@@ -684,9 +699,9 @@ pub fn apply(policy: &Policy, report: &mut Report) -> Vec<Violation> {
             rule: "require-open-license".to_owned(),
             path: None,
             evidence,
-            fix: "release under an OSI-approved licence (Apache-2.0, MIT, ...) or an open data licence \
-                  (CDLA-Permissive-2.0, CC-BY-4.0), in a LICENSE file and the card's `license:` field; \
-                  see `openness explain license-not-open`"
+            fix: "release under an OSI-approved licence (Apache-2.0, MIT, ...) or an open \
+                  data licence (CDLA-Permissive-2.0, CC-BY-4.0), in a LICENSE file and the \
+                  card's `license:` field; see `openness explain license-not-open`"
                 .to_owned(),
         });
     }
@@ -714,7 +729,8 @@ fn part_fix(part: Part, status: Status) -> &'static str {
             "add the missing or broken files the findings name, so the component is whole"
         }
         (Part::Code, Status::Referenced) => {
-            "ship the model's source code (architecture, training, inference) in the release instead of pointing to it"
+            "ship the model's source code (architecture, training, inference) in the release \
+             instead of pointing to it"
         }
         (Part::Code, _) => {
             "add the model's source code (architecture, training, inference) to the release"
