@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod license;
 pub mod manifest;
 pub mod mof;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod scan;
