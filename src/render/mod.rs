@@ -4,6 +4,7 @@
 
 pub mod json;
 pub mod mof;
+pub mod summary;
 pub mod table;
 
 use crate::report::Report;
