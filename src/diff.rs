@@ -246,7 +246,7 @@ fn osaid(old: &Value, new: &Value, out: &mut Vec<Change>) {
         out,
         "osaid",
         CHANGED,
-        format!("OSAID 1.0: {} → {}", word(before), word(after)),
+        format!("{} → {}", word(before), word(after)),
         before,
     );
 }

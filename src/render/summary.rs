@@ -7,7 +7,9 @@ use super::sanitize;
 use super::table::human_count;
 use crate::finding::{Finding, Severity};
 use crate::report::{Report, Status};
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 use std::io::{self, Write};
 
 /// `rows` pairs each report with its display name (from discovery).
@@ -30,7 +32,7 @@ pub fn render(out: &mut dyn Write, rows: &[(String, &Report)], color: bool) -> i
         "data",
         "parameters",
         "licence",
-        "MOF",
+        "MOF class",
         "worst finding",
     ]);
     for (name, report) in rows {
@@ -43,11 +45,23 @@ pub fn render(out: &mut dyn Write, rows: &[(String, &Report)], color: bool) -> i
             Cell::new(c.weights.parameters.map_or("-".to_owned(), human_count)),
             Cell::new(licence(report)),
             Cell::new(match &report.frameworks.mof.class {
-                Some(class) => format!("Class {}", sanitize(class)),
-                None => "unclassified".to_owned(),
+                Some(class) => sanitize(class),
+                None => "-".to_owned(),
             }),
             worst_finding_cell(&report.findings, color),
         ]);
+    }
+    // Names are what a user copies to scan one release again, and status
+    // words, counts and licence ids are short: none of them is wrapped (a hub
+    // name with its 40-digit revision is long; the table then grows past 120
+    // columns rather than cut it). Only the finding wraps, at its spaces.
+    for index in 0..7 {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    if let Some(column) = table.column_mut(7) {
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(20)));
     }
     writeln!(out, "{table}")?;
     writeln!(
