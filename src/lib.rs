@@ -5,6 +5,8 @@
 
 pub mod assess;
 pub mod codeclass;
+pub mod diff;
+pub mod discover;
 pub mod finding;
 pub mod formats;
 pub mod hash;

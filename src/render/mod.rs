@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod mof;
 pub mod sarif;
+pub mod summary;
 pub mod table;
 
 use crate::report::Report;

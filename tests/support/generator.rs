@@ -115,7 +115,7 @@ pub fn tiny_llama(layers: u64, vocab: u64) -> Vec<(String, &'static str, Vec<u64
     t
 }
 
-fn st_owned(tensors: &[(String, &str, Vec<u64>)]) -> Vec<u8> {
+pub fn st_owned(tensors: &[(String, &str, Vec<u64>)]) -> Vec<u8> {
     let refs: Vec<(&str, &str, &[u64])> = tensors
         .iter()
         .map(|(n, d, s)| (n.as_str(), *d, s.as_slice()))
@@ -130,7 +130,7 @@ fn bytes_of(tensors: &[(String, &str, Vec<u64>)]) -> u64 {
         .sum()
 }
 
-fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> io::Result<()> {
+pub fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> io::Result<()> {
     let path = dir.join(rel);
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
@@ -138,14 +138,14 @@ fn write(dir: &Path, rel: &str, content: impl AsRef<[u8]>) -> io::Result<()> {
     fs::write(path, content)
 }
 
-fn write_json(dir: &Path, rel: &str, value: &Value) -> io::Result<()> {
+pub fn write_json(dir: &Path, rel: &str, value: &Value) -> io::Result<()> {
     let mut text = serde_json::to_string_pretty(value).unwrap();
     text.push('\n');
     write(dir, rel, text)
 }
 
 #[cfg(unix)]
-fn symlink(dir: &Path, rel: &str, target: &str) -> io::Result<()> {
+pub fn symlink(dir: &Path, rel: &str, target: &str) -> io::Result<()> {
     let path = dir.join(rel);
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
@@ -153,7 +153,7 @@ fn symlink(dir: &Path, rel: &str, target: &str) -> io::Result<()> {
     std::os::unix::fs::symlink(target, path)
 }
 
-fn llama_config(layers: u64, vocab: u64, dtype: &str) -> Value {
+pub fn llama_config(layers: u64, vocab: u64, dtype: &str) -> Value {
     json!({
         "_name_or_path": "openness-fixtures/tiny-llama",
         "architectures": ["LlamaForCausalLM"],
@@ -168,7 +168,7 @@ fn llama_config(layers: u64, vocab: u64, dtype: &str) -> Value {
     })
 }
 
-fn tokenizer_files(dir: &Path) -> io::Result<()> {
+pub fn tokenizer_files(dir: &Path) -> io::Result<()> {
     write_json(
         dir,
         "tokenizer.json",
@@ -188,7 +188,7 @@ fn tokenizer_files(dir: &Path) -> io::Result<()> {
 
 const LFS_OID: &str = "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c";
 
-fn lfs_pointer(size: u64) -> String {
+pub fn lfs_pointer(size: u64) -> String {
     format!("version https://git-lfs.github.com/spec/v1\noid sha256:{LFS_OID}\nsize {size}\n")
 }
 
@@ -718,7 +718,7 @@ fn corrupt(d: &Path) -> io::Result<()> {
     write(d, "LICENSE", MIT)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(bytes)
         .iter()
@@ -1080,7 +1080,7 @@ const PDF: &[u8] =
 
 /// Code shipped with an Apache-2.0 release: architecture, training,
 /// inference, evaluation and data preparation.
-fn open_code(d: &Path) -> io::Result<()> {
+pub fn open_code(d: &Path) -> io::Result<()> {
     write(
         d,
         "modeling_tiny.py",
@@ -1124,7 +1124,7 @@ model-index:
 ";
 
 /// Every MOF component shipped under Apache-2.0: Class I.
-fn fully_open(d: &Path) -> io::Result<()> {
+pub fn fully_open(d: &Path) -> io::Result<()> {
     open_code(d)?;
     write(d, "README.md", OPEN_CARD)?;
     write(d, "paper.pdf", PDF)?;

@@ -1,0 +1,127 @@
+//! The summary of many releases (`--discover`): one table, one row per
+//! release, so a folder of models or a Hugging Face cache reads at a glance.
+//! Like the other renderers it computes nothing: each cell is a report field,
+//! and the "worst finding" is picked from the report's own findings.
+
+use super::sanitize;
+use super::table::human_count;
+use crate::finding::{Finding, Severity};
+use crate::report::{Report, Status};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
+use std::io::{self, Write};
+
+/// `rows` pairs each report with its display name (from discovery).
+pub fn render(out: &mut dyn Write, rows: &[(String, &Report)], color: bool) -> io::Result<()> {
+    let mut table = Table::new();
+    // Fixed layout whatever the writer is (file, pipe or terminal); styling
+    // only when the caller decided colour is wanted, as in the table renderer.
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(120)
+        .force_no_tty();
+    if color {
+        table.enforce_styling();
+    }
+    table.set_header(vec![
+        "release",
+        "code",
+        "weights",
+        "data",
+        "parameters",
+        "licence",
+        "MOF class",
+        "worst finding",
+    ]);
+    for (name, report) in rows {
+        let c = &report.components;
+        table.add_row(vec![
+            Cell::new(sanitize(name)),
+            status_cell(c.code.status, color),
+            status_cell(c.weights.component.status, color),
+            status_cell(c.data.component.status, color),
+            Cell::new(c.weights.parameters.map_or("-".to_owned(), human_count)),
+            Cell::new(licence(report)),
+            Cell::new(match &report.frameworks.mof.class {
+                Some(class) => sanitize(class),
+                None => "-".to_owned(),
+            }),
+            worst_finding_cell(&report.findings, color),
+        ]);
+    }
+    // Names are what a user copies to scan one release again, and status
+    // words, counts and licence ids are short: none of them is wrapped (a hub
+    // name with its 40-digit revision is long; the table then grows past 120
+    // columns rather than cut it). Only the finding wraps, at its spaces.
+    for index in 0..7 {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    if let Some(column) = table.column_mut(7) {
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(20)));
+    }
+    writeln!(out, "{table}")?;
+    writeln!(
+        out,
+        "{} release{}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// The SPDX expression when recognised, else what the card declares; "not
+/// open" is said in words so it survives without colour.
+fn licence(report: &Report) -> String {
+    let l = &report.license;
+    match (&l.spdx, &l.declared) {
+        (Some(id), _) if l.open => sanitize(id),
+        (Some(id), _) => format!("{} (not open)", sanitize(id)),
+        (None, Some(declared)) => format!("{} (unrecognised)", sanitize(declared)),
+        (None, None) => "none found".to_owned(),
+    }
+}
+
+/// The most severe finding (the first of those in report order), and how
+/// many findings there are in all, so the row says whether to look closer.
+fn worst_finding_cell(findings: &[Finding], color: bool) -> Cell {
+    // `max_by_key` keeps the last maximum; reversing keeps the report's first.
+    let Some(worst) = findings.iter().rev().max_by_key(|f| f.severity) else {
+        return Cell::new("none");
+    };
+    let text = if findings.len() == 1 {
+        format!("{} {}", worst.severity, worst.code)
+    } else {
+        format!(
+            "{} {} (+{} more)",
+            worst.severity,
+            worst.code,
+            findings.len() - 1
+        )
+    };
+    let cell = Cell::new(text);
+    if !color {
+        return cell;
+    }
+    cell.fg(match worst.severity {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+        Severity::Info => Color::Blue,
+    })
+}
+
+fn status_cell(status: Status, color: bool) -> Cell {
+    let cell = Cell::new(status.as_str());
+    if !color {
+        return cell;
+    }
+    let fg = match status {
+        Status::Shipped => Color::Green,
+        Status::Incomplete => Color::Yellow,
+        Status::Referenced => Color::Cyan,
+        Status::Absent => Color::Red,
+    };
+    cell.fg(fg).add_attribute(Attribute::Bold)
+}
