@@ -18,6 +18,8 @@ pub enum Format {
     Table,
     Json,
     Ndjson,
+    Markdown,
+    Sarif,
 }
 
 /// Writes `reports` in `format`. `color` only affects the table.
@@ -31,6 +33,8 @@ pub fn render(
         Format::Table => table::render(out, reports, color),
         Format::Json => json::render(out, reports),
         Format::Ndjson => json::render_ndjson(out, reports),
+        Format::Markdown => markdown::render(out, reports),
+        Format::Sarif => sarif::render(out, reports),
     }
 }
 
@@ -65,6 +69,62 @@ pub fn verify_text(out: &mut dyn Write, v: &crate::manifest::Verification) -> io
     }
     for (p, why) in &v.unreadable {
         writeln!(out, "UNREADABLE {}: {}", sanitize(p), sanitize(why))?;
+    }
+    Ok(())
+}
+
+/// The policy violations `openness check` found, after the report: what rule,
+/// what evidence, how to fix it. `markdown` writes a list fit for a PR comment.
+pub fn violations(
+    out: &mut dyn Write,
+    per_release: &[(String, Vec<crate::policy::Violation>)],
+    markdown: bool,
+) -> io::Result<()> {
+    for (name, list) in per_release {
+        let name = sanitize(name);
+        if list.is_empty() {
+            if markdown {
+                writeln!(out, "\n**Policy holds** for {}.", markdown::escape(&name))?;
+            } else {
+                writeln!(out, "\npolicy holds for {name}")?;
+            }
+            continue;
+        }
+        if markdown {
+            writeln!(
+                out,
+                "\n### Policy violations: {} ({})\n",
+                markdown::escape(&name),
+                list.len()
+            )?;
+        } else {
+            writeln!(out, "\npolicy violations for {name} ({}):", list.len())?;
+        }
+        for v in list {
+            let at = v
+                .path
+                .as_deref()
+                .map(|p| format!(" [{}]", sanitize(p)))
+                .unwrap_or_default();
+            if markdown {
+                writeln!(
+                    out,
+                    "- **{}**{}: {}  \n  fix: {}",
+                    markdown::escape(&v.rule),
+                    markdown::escape(&at),
+                    markdown::escape(&v.evidence),
+                    markdown::escape(&v.fix)
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "  ✗ {}{at}: {}",
+                    sanitize(&v.rule),
+                    sanitize(&v.evidence)
+                )?;
+                writeln!(out, "    fix: {}", sanitize(&v.fix))?;
+            }
+        }
     }
     Ok(())
 }

@@ -1,0 +1,202 @@
+//! Argument definitions. Flags shared by `scan` and `check` are defined once
+//! and flattened into both.
+
+use clap::ValueEnum;
+use openness::finding::Code;
+use openness::policy::{self, Part};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Ndjson,
+    Markdown,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a report is written.
+#[derive(clap::Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the table: auto (a terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// What a scan reads and counts.
+#[derive(clap::Args)]
+pub struct ScanFlags {
+    /// Add the SHA-256 of every file (reads every byte).
+    #[arg(long)]
+    pub hash: bool,
+    /// With --hash: also write the digests in `sha256sum` format to FILE.
+    #[arg(long, value_name = "FILE", requires = "hash")]
+    pub manifest_out: Option<PathBuf>,
+    /// Files hashed (and releases scanned, with --discover) in parallel;
+    /// default every core.
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    pub jobs: usize,
+    /// Do not show progress on stderr.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Let components the release only references (card links, library
+    /// architectures) count towards the MOF class; by default only what is
+    /// shipped counts.
+    #[arg(long)]
+    pub count_referenced: bool,
+    /// Treat each PATH as a folder of releases: find every release below it
+    /// (Hugging Face cache layouts included) and report each.
+    #[arg(long)]
+    pub discover: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ScanArgs {
+    /// Release directories or single files.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub scan: ScanFlags,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Release directories or single files.
+    #[arg(required_unless_present = "init")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub scan: ScanFlags,
+    /// Components that must be shipped (comma-separated: code,weights,data).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "PARTS",
+        help_heading = "Policy"
+    )]
+    pub require: Vec<Part>,
+    /// The least open MOF class accepted (I is the most open).
+    #[arg(long, value_name = "I|II|III", value_parser = policy::parse_mof_class, help_heading = "Policy")]
+    pub min_mof_class: Option<u8>,
+    /// Fail unless the release licence is open.
+    #[arg(long, help_heading = "Policy")]
+    pub require_open_license: bool,
+    /// Treat findings of CODE as errors (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = policy::parse_code, help_heading = "Policy")]
+    pub deny: Vec<Code>,
+    /// Treat findings of CODE as warnings (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = policy::parse_code, help_heading = "Policy")]
+    pub warn: Vec<Code>,
+    /// Drop findings of CODE (repeatable).
+    #[arg(long, value_name = "CODE", value_parser = policy::parse_code, help_heading = "Policy")]
+    pub allow: Vec<Code>,
+    /// A TOML policy file (default: openness.toml at the release root, if any).
+    #[arg(long, value_name = "FILE", help_heading = "Policy")]
+    pub policy: Option<PathBuf>,
+    /// Print a commented policy template with every default, and exit.
+    #[arg(long, help_heading = "Policy")]
+    pub init: bool,
+}
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// The old release: a folder to scan, or a JSON report (`scan --format json`).
+    pub old: PathBuf,
+    /// The new release, likewise.
+    pub new: PathBuf,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Exit 1 when openness went down (a component vanished, a licence closed,
+    /// the MOF class dropped, a new error finding).
+    #[arg(long)]
+    pub fail_on_regression: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BadgeKindArg {
+    /// "openness | weights · code · data", coloured by status.
+    Components,
+    /// "MOF | Class II".
+    Mof,
+}
+
+#[derive(clap::Args)]
+pub struct BadgeArgs {
+    /// The release.
+    pub path: PathBuf,
+    /// Write the SVG to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Which badge.
+    #[arg(long, value_enum, default_value_t = BadgeKindArg::Components)]
+    pub kind: BadgeKindArg,
+}
+
+#[derive(clap::Args)]
+pub struct MofArgs {
+    /// The release to describe as MOT YAML.
+    #[arg(required_unless_present = "evaluate", conflicts_with = "evaluate")]
+    pub path: Option<PathBuf>,
+    /// Evaluate this MOT YAML file's MOF class instead.
+    #[arg(long, value_name = "FILE.yml")]
+    pub evaluate: Option<PathBuf>,
+    /// Output format for --evaluate (table or json).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Let components the release only references count as included.
+    #[arg(long)]
+    pub count_referenced: bool,
+}
+
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// The release directory.
+    pub path: PathBuf,
+    /// A manifest in `sha256sum` format (paths relative to PATH).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: PathBuf,
+    /// Glob of paths expected to differ (`*`, `?`, `**`); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
+    /// Output format (table or json).
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Files hashed in parallel (default: every core).
+    #[arg(
+        short,
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    pub jobs: usize,
+    /// Do not show progress on stderr.
+    #[arg(long)]
+    pub no_progress: bool,
+}

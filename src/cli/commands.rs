@@ -1,0 +1,503 @@
+//! The commands: each gathers reports through the library, renders them and
+//! picks the exit code of SPEC section 1.
+
+use super::args::{
+    BadgeArgs, BadgeKindArg, CheckArgs, DiffArgs, FormatArg, MofArgs, OutputArgs, ScanArgs,
+    ScanFlags, VerifyArgs,
+};
+use super::progress::{ProgressBar, tree_bytes};
+use super::{emit, fail, warn, write_stdout};
+use anyhow::Context;
+use openness::policy::{self, Policy, Violation};
+use openness::render::{self, Format};
+use openness::report::Report;
+use openness::{ScanOptions, diff as rdiff, discover, hash, manifest, mof, scan as scan_release};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// A scanned release: the name it is shown under and its report.
+struct Scanned {
+    name: String,
+    root: PathBuf,
+    report: Report,
+}
+
+fn format_of(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Ndjson => Format::Ndjson,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Sarif => Format::Sarif,
+    }
+}
+
+/// Scans every PATH (or every release below it, with --discover). Errors on
+/// a PATH go to stderr and make the result `false`; the rest is scanned.
+fn gather(paths: &[PathBuf], flags: &ScanFlags) -> anyhow::Result<(Vec<Scanned>, bool)> {
+    let mut targets: Vec<(String, PathBuf)> = Vec::new();
+    let mut ok = true;
+    for path in paths {
+        if flags.discover {
+            match discover::discover_with(path, discover::Limits::default()) {
+                Ok(found) => {
+                    found.warnings.iter().for_each(|w| warn(w));
+                    if found.found.is_empty() {
+                        warn(&format!("{}: no release found", path.display()));
+                    }
+                    targets.extend(found.found.into_iter().map(|f| (f.name, f.path)));
+                }
+                Err(err) => {
+                    warn(&err.to_string());
+                    ok = false;
+                }
+            }
+        } else {
+            targets.push((path.display().to_string(), path.clone()));
+        }
+    }
+    let progress = Arc::new(hash::Progress::default());
+    let options = ScanOptions {
+        hash: flags.hash,
+        jobs: flags.jobs,
+        count_referenced: flags.count_referenced,
+        progress: Some(progress.clone()),
+    };
+    let total: u64 = if flags.hash {
+        targets.iter().map(|(_, p)| tree_bytes(p)).sum()
+    } else {
+        0
+    };
+    let bar = (flags.hash && !flags.no_progress).then(|| ProgressBar::start(progress, total));
+    let results = scan_all(&targets, &options, flags.jobs);
+    drop(bar);
+    let mut scanned = Vec::new();
+    for ((name, root), result) in targets.into_iter().zip(results) {
+        match result {
+            Ok(report) => scanned.push(Scanned { name, root, report }),
+            Err(err) => {
+                warn(&err.to_string());
+                ok = false;
+            }
+        }
+    }
+    if let Some(file) = &flags.manifest_out {
+        let text: String = scanned
+            .iter()
+            .map(|s| manifest::render(&s.report))
+            .collect();
+        std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    Ok((scanned, ok))
+}
+
+/// Scans releases on up to `jobs` threads (every core when 0), keeping the
+/// input order. Each scan already hashes in parallel, so with `--hash` the
+/// releases go one at a time.
+fn scan_all(
+    targets: &[(String, PathBuf)],
+    options: &ScanOptions,
+    jobs: usize,
+) -> Vec<Result<Report, openness::ScanError>> {
+    let workers = if options.hash || targets.len() < 2 {
+        1
+    } else if jobs == 0 {
+        hash::default_jobs()
+    } else {
+        jobs
+    };
+    if workers == 1 {
+        return targets
+            .iter()
+            .map(|(_, p)| scan_release(p, &p.display().to_string(), options))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Result<Report, openness::ScanError>>>> = targets
+        .iter()
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    std::thread::scope(|s| {
+        for _ in 0..workers.min(targets.len()) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((_, path)) = targets.get(i) else {
+                        break;
+                    };
+                    let report = scan_release(path, &path.display().to_string(), options);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(report);
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(openness::ScanError::Root {
+                    path: String::new(),
+                    source: io::Error::other("not scanned"),
+                })
+            })
+        })
+        .collect()
+}
+
+/// Renders reports: with --discover, the table format is one summary row per
+/// release; every other format is the reports themselves.
+fn render_reports(out: &OutputArgs, discovered: bool, scanned: &[Scanned]) -> anyhow::Result<()> {
+    let reports: Vec<Report> = scanned.iter().map(|s| s.report.clone()).collect();
+    let format = format_of(out.format);
+    emit(out.output.as_deref(), out.color, |w, color| {
+        if discovered && format == Format::Table {
+            let rows: Vec<(String, &Report)> = scanned
+                .iter()
+                .map(|s| (s.name.clone(), &s.report))
+                .collect();
+            render::summary::render(w, &rows, color)
+        } else {
+            render::render(w, &reports, format, color)
+        }
+    })
+}
+
+pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let (scanned, ok) = gather(&args.paths, &args.scan)?;
+    if !scanned.is_empty() {
+        render_reports(&args.out, args.scan.discover, &scanned)?;
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    if args.init {
+        return write_stdout(policy::TEMPLATE.as_bytes());
+    }
+    let cli_policy = match Policy::from_flags(
+        &args.require,
+        args.min_mof_class,
+        args.require_open_license,
+        &args.deny,
+        &args.warn,
+        &args.allow,
+    ) {
+        Ok(p) => p,
+        Err(err) => return Ok(fail(&err)),
+    };
+    // A --policy file is read before scanning, so a bad one fails fast.
+    let file_policy = match &args.policy {
+        Some(file) => match read_policy(file) {
+            Ok(p) => Some(p),
+            Err(code) => return Ok(code),
+        },
+        None => None,
+    };
+    let (mut scanned, ok) = gather(&args.paths, &args.scan)?;
+    let mut all_violations: Vec<(String, Vec<Violation>)> = Vec::new();
+    for s in &mut scanned {
+        let base = match &file_policy {
+            Some(p) => p.clone(),
+            None => {
+                let default_file = s.root.join(policy::FILE_NAME);
+                if default_file.is_file() {
+                    match read_policy(&default_file) {
+                        Ok(p) => p,
+                        Err(code) => return Ok(code),
+                    }
+                } else {
+                    Policy::default()
+                }
+            }
+        };
+        let violations = policy::apply(&base.with_overrides(&cli_policy), &mut s.report);
+        all_violations.push((s.name.clone(), violations));
+    }
+    github_annotations(&scanned, &all_violations);
+    let format = format_of(args.out.format);
+    match format {
+        Format::Json | Format::Ndjson => {
+            // The report objects, each with its `violations` (an addition
+            // to the report's keys for `check`).
+            let values: Vec<serde_json::Value> = scanned
+                .iter()
+                .zip(&all_violations)
+                .map(|(s, (_, v))| {
+                    let mut value = serde_json::to_value(&s.report).unwrap_or_default();
+                    if let Some(obj) = value.as_object_mut() {
+                        obj.insert(
+                            "violations".to_owned(),
+                            serde_json::to_value(v).unwrap_or_default(),
+                        );
+                    }
+                    value
+                })
+                .collect();
+            emit(args.out.output.as_deref(), args.out.color, |w, _| {
+                if format == Format::Ndjson {
+                    for v in &values {
+                        serde_json::to_writer(&mut *w, v)?;
+                        w.write_all(b"\n")?;
+                    }
+                    Ok(())
+                } else {
+                    match values.as_slice() {
+                        [one] => serde_json::to_writer_pretty(&mut *w, one)?,
+                        many => serde_json::to_writer_pretty(&mut *w, many)?,
+                    }
+                    w.write_all(b"\n")
+                }
+            })?;
+        }
+        Format::Sarif => render_reports(&args.out, false, &scanned)?,
+        Format::Table | Format::Markdown => {
+            let reports: Vec<Report> = scanned.iter().map(|s| s.report.clone()).collect();
+            emit(args.out.output.as_deref(), args.out.color, |w, color| {
+                if args.scan.discover && format == Format::Table {
+                    let rows: Vec<(String, &Report)> = scanned
+                        .iter()
+                        .map(|s| (s.name.clone(), &s.report))
+                        .collect();
+                    render::summary::render(w, &rows, color)?;
+                } else {
+                    render::render(w, &reports, format, color)?;
+                }
+                render::violations(w, &all_violations, format == Format::Markdown)
+            })?;
+        }
+    }
+    let violated = all_violations.iter().any(|(_, v)| !v.is_empty());
+    Ok(if !ok {
+        ExitCode::from(2)
+    } else if violated {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Reads and validates a policy file; every problem is printed with its line.
+fn read_policy(file: &Path) -> Result<Policy, ExitCode> {
+    let text =
+        std::fs::read_to_string(file).map_err(|err| fail(&format!("{}: {err}", file.display())))?;
+    policy::parse(&text).map_err(|errors| {
+        for e in &errors {
+            warn(&format!("{}: {e}", file.display()));
+        }
+        fail(&format!(
+            "{}: invalid policy ({} problem{})",
+            file.display(),
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        ))
+    })
+}
+
+/// In GitHub Actions, each violation also becomes an `::error` annotation on
+/// stderr, pointing at the file when there is one.
+fn github_annotations(scanned: &[Scanned], violations: &[(String, Vec<Violation>)]) {
+    if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
+        return;
+    }
+    let mut err = io::stderr().lock();
+    for (s, (_, list)) in scanned.iter().zip(violations) {
+        for v in list {
+            let file = v
+                .path
+                .as_ref()
+                .map(|p| {
+                    format!(
+                        "file={},",
+                        escape_property(&s.root.join(p).display().to_string())
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                err,
+                "::error {file}title={}::{}",
+                escape_property(&v.rule),
+                escape_data(&format!("{} ({})", v.evidence, v.fix))
+            );
+        }
+    }
+}
+
+/// Workflow-command escaping (GitHub's toolkit `escapeData`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Workflow-command property escaping (`escapeProperty`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let load = |path: &Path| -> Result<serde_json::Value, ExitCode> {
+        if path.is_dir() {
+            let report = scan_release(path, &path.display().to_string(), &ScanOptions::default())
+                .map_err(|err| fail(&err.to_string()))?;
+            return Ok(serde_json::to_value(report).unwrap_or_default());
+        }
+        let text =
+            std::fs::read(path).map_err(|err| fail(&format!("{}: {err}", path.display())))?;
+        let value: serde_json::Value = serde_json::from_slice(&text)
+            .map_err(|err| fail(&format!("{}: not a JSON report: {err}", path.display())))?;
+        let value = match value {
+            serde_json::Value::Array(mut many) if many.len() == 1 => many.remove(0),
+            serde_json::Value::Array(_) => {
+                return Err(fail(&format!(
+                    "{}: holds several reports; diff compares one with one",
+                    path.display()
+                )));
+            }
+            one => one,
+        };
+        if !rdiff::looks_like_report(&value) {
+            return Err(fail(&format!("{}: not an openness report", path.display())));
+        }
+        Ok(value)
+    };
+    let old = match load(&args.old) {
+        Ok(v) => v,
+        Err(code) => return Ok(code),
+    };
+    let new = match load(&args.new) {
+        Ok(v) => v,
+        Err(code) => return Ok(code),
+    };
+    let changes = rdiff::diff(&old, &new);
+    let mut buf = Vec::new();
+    match args.format {
+        FormatArg::Json | FormatArg::Ndjson => {
+            serde_json::to_writer_pretty(&mut buf, &changes)?;
+            buf.push(b'\n');
+        }
+        _ => rdiff::render_text(&mut buf, &changes)?,
+    }
+    write_stdout(&buf)?;
+    Ok(if args.fail_on_regression && changes.regression {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn badge(args: BadgeArgs) -> anyhow::Result<ExitCode> {
+    let report = match scan_release(
+        &args.path,
+        &args.path.display().to_string(),
+        &ScanOptions::default(),
+    ) {
+        Ok(r) => r,
+        Err(err) => return Ok(fail(&err.to_string())),
+    };
+    let kind = match args.kind {
+        BadgeKindArg::Components => render::badge::BadgeKind::Components,
+        BadgeKindArg::Mof => render::badge::BadgeKind::Mof,
+    };
+    let svg = render::badge::svg(&report, kind);
+    match &args.output {
+        Some(file) => {
+            std::fs::write(file, svg).with_context(|| format!("cannot write {}", file.display()))?
+        }
+        None => {
+            write_stdout(svg.as_bytes())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn mof(args: MofArgs) -> anyhow::Result<ExitCode> {
+    let text = if let Some(file) = &args.evaluate {
+        let yaml = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(err) => return Ok(fail(&format!("{}: {err}", file.display()))),
+        };
+        let parsed = match mof::parse_mot_yaml(&yaml) {
+            Ok(p) => p,
+            Err(err) => return Ok(fail(&format!("{}: {err}", file.display()))),
+        };
+        let eval = parsed.evaluate();
+        let mut buf = Vec::new();
+        match args.format {
+            FormatArg::Json | FormatArg::Ndjson => {
+                serde_json::to_writer_pretty(&mut buf, &render::mof::evaluation_json(&eval))?;
+                buf.push(b'\n');
+            }
+            _ => render::mof::evaluation_text(&mut buf, &parsed.release_name, &eval)?,
+        }
+        buf
+    } else {
+        let path = args.path.as_deref().unwrap_or(Path::new("."));
+        let options = ScanOptions {
+            count_referenced: args.count_referenced,
+            ..ScanOptions::default()
+        };
+        let report = match scan_release(path, &path.display().to_string(), &options) {
+            Ok(r) => r,
+            Err(err) => return Ok(fail(&err.to_string())),
+        };
+        mof::to_mot_yaml(&mof::mot_file(&report)).into_bytes()
+    };
+    match &args.output {
+        Some(file) => std::fs::write(file, text)
+            .with_context(|| format!("cannot write {}", file.display()))?,
+        None => {
+            write_stdout(&text)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let text = match std::fs::read_to_string(&args.manifest) {
+        Ok(text) => text,
+        Err(err) => return Ok(fail(&format!("{}: {err}", args.manifest.display()))),
+    };
+    let manifest = match manifest::parse(&text) {
+        Ok(m) => m,
+        Err(err) => return Ok(fail(&format!("{}: {err}", args.manifest.display()))),
+    };
+    let progress = Arc::new(hash::Progress::default());
+    let bar =
+        (!args.no_progress).then(|| ProgressBar::start(progress.clone(), tree_bytes(&args.path)));
+    let display = args.path.display().to_string();
+    let result = manifest::verify(
+        &args.path,
+        &display,
+        &manifest,
+        &args.ignore,
+        args.jobs,
+        Some(&progress),
+    );
+    drop(bar);
+    let verification = match result {
+        Ok(v) => v,
+        Err(err) => return Ok(fail(&err.to_string())),
+    };
+    let mut buf = Vec::new();
+    match args.format {
+        FormatArg::Json | FormatArg::Ndjson => {
+            serde_json::to_writer_pretty(&mut buf, &verification)?;
+            buf.push(b'\n');
+        }
+        _ => render::verify_text(&mut buf, &verification)?,
+    }
+    write_stdout(&buf)?;
+    Ok(if verification.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
