@@ -52,3 +52,64 @@ fn checked_in_schema_matches_the_types() {
         assert!(required.contains(&key), "{key}");
     }
 }
+
+/// Reports of several fixtures validate against the checked-in schema.
+#[test]
+fn reports_validate_against_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(&openness::report::json_schema()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for name in [
+        "hf-complete",
+        "corrupt",
+        "lfs-pointers",
+        "interop-gguf/llama-q8",
+        "fully-open",
+        "signed",
+    ] {
+        let options = openness::ScanOptions {
+            hash: name == "signed",
+            ..Default::default()
+        };
+        let report = openness::scan(&fixtures.join(name), name, &options).unwrap();
+        let value = serde_json::to_value(report).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}
+
+/// The worked policy in the README is a valid policy, and the pre-commit
+/// hook definition is valid YAML naming the check command.
+#[test]
+fn readme_policy_and_pre_commit_hook_are_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("A worked policy")
+        .expect("worked policy section");
+    let block = &readme[start..];
+    let toml_start = block.find("```toml\n").unwrap() + "```toml\n".len();
+    let toml_end = block[toml_start..].find("```").unwrap();
+    let policy = openness::policy::parse(&block[toml_start..toml_start + toml_end]).unwrap();
+    assert_eq!(policy.min_mof_class, Some(2));
+    assert!(policy.require_open_license);
+
+    let hooks = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ))
+    .unwrap();
+    #[derive(serde::Deserialize)]
+    struct Hook {
+        id: String,
+        entry: String,
+        language: String,
+    }
+    let parsed: Vec<Hook> = serde_saphyr::from_str(&hooks).unwrap();
+    assert_eq!(parsed[0].id, "openness-check");
+    assert!(parsed[0].entry.starts_with("openness check"));
+    assert_eq!(parsed[0].language, "rust");
+}
