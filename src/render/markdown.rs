@@ -8,7 +8,6 @@
 //! `a|b<script>` can neither split a table cell nor inject HTML.
 
 use super::sanitize;
-use super::table::{human_bytes, human_count};
 use crate::finding::Severity;
 use crate::report::{Component, Report, Status};
 use std::io::{self, Write};
@@ -58,34 +57,7 @@ fn render_one(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
     let w = &c.weights;
     if w.files > 0 {
-        let mut parts = vec![
-            if w.formats.is_empty() {
-                "no readable format".to_owned()
-            } else {
-                w.formats
-                    .iter()
-                    .map(|f| escape(f))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-            plural(w.files, "file"),
-        ];
-        if let Some(t) = w.tensors {
-            parts.push(plural(t, "tensor"));
-        }
-        if let Some(p) = w.parameters {
-            parts.push(format!("{} parameters", human_count(p)));
-        }
-        parts.push(human_bytes(w.bytes));
-        let total: u64 = w.dtypes.values().sum();
-        if total > 0 {
-            let dtypes: Vec<String> = w
-                .dtypes
-                .iter()
-                .map(|(d, n)| format!("{} {:.0}%", escape(d), *n as f64 * 100.0 / total as f64))
-                .collect();
-            parts.push(dtypes.join(" "));
-        }
+        let parts = super::table::weights_summary(w, escape);
         // Trailing backslash: a hard line break, so the summary lines stay
         // one paragraph without running together.
         writeln!(out, "**Weights:** {}\\", parts.join(" · "))?;
@@ -228,14 +200,6 @@ fn licence_line(report: &Report) -> String {
         }
         (None, Some(d)) => format!("{} (unrecognised, not open)", escape(d)),
         (None, None) => "none found".to_owned(),
-    }
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

@@ -4,27 +4,15 @@
 //! and the "worst finding" is picked from the report's own findings.
 
 use super::sanitize;
-use super::table::human_count;
-use crate::finding::{Finding, Severity};
-use crate::report::{Report, Status};
-use comfy_table::{
-    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
+use super::table::{human_count, new_table, severity_color, status_cell};
+use crate::finding::Finding;
+use crate::report::Report;
+use comfy_table::{Cell, ColumnConstraint, Width};
 use std::io::{self, Write};
 
 /// `rows` pairs each report with its display name (from discovery).
 pub fn render(out: &mut dyn Write, rows: &[(String, &Report)], color: bool) -> io::Result<()> {
-    let mut table = Table::new();
-    // Fixed layout whatever the writer is (file, pipe or terminal); styling
-    // only when the caller decided colour is wanted, as in the table renderer.
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(120)
-        .force_no_tty();
-    if color {
-        table.enforce_styling();
-    }
+    let mut table = new_table(color);
     table.set_header(vec![
         "release",
         "code",
@@ -105,23 +93,5 @@ fn worst_finding_cell(findings: &[Finding], color: bool) -> Cell {
     if !color {
         return cell;
     }
-    cell.fg(match worst.severity {
-        Severity::Error => Color::Red,
-        Severity::Warning => Color::Yellow,
-        Severity::Info => Color::Blue,
-    })
-}
-
-fn status_cell(status: Status, color: bool) -> Cell {
-    let cell = Cell::new(status.as_str());
-    if !color {
-        return cell;
-    }
-    let fg = match status {
-        Status::Shipped => Color::Green,
-        Status::Incomplete => Color::Yellow,
-        Status::Referenced => Color::Cyan,
-        Status::Absent => Color::Red,
-    };
-    cell.fg(fg).add_attribute(Attribute::Bold)
+    cell.fg(severity_color(worst.severity))
 }

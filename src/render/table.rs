@@ -54,30 +54,7 @@ fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<(
 
     let w = &c.weights;
     if w.files > 0 {
-        let mut parts = vec![
-            if w.formats.is_empty() {
-                "no readable format".to_owned()
-            } else {
-                w.formats.join(", ")
-            },
-            plural(w.files, "file"),
-        ];
-        if let Some(t) = w.tensors {
-            parts.push(plural(t, "tensor"));
-        }
-        if let Some(p) = w.parameters {
-            parts.push(format!("{} parameters", human_count(p)));
-        }
-        parts.push(human_bytes(w.bytes));
-        let total: u64 = w.dtypes.values().sum();
-        if total > 0 {
-            let dtypes: Vec<String> = w
-                .dtypes
-                .iter()
-                .map(|(d, n)| format!("{d} {:.0}%", *n as f64 * 100.0 / total as f64))
-                .collect();
-            parts.push(dtypes.join(" "));
-        }
+        let parts = weights_summary(w, sanitize);
         writeln!(out, "weights: {}", parts.join(" · "))?;
     }
     if !c.data.datasets.is_empty() {
@@ -151,9 +128,48 @@ fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<(
     writeln!(out, "findings:\n{table}")
 }
 
+/// The weights line's parts, shared by the table and the Markdown renderers:
+/// formats, files, tensors, parameters in SI units, bytes in binary units,
+/// each dtype's share of the parameters. `escape` makes untrusted names safe
+/// for the output at hand.
+pub(crate) fn weights_summary(
+    w: &crate::report::WeightsComponent,
+    escape: impl Fn(&str) -> String,
+) -> Vec<String> {
+    let mut parts = vec![
+        if w.formats.is_empty() {
+            "no readable format".to_owned()
+        } else {
+            w.formats
+                .iter()
+                .map(|f| escape(f))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        plural(w.files, "file"),
+    ];
+    if let Some(t) = w.tensors {
+        parts.push(plural(t, "tensor"));
+    }
+    if let Some(p) = w.parameters {
+        parts.push(format!("{} parameters", human_count(p)));
+    }
+    parts.push(human_bytes(w.bytes));
+    let total: u64 = w.dtypes.values().sum();
+    if total > 0 {
+        let dtypes: Vec<String> = w
+            .dtypes
+            .iter()
+            .map(|(d, n)| format!("{} {:.0}%", escape(d), *n as f64 * 100.0 / total as f64))
+            .collect();
+        parts.push(dtypes.join(" "));
+    }
+    parts
+}
+
 /// Layout is fixed (the writer may be a file or a pipe); styling only when
 /// the caller decided colour is wanted.
-fn new_table(color: bool) -> Table {
+pub(crate) fn new_table(color: bool) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -190,7 +206,7 @@ fn evidence(component: &Component) -> String {
     lines.join("\n")
 }
 
-fn status_cell(status: Status, color: bool) -> Cell {
+pub(crate) fn status_cell(status: Status, color: bool) -> Cell {
     let cell = Cell::new(status.as_str());
     if !color {
         return cell;
@@ -209,14 +225,18 @@ fn severity_cell(severity: Severity, color: bool) -> Cell {
     if !color {
         return cell;
     }
-    cell.fg(match severity {
+    cell.fg(severity_color(severity))
+}
+
+pub(crate) fn severity_color(severity: Severity) -> Color {
+    match severity {
         Severity::Error => Color::Red,
         Severity::Warning => Color::Yellow,
         Severity::Info => Color::Blue,
-    })
+    }
 }
 
-fn plural(n: u64, word: &str) -> String {
+pub(crate) fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
