@@ -206,20 +206,11 @@ pub fn parse_code(s: &str) -> Result<Code, String> {
 }
 
 fn mof_class_number(s: &str) -> Option<u8> {
-    match s {
-        "I" => Some(1),
-        "II" => Some(2),
-        "III" => Some(3),
-        _ => None,
-    }
+    crate::mof::class_number(s)
 }
 
 fn mof_class_name(n: u8) -> &'static str {
-    match n {
-        1 => "I",
-        2 => "II",
-        _ => "III",
-    }
+    crate::mof::roman(n).unwrap_or("III")
 }
 
 /// One problem in a policy file, at the place it was found.

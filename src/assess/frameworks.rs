@@ -192,11 +192,7 @@ fn wrong_type_findings(eval: &mof::Evaluation) -> Vec<Finding> {
 }
 
 fn class_label(class: u8) -> &'static str {
-    match class {
-        1 => "I",
-        2 => "II",
-        _ => "III",
-    }
+    crate::mof::roman(class).unwrap_or("III")
 }
 
 /// File paths of shipped code of one role.

@@ -171,15 +171,25 @@ pub struct Evaluation {
     pub components: Vec<ComponentResult>,
 }
 
+/// A class number's roman label: 1 → "I", 2 → "II", 3 → "III".
+pub fn roman(class: u8) -> Option<&'static str> {
+    match class {
+        1 => Some("I"),
+        2 => Some("II"),
+        3 => Some("III"),
+        _ => None,
+    }
+}
+
+/// "I", "II" or "III" → 1, 2 or 3.
+pub fn class_number(label: &str) -> Option<u8> {
+    (1..=3).find(|&n| roman(n) == Some(label))
+}
+
 impl Evaluation {
     /// "I", "II" or "III"; `None` when unclassified.
     pub fn class_label(&self) -> Option<&'static str> {
-        match self.class {
-            Some(1) => Some("I"),
-            Some(2) => Some("II"),
-            Some(3) => Some("III"),
-            _ => None,
-        }
+        self.class.and_then(roman)
     }
 
     /// The MOT's full label, e.g. "Class II - Open Tooling Model".

@@ -49,9 +49,5 @@ pub fn evaluation_text(out: &mut dyn Write, name: &str, eval: &Evaluation) -> io
 }
 
 fn class_label(class: u8) -> &'static str {
-    match class {
-        1 => "I",
-        2 => "II",
-        _ => "III",
-    }
+    crate::mof::roman(class).unwrap_or("III")
 }
