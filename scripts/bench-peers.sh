@@ -44,7 +44,7 @@ SLOW_RUNS=${SLOW_RUNS:-3}
 HASH_MB=${HASH_MB:-2048}
 SHARD_MB=${SHARD_MB:-512}
 SHARDS=${SHARDS:-4}
-command_line="$0 $*"
+command_line="$0${*:+ $*}"
 for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR; do
     if [ -n "${!v:-}" ]; then command_line="$v=${!v} $command_line"; fi
 done
