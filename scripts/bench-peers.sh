@@ -37,6 +37,10 @@
 # release, BENCH_TMPDIR (/tmp) where the inputs go.
 set -euo pipefail
 
+command_line="$0${*:+ $*}"
+for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR; do
+    if [ -n "${!v:-}" ]; then command_line="$v=${!v} $command_line"; fi
+done
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/scripts/bench
 RUNS=${RUNS:-5}
@@ -44,10 +48,6 @@ SLOW_RUNS=${SLOW_RUNS:-3}
 HASH_MB=${HASH_MB:-2048}
 SHARD_MB=${SHARD_MB:-512}
 SHARDS=${SHARDS:-4}
-command_line="$0${*:+ $*}"
-for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR; do
-    if [ -n "${!v:-}" ]; then command_line="$v=${!v} $command_line"; fi
-done
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -131,6 +131,7 @@ for d in hash1 hashN; do
 done
 
 # ---------------------------------------------------------------- timings
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 m() { python3 "$bench/measure.py" run --out "$results" "$@"; }
 hashN_files=("$work"/hashN/*)
 
@@ -204,7 +205,8 @@ echo "Machine: $cpu, $cores cores, SHA-NI: $sha_ni, $(uname -sr), load average a
 echo "openness $("$openness" --version | awk '{print $2}'); OpenSSL $(openssl version | awk '{print $2}');" \
      "$(sha256sum --version | head -n 1); $(python3 --version); peers: $versions"
 echo "Command: \`$command_line\` ($RUNS runs per scan after one untimed warm-up run; $SLOW_RUNS for hashing and gguf-dump, warmed by the agreement pass that ran each of them on the same files; page cache warm, never dropped)."
-echo "Medians of whole processes; ratio = median / the comparison's first (openness) row; peak RSS = max over runs of GNU time's %M; MB = 10^6 bytes."
+echo "Medians of whole processes; ratio = median / the comparison's first (openness) row; peak RSS = max over runs of GNU time's %M; CPU s = median user+sys (GNU time); MB = 10^6 bytes."
+echo "Load average before timing: $load_before (on $(nproc) cores, other work shares the machine: when it exceeds 0, wall times and parallel scaling are understated; CPU s is less sensitive)."
 if [ -n "$pickles_skipped" ]; then
     echo "Pickle files left out because a peer could not finish them:$pickles_skipped."
 fi

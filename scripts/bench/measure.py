@@ -5,7 +5,8 @@ Why not `/usr/bin/time -f '%e %M'`: its wall clock has 10 ms resolution,
 and an openness scan takes about that long, so ratios against it would be
 noise. Here each run is spawned directly and reaped with os.wait4: the wall
 time is perf_counter around spawn..reap (sub-millisecond). The peak RSS
-comes from `/usr/bin/time -f %M` wrapped around the command (GNU time forks
+and the CPU time (user+sys, 10 ms resolution) come from
+`/usr/bin/time -f '%M %U %S'` wrapped around the command (GNU time forks
 a small process, so its %M is the command's own peak): rusage read here
 directly would include this Python process's memory, which posix_spawn's
 shared-memory child hands on to the exec'd command. Standard library only.
@@ -34,7 +35,7 @@ GNU_TIME = "/usr/bin/time"
 def run_once(cmd, ok_rc):
     with tempfile.TemporaryFile() as err, open(os.devnull, "wb") as null, \
             tempfile.NamedTemporaryFile("r") as rss:
-        cmd = [GNU_TIME, "-f", "%M", "-o", rss.name] + cmd
+        cmd = [GNU_TIME, "-f", "%M %U %S", "-o", rss.name] + cmd
         t0 = time.perf_counter()
         pid = os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=[
             (os.POSIX_SPAWN_DUP2, null.fileno(), 1),
@@ -49,28 +50,30 @@ def run_once(cmd, ok_rc):
             sys.exit(f"measure.py: {' '.join(cmd)} exited {rc} (expected {sorted(ok_rc)})")
         # The last line: GNU time prefixes "Command exited with non-zero
         # status N" when the command fails.
-        peak = int(rss.read().split()[-1])
-    return wall, peak  # KiB
+        peak, user, sys_ = rss.read().splitlines()[-1].split()
+    return wall, int(peak), float(user) + float(sys_)  # s, KiB, CPU s
 
 
 def cmd_run(a):
     ok = {int(x) for x in a.ok_rc.split(",")}
     for _ in range(a.warmup):
         run_once(a.cmd, ok)
-    walls, rss = [], []
+    walls, rss, cpus = [], [], []
     for _ in range(a.runs):
-        w, r = run_once(a.cmd, ok)
+        w, r, c = run_once(a.cmd, ok)
         walls.append(w)
         rss.append(r)
+        cpus.append(c)
     rec = {
         "comparison": a.comparison, "tool": a.tool, "runs": a.runs,
         "walls": walls, "median": statistics.median(walls),
         "rss_kib": rss, "peak_rss_kib": max(rss), "bytes": a.bytes,
+        "cpus": cpus, "cpu_median": statistics.median(cpus),
     }
     with open(a.out, "a") as f:
         f.write(json.dumps(rec) + "\n")
     print(f"  {a.comparison} | {a.tool}: median {rec['median']:.3f} s "
-          f"({min(walls):.3f}-{max(walls):.3f}), peak RSS {max(rss) / 1024:.1f} MiB", file=sys.stderr)
+          f"({min(walls):.3f}-{max(walls):.3f}), peak RSS {max(rss) / 1024:.1f} MiB, CPU {rec['cpu_median']:.3f} s", file=sys.stderr)
 
 
 def fmt_s(x):
@@ -80,15 +83,16 @@ def fmt_s(x):
 def cmd_table(a):
     recs = [json.loads(l) for l in open(a.file) if l.strip()]
     base = {}
-    print("| comparison | tool | runs | median s (min–max) | ratio vs openness | peak RSS MiB | throughput |")
-    print("|---|---|---|---|---|---|---|")
+    print("| comparison | tool | runs | median s (min–max) | ratio vs openness | peak RSS MiB "
+          "| CPU s (user+sys) | throughput (wall) |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in recs:
         b = base.setdefault(r["comparison"], r["median"])
         ratio = r["median"] / b if b > 0 else float("nan")
         tp = f"{r['bytes'] / r['median'] / 1e6:,.0f} MB/s" if r.get("bytes") else ""
         print(f"| {r['comparison']} | {r['tool']} | {r['runs']} | "
               f"{fmt_s(r['median'])} ({fmt_s(min(r['walls']))}–{fmt_s(max(r['walls']))}) | "
-              f"{ratio:.2f}× | {r['peak_rss_kib'] / 1024:.1f} | {tp} |")
+              f"{ratio:.2f}× | {r['peak_rss_kib'] / 1024:.1f} | {fmt_s(r['cpu_median'])} | {tp} |")
 
 
 def main():
