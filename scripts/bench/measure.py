@@ -92,7 +92,7 @@ def cmd_table(a):
         tp = f"{r['bytes'] / r['median'] / 1e6:,.0f} MB/s" if r.get("bytes") else ""
         print(f"| {r['comparison']} | {r['tool']} | {r['runs']} | "
               f"{fmt_s(r['median'])} ({fmt_s(min(r['walls']))}–{fmt_s(max(r['walls']))}) | "
-              f"{ratio:.2f}× | {r['peak_rss_kib'] / 1024:.1f} | {fmt_s(r['cpu_median'])} | {tp} |")
+              f"{ratio:.2f}× | {r['peak_rss_kib'] / 1024:.1f} | {fmt_s(r['cpu_median']) if r['cpu_median'] >= 0.01 else '<0.01'} | {tp} |")
 
 
 def main():
