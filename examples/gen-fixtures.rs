@@ -14,7 +14,11 @@ fn main() -> std::io::Result<()> {
     for entry in std::fs::read_dir(&out).into_iter().flatten().flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.starts_with("interop-") && name != "mof" && entry.path().is_dir() {
+        if !name.starts_with("interop-")
+            && name != "mof"
+            && name != "hostile"
+            && entry.path().is_dir()
+        {
             std::fs::remove_dir_all(entry.path())?;
         }
     }

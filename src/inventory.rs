@@ -219,11 +219,32 @@ fn symlink_entry(
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> = rel.components().map(|c| name_text(c.as_os_str())).collect();
     parts.join("/")
+}
+
+/// A path component as text. Bytes that are not UTF-8 are written as
+/// `\xNN`, not replaced by U+FFFD: a lossy conversion made `w\xff.bin` and
+/// `w\xfe.bin` the same `rel`, so one file shadowed the other wherever
+/// files are matched by name (shard indexes, digests, the table), and the
+/// report could not name the file a user has to look at.
+fn name_text(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
 }
 
 fn io_message(err: &walkdir::Error) -> String {
@@ -329,5 +350,16 @@ mod tests {
         assert_eq!(kind_by_name("paper.pdf"), FileKind::Docs);
         assert_eq!(kind_by_name(".gitattributes"), FileKind::Other);
         assert_eq!(kind_by_name("modeling_x.py"), FileKind::Code);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_names_are_escaped_not_merged() {
+        use std::os::unix::ffi::OsStrExt;
+        let a = name_text(std::ffi::OsStr::from_bytes(b"w\xff.bin"));
+        let b = name_text(std::ffi::OsStr::from_bytes(b"w\xfe.bin"));
+        assert_eq!(a, "w\\xff.bin");
+        assert_eq!(b, "w\\xfe.bin");
+        assert_eq!(name_text(std::ffi::OsStr::new("modèle.bin")), "modèle.bin");
     }
 }

@@ -13,6 +13,7 @@ pub mod hash;
 pub mod inventory;
 pub mod license;
 pub mod manifest;
+pub mod mapguard;
 pub mod mof;
 pub mod policy;
 pub mod render;

@@ -303,10 +303,48 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
         ));
         return Ok(());
     }
-    // SAFETY: the map is read-only and the scan never writes the release. A
-    // file truncated by someone else while mapped could fault; the scan only
-    // touches the header pages, read once, right after mapping.
+    // SAFETY: the map is read-only and the scan never writes the release.
+    // A file truncated by someone else while mapped would fault (SIGBUS) on
+    // the next touch past its new end: `mapguard` turns such faults into
+    // zero pages while the map is watched, and the result is thrown away.
     let map = unsafe { memmap2::Mmap::map(&handle)? };
+    let Some(watch) = crate::mapguard::watch(&map) else {
+        return Err(std::io::Error::other(
+            "too many files mapped at once; not read",
+        ));
+    };
+    let (findings, gguf, external) = (
+        facts.findings.len(),
+        facts.gguf.len(),
+        facts.external_data.len(),
+    );
+    let result = parse_weights(file, facts, &map, by_name);
+    if watch.faulted() {
+        // Whatever was parsed mixed the file's bytes with zeros: drop it.
+        facts.findings.truncate(findings);
+        facts.gguf.truncate(gguf);
+        facts.external_data.truncate(external);
+        file.safetensors = None;
+        file.counts = None;
+        file.note = None;
+        file.lfs = None;
+        file.broken = true;
+        return Err(std::io::Error::other(
+            "the file shrank while it was being read",
+        ));
+    }
+    result
+}
+
+/// Sniffs and parses a mapped weights file. Runs under a [`crate::mapguard`]
+/// watch: only [`read_weights`] calls it.
+fn parse_weights(
+    file: &mut FileFacts,
+    facts: &mut Facts,
+    map: &[u8],
+    by_name: WeightsFormat,
+) -> std::io::Result<()> {
+    let rel = file.entry.rel.clone();
     let head = &map[..map.len().min(sniff::SNIFF_BYTES)];
     let format = match sniff::sniff(head, by_name) {
         Sniffed::LfsPointer => {
@@ -335,7 +373,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
         ));
     }
     let parsed = match format {
-        WeightsFormat::Safetensors => safetensors::parse(&map).map(|header| {
+        WeightsFormat::Safetensors => safetensors::parse(map).map(|header| {
             if packages::is_mlx_metadata(&header.metadata) {
                 file.note = Some("written by MLX".to_owned());
             }
@@ -347,7 +385,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
             });
             file.safetensors = Some(header);
         }),
-        WeightsFormat::Gguf => gguf::parse(&map).map(|model| {
+        WeightsFormat::Gguf => gguf::parse(map).map(|model| {
             file.counts = Some(FileWeights {
                 tensors: model.tensors.len() as u64,
                 parameters: model.parameters(),
@@ -362,9 +400,9 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
             });
         }),
         WeightsFormat::TorchZip | WeightsFormat::Pickle | WeightsFormat::Paddle => {
-            torch::scan(&map).map(|checkpoint| record_checkpoint(file, facts, &checkpoint))
+            torch::scan(map).map(|checkpoint| record_checkpoint(file, facts, &checkpoint))
         }
-        WeightsFormat::Numpy => numpy::parse_npy(&map).map(|header| {
+        WeightsFormat::Numpy => numpy::parse_npy(map).map(|header| {
             if header.object {
                 // Object arrays are a pickle after the header.
                 let data = usize::try_from(header.data_offset)
@@ -381,7 +419,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
             }
             file.counts = Some(npy_counts(&header));
         }),
-        WeightsFormat::NumpyZip => numpy::parse_npz(&map).map(|npz| {
+        WeightsFormat::NumpyZip => numpy::parse_npz(map).map(|npz| {
             let mut counts = FileWeights::default();
             for member in &npz.members {
                 if let Ok(header) = &member.header {
@@ -408,7 +446,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
             file.note = Some(format!("{} arrays", npz.members.len()));
             file.counts = Some(counts);
         }),
-        WeightsFormat::Onnx => onnx::parse(&map).map(|model| {
+        WeightsFormat::Onnx => onnx::parse(map).map(|model| {
             for location in model.external_locations() {
                 facts.external_data.push((rel.clone(), location));
             }
@@ -425,9 +463,9 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
         }),
         WeightsFormat::Keras | WeightsFormat::Hdf5 => {
             let scanned = if format == WeightsFormat::Keras {
-                keras::scan_keras_zip(&map)
+                keras::scan_keras_zip(map)
             } else {
-                keras::scan_h5(&map)
+                keras::scan_h5(map)
             };
             scanned.map(|k| {
                 if !k.lambda_layers.is_empty() {
@@ -448,7 +486,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
                 }
             })
         }
-        WeightsFormat::FlaxMsgpack => msgpack::parse(&map).map(|flax| {
+        WeightsFormat::FlaxMsgpack => msgpack::parse(map).map(|flax| {
             file.counts = Some(FileWeights {
                 tensors: flax.tensors,
                 parameters: flax.parameters,
@@ -456,7 +494,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
                 dtypes: flax.dtypes,
             });
         }),
-        WeightsFormat::Dduf => packages::scan_dduf(&map).map(|dduf| {
+        WeightsFormat::Dduf => packages::scan_dduf(map).map(|dduf| {
             anomalies(&rel, facts, &dduf.anomalies);
             file.note = Some(format!("{} entries (a diffusers folder)", dduf.entries.len()));
         }),

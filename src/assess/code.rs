@@ -17,7 +17,7 @@ pub fn assess(facts: &mut Facts) -> Component {
     let mut referenced = false;
 
     for (cfg_rel, cfg) in &facts.configs {
-        if cfg.auto_map.is_empty() {
+        if cfg.auto_map.is_empty() && cfg.auto_map_paths.is_empty() {
             continue;
         }
         let dir = dir_of(cfg_rel);
@@ -61,7 +61,25 @@ pub fn assess(facts: &mut Facts) -> Component {
                 }
             }
         }
-        let mut targets: Vec<&str> = cfg.auto_map.iter().map(|e| e.reference.as_str()).collect();
+        // A module given as a file path is never looked up in the release
+        // (it may be absolute or climb out of it): it is code the release
+        // does not ship, whatever the filesystem holds.
+        for reference in &cfg.auto_map_paths {
+            broken = true;
+            findings.push(Finding::new(
+                Code::MissingCodeFile,
+                Some(cfg_rel),
+                format!(
+                    "auto_map names the module path {reference:?}, which leads outside the release or is not a module name"
+                ),
+            ));
+        }
+        let mut targets: Vec<&str> = cfg
+            .auto_map
+            .iter()
+            .map(|e| e.reference.as_str())
+            .chain(cfg.auto_map_paths.iter().map(String::as_str))
+            .collect();
         targets.sort();
         targets.dedup();
         findings.push(Finding::new(

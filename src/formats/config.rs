@@ -27,6 +27,12 @@ pub struct ModelConfig {
     /// Sorted and deduplicated; from `auto_map` at the top level and in
     /// sub-configs one level down (e.g. `text_config.auto_map`).
     pub auto_map: Vec<AutoMapEntry>,
+    /// `auto_map` references whose module part is a file path (`/abs/x.C`,
+    /// `../../x.C`, `a\\b.C`), as written. They are not [`AutoMapEntry`]s,
+    /// whose `module_file` must stay inside the release, but they must not
+    /// vanish either: transformers joins such a module path to the repo
+    /// folder, so an absolute one imports code from outside the release.
+    pub auto_map_paths: Vec<String>,
     pub transformers_version: Option<String>,
     /// `quantization_config.quant_method`.
     pub quantization: Option<String>,
@@ -69,14 +75,17 @@ pub fn parse_model_config(bytes: &[u8]) -> Result<ModelConfig, FormatError> {
     };
 
     let mut auto_map = Vec::new();
-    collect_auto_map(&map, &mut auto_map);
+    let mut auto_map_paths = Vec::new();
+    collect_auto_map(&map, &mut auto_map, &mut auto_map_paths);
     for value in map.values() {
         if let Some(sub) = value.as_object() {
-            collect_auto_map(sub, &mut auto_map);
+            collect_auto_map(sub, &mut auto_map, &mut auto_map_paths);
         }
     }
     auto_map.sort();
     auto_map.dedup();
+    auto_map_paths.sort();
+    auto_map_paths.dedup();
 
     Ok(ModelConfig {
         architectures: string_list(map.get("architectures")),
@@ -89,6 +98,7 @@ pub fn parse_model_config(bytes: &[u8]) -> Result<ModelConfig, FormatError> {
         }),
         vocab_size: from_either(&|m| get_u64(m, "vocab_size")),
         auto_map,
+        auto_map_paths,
         transformers_version: get_str(&map, "transformers_version"),
         quantization: map
             .get("quantization_config")
@@ -318,20 +328,34 @@ fn quant_method(qc: &Map<String, Value>) -> Option<String> {
     })
 }
 
-fn collect_auto_map(map: &Map<String, Value>, out: &mut Vec<AutoMapEntry>) {
+fn collect_auto_map(
+    map: &Map<String, Value>,
+    out: &mut Vec<AutoMapEntry>,
+    paths: &mut Vec<String>,
+) {
     let Some(auto_map) = map.get("auto_map").and_then(Value::as_object) else {
         return;
     };
+    let mut add = |auto_class: &str, reference: &str| match parse_reference(auto_class, reference) {
+        Some(entry) => out.push(entry),
+        // Rejected for holding a path: kept, as written, for the report.
+        None if reference
+            .split_once("--")
+            .map_or(reference, |(_, local)| local)
+            .contains(['/', '\\']) =>
+        {
+            paths.push(reference.to_owned())
+        }
+        None => {}
+    };
     for (auto_class, value) in auto_map {
         match value {
-            Value::String(reference) => out.extend(parse_reference(auto_class, reference)),
+            Value::String(reference) => add(auto_class, reference),
             // AutoTokenizer maps to [slow, fast]; either may be null.
-            Value::Array(items) => out.extend(
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .filter_map(|r| parse_reference(auto_class, r)),
-            ),
+            Value::Array(items) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .for_each(|r| add(auto_class, r)),
             _ => {}
         }
     }

@@ -26,6 +26,13 @@ pub const MAX_DATA_PKL: u64 = 256 << 20;
 pub const MAX_OTHER_PKL: u64 = 64 << 20;
 /// torch writes one entry per storage; a 100k-tensor checkpoint is rare.
 pub const MAX_ENTRIES: usize = 100_000;
+/// `.pkl` bytes read (inflated) from one zip, all entries together. Each
+/// entry is capped on its own, but a central directory can list one
+/// deflate bomb a thousand times under different names (or hold many small
+/// bombs): without an archive-wide budget, a 130 KB file cost 1,000 inflates
+/// of 64 MiB, over a minute (fixtures/hostile/zip-bomb-fanout). This is
+/// twice the data.pkl cap, so an honest checkpoint never reaches it.
+pub const MAX_ARCHIVE_PKL_BYTES: u64 = 2 * MAX_DATA_PKL;
 /// Pickles walked in one stream (bare, legacy tail, tar member).
 const MAX_PICKLES: usize = 64;
 
@@ -734,6 +741,11 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
     let mut data_entries: BTreeMap<String, u64> = BTreeMap::new();
     let mut main: Option<PickleScan> = None;
     let mut torchscript = false;
+    // Local headers whose bytes were already read, and what is left of the
+    // archive's budget (see MAX_ARCHIVE_PKL_BYTES).
+    let mut read_at: BTreeSet<usize> = BTreeSet::new();
+    let mut budget = MAX_ARCHIVE_PKL_BYTES;
+    let mut budget_said = false;
     for (name, local) in listed {
         tops.insert(name.split('/').next().unwrap_or(""));
         if traverses(name) {
@@ -773,9 +785,25 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
         if !is_pkl(name) {
             continue;
         }
-        let cap = pkl_cap(name);
+        // The same bytes listed again under another name: their imports
+        // are reported already, and the overlap is reported below.
+        if !read_at.insert(local.offset) {
+            continue;
+        }
+        if budget == 0 {
+            // Said once, not once per remaining entry.
+            if !budget_said {
+                budget_said = true;
+                out.anomalies.push(format!(
+                    "entry {name:?} and later .pkl entries were not scanned: the archive's pickles already took {MAX_ARCHIVE_PKL_BYTES} bytes"
+                ));
+            }
+            continue;
+        }
+        let cap = pkl_cap(name).min(budget);
         match read_local(file, local, cap) {
             Ok((bytes, cut)) => {
+                budget = budget.saturating_sub(bytes.len() as u64);
                 if cut {
                     out.anomalies.push(format!(
                         "entry {name:?} is larger than {cap} bytes; only the first {cap} were scanned"

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod generator;
+pub mod hostile;
 pub mod multi;
 
 use serde_json::Value;
