@@ -546,3 +546,50 @@ fn schema_completions_and_man_page() {
         .success()
         .stdout(predicate::str::contains(".TH openness 1"));
 }
+
+/// A copy of a release with one byte flipped, one file removed and one
+/// added: verify names all three and exits 1.
+#[test]
+fn verify_catches_a_flipped_byte_a_missing_and_an_extra_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let release = dir.path().join("release");
+    std::fs::create_dir(&release).unwrap();
+    for f in ["README.md", "config.json", "model.safetensors", "LICENSE"] {
+        std::fs::copy(
+            fixtures_dir().join("license-mismatch").join(f),
+            release.join(f),
+        )
+        .unwrap();
+    }
+    let manifest = dir.path().join("m.sha256");
+    openness()
+        .args(["scan", "--hash", "--format", "json", "--manifest-out"])
+        .arg(&manifest)
+        .arg(&release)
+        .assert()
+        .success();
+    openness()
+        .arg("verify")
+        .arg(&release)
+        .arg("--manifest")
+        .arg(&manifest)
+        .assert()
+        .success();
+    let weights = release.join("model.safetensors");
+    let mut bytes = std::fs::read(&weights).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&weights, bytes).unwrap();
+    std::fs::remove_file(release.join("LICENSE")).unwrap();
+    std::fs::write(release.join("extra.txt"), "new").unwrap();
+    openness()
+        .arg("verify")
+        .arg(&release)
+        .arg("--manifest")
+        .arg(&manifest)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("MISMATCH model.safetensors"))
+        .stdout(predicate::str::contains("MISSING  LICENSE"))
+        .stdout(predicate::str::contains("EXTRA    extra.txt"));
+}
