@@ -188,9 +188,7 @@ impl TensorInfo {
     /// Product of the dimensions (1 for a 0-d tensor); `None` on overflow,
     /// which `parse` has already refused.
     pub fn elements(&self) -> Option<u64> {
-        self.dims
-            .iter()
-            .try_fold(1u64, |acc, &d| acc.checked_mul(d))
+        super::element_count(&self.dims)
     }
 
     /// Bytes of data: elements / block size × block bytes. `None` for a

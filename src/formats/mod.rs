@@ -71,6 +71,12 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+/// The number of elements of a tensor of these dimensions; `None` when the
+/// product overflows (a hostile header must not wrap or panic).
+pub(crate) fn element_count(dims: &[u64]) -> Option<u64> {
+    dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d))
+}
+
 /// The longest prefix of `s` of at most `max` bytes that ends on a character
 /// boundary: caps on text taken from a file must never split a character.
 pub(crate) fn truncate_at_char(s: &str, max: usize) -> &str {

@@ -51,9 +51,7 @@ impl NpyHeader {
     /// Product of the shape; checked at parse time, so `None` never happens
     /// for a parsed header.
     pub fn elements(&self) -> Option<u64> {
-        self.shape
-            .iter()
-            .try_fold(1u64, |acc, &d| acc.checked_mul(d))
+        super::element_count(&self.shape)
     }
 
     /// Bytes per element for a simple dtype; `None` for object and

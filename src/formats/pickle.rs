@@ -113,10 +113,7 @@ pub struct TensorRef {
 impl TensorRef {
     /// Product of the shape, saturating: a hostile shape must not panic.
     pub fn numel(&self) -> u64 {
-        self.shape
-            .iter()
-            .try_fold(1u64, |acc, &d| acc.checked_mul(d))
-            .unwrap_or(u64::MAX)
+        super::element_count(&self.shape).unwrap_or(u64::MAX)
     }
 }
 

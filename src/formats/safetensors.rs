@@ -33,10 +33,7 @@ pub struct TensorInfo {
 impl TensorInfo {
     /// Number of elements; checked at parse time, so saturation never bites.
     pub fn numel(&self) -> u64 {
-        self.shape
-            .iter()
-            .try_fold(1u64, |acc, &d| acc.checked_mul(d))
-            .unwrap_or(u64::MAX)
+        super::element_count(&self.shape).unwrap_or(u64::MAX)
     }
 }
 
@@ -310,15 +307,12 @@ fn parse_entry(name: String, value: json::Json) -> Result<TensorInfo, FormatErro
     };
 
     // Left-to-right like the reference reader, so both reject the same shapes.
-    let numel = shape
-        .iter()
-        .try_fold(1u64, |acc, &d| acc.checked_mul(d))
-        .ok_or_else(|| {
-            FormatError::invalid(format!(
-                "tensor {q}: shape {} overflows a 64-bit element count",
-                show_shape(shape)
-            ))
-        })?;
+    let numel = super::element_count(&shape).ok_or_else(|| {
+        FormatError::invalid(format!(
+            "tensor {q}: shape {} overflows a 64-bit element count",
+            show_shape(shape)
+        ))
+    })?;
     let nbits = numel.checked_mul(bits).ok_or_else(|| {
         FormatError::invalid(format!(
             "tensor {q}: {numel} elements of {dtype} overflow a 64-bit bit count"

@@ -77,20 +77,7 @@ fn openness(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     writeln!(out, "### Openness")?;
     writeln!(out)?;
     let mof = &report.frameworks.mof;
-    let progress = |k: &str| mof.progress.get(k).copied().unwrap_or(0);
-    writeln!(
-        out,
-        "- **MOF:** {} (progress: Class I {}% · II {}% · III {}%; {})",
-        escape(&mof.label),
-        progress("I"),
-        progress("II"),
-        progress("III"),
-        if mof.mode == "count-referenced" {
-            "referenced components count"
-        } else {
-            "shipped components only"
-        }
-    )?;
+    writeln!(out, "- **MOF:** {}", super::table::mof_summary(mof, escape))?;
     if let Some(next) = &mof.next_class {
         let missing: Vec<String> = next.missing.iter().map(|m| escape(m)).collect();
         writeln!(

@@ -77,20 +77,7 @@ fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<(
     writeln!(out, "licence: {licence}")?;
 
     let mof = &report.frameworks.mof;
-    let progress = |k: &str| mof.progress.get(k).copied().unwrap_or(0);
-    writeln!(
-        out,
-        "MOF: {} (progress: Class I {}% · II {}% · III {}%; {})",
-        mof.label,
-        progress("I"),
-        progress("II"),
-        progress("III"),
-        if mof.mode == "count-referenced" {
-            "referenced components count"
-        } else {
-            "shipped components only"
-        }
-    )?;
+    writeln!(out, "MOF: {}", mof_summary(mof, |t| t.to_owned()))?;
     if let Some(next) = &mof.next_class {
         writeln!(
             out,
@@ -126,6 +113,24 @@ fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<(
         ]);
     }
     writeln!(out, "findings:\n{table}")
+}
+
+/// "Class II - Open Tooling Model (progress: Class I 79% · II 100% · III
+/// 100%; shipped components only)", shared by the table and Markdown.
+pub(crate) fn mof_summary(mof: &crate::report::Mof, escape: impl Fn(&str) -> String) -> String {
+    let progress = |k: &str| mof.progress.get(k).copied().unwrap_or(0);
+    format!(
+        "{} (progress: Class I {}% · II {}% · III {}%; {})",
+        escape(&mof.label),
+        progress("I"),
+        progress("II"),
+        progress("III"),
+        if mof.mode == "count-referenced" {
+            "referenced components count"
+        } else {
+            "shipped components only"
+        }
+    )
 }
 
 /// The weights line's parts, shared by the table and the Markdown renderers:
