@@ -307,7 +307,7 @@ fn parse_entry(name: String, value: json::Json) -> Result<TensorInfo, FormatErro
     };
 
     // Left-to-right like the reference reader, so both reject the same shapes.
-    let numel = super::element_count(&shape).ok_or_else(|| {
+    let numel = super::element_count(shape).ok_or_else(|| {
         FormatError::invalid(format!(
             "tensor {q}: shape {} overflows a 64-bit element count",
             show_shape(shape)
