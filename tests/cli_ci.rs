@@ -9,11 +9,7 @@ use serde_json::Value;
 use support::fixtures_dir;
 
 fn openness() -> Command {
-    let mut cmd = Command::cargo_bin("openness").unwrap();
-    cmd.current_dir(fixtures_dir().parent().unwrap())
-        .env_remove("NO_COLOR")
-        .env_remove("GITHUB_ACTIONS");
-    cmd
+    support::openness_cmd()
 }
 
 #[test]

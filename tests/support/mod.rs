@@ -17,26 +17,34 @@ pub fn fixtures_dir() -> PathBuf {
 /// Scans `fixtures/<name>` through the library and returns the JSON report,
 /// with `root` as a user in the repo would type it.
 pub fn scan_fixture(name: &str) -> Value {
-    let path = fixtures_dir().join(name);
-    let report = openness::scan(
-        &path,
-        &format!("fixtures/{name}"),
-        &openness::ScanOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("scan of {name} failed: {e}"));
-    serde_json::to_value(report).unwrap()
+    scan_fixture_with(name, &openness::ScanOptions::default())
 }
 
 /// Like [`scan_fixture`], with `--hash`.
 pub fn scan_fixture_hashed(name: &str) -> Value {
-    let path = fixtures_dir().join(name);
     let options = openness::ScanOptions {
         hash: true,
         ..Default::default()
     };
-    let report = openness::scan(&path, &format!("fixtures/{name}"), &options)
+    scan_fixture_with(name, &options)
+}
+
+fn scan_fixture_with(name: &str, options: &openness::ScanOptions) -> Value {
+    let path = fixtures_dir().join(name);
+    let report = openness::scan(&path, &format!("fixtures/{name}"), options)
         .unwrap_or_else(|e| panic!("scan of {name} failed: {e}"));
     serde_json::to_value(report).unwrap()
+}
+
+/// The binary, run from the repository root (so `fixtures/...` paths work),
+/// with the environment that changes its output (colour, GitHub Actions)
+/// cleared.
+pub fn openness_cmd() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("openness").unwrap();
+    cmd.current_dir(fixtures_dir().parent().unwrap())
+        .env_remove("NO_COLOR")
+        .env_remove("GITHUB_ACTIONS");
+    cmd
 }
 
 /// Compares `value` with `tests/snapshots/<name>.json`; with
