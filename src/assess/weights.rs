@@ -316,7 +316,7 @@ fn missing_shards_by_name(rels: &[&str]) -> Vec<String> {
         if n > MAX_SHARDS_ENUMERATED {
             continue;
         }
-        let width = name_width(&present, n);
+        let width = name_width(n);
         for i in (1..=n).filter(|i| !present.contains(i)) {
             missing.push(format!("{dir}{stem}-{i:0width$}-of-{n:0width$}.{ext}"));
         }
@@ -325,7 +325,7 @@ fn missing_shards_by_name(rels: &[&str]) -> Vec<String> {
 }
 
 /// Hugging Face pads shard numbers to five digits.
-fn name_width(_present: &BTreeSet<u32>, n: u32) -> usize {
+fn name_width(n: u32) -> usize {
     n.to_string().len().max(5)
 }
 
