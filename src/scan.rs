@@ -699,11 +699,9 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
     let front_matter = match card::parse_front_matter(&bytes) {
         Ok(fm) => fm,
         Err(err) => {
-            facts.findings.push(Finding::new(
-                Code::CardInvalid,
-                Some(&rel),
-                format!("front matter: {err}"),
-            ));
+            facts
+                .findings
+                .push(Finding::new(Code::CardInvalid, Some(&rel), err.to_string()));
             None
         }
     };

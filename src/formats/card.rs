@@ -281,6 +281,10 @@ fn parse_yaml(yaml: &str, first_line: u64) -> Result<RawCard, FormatError> {
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
         with_snippet: false,
+        // The Hub reads front matter with a safe loader, which refuses
+        // `!!python/object/apply:...` and application tags; reading past
+        // them would turn `license: !!python/... ["id"]` into a licence.
+        reject_unsupported_tags: true,
     };
     let top: Top = serde_saphyr::from_str_with_options(yaml, options)
         .map_err(|e| yaml_error(&e, first_line))?;
@@ -1195,6 +1199,38 @@ tags: *i
         let r = parse_front_matter(bomb.as_bytes());
         assert!(matches!(r, Err(FormatError::Invalid(_))), "{r:?}");
         assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn unsupported_tags_rejected_not_read_past() {
+        for (yaml, tag) in [
+            (
+                "license: !!python/object/apply:os.system [\"id\"]",
+                "!!python/object/apply:os.system",
+            ),
+            ("datasets: !custom [a, b]", "!custom"),
+            (
+                "unread_field: !!python/name:os.system ''",
+                "!!python/name:os.system",
+            ),
+        ] {
+            let card = format!("---\n{yaml}\n---\n");
+            match parse_front_matter(card.as_bytes()) {
+                Err(FormatError::Invalid(msg)) => {
+                    assert!(msg.contains(tag), "{yaml}: {msg}");
+                    assert!(msg.contains("card line 2"), "{yaml}: {msg}");
+                }
+                other => panic!("{yaml}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn core_schema_tags_accepted() {
+        let card = "---\nlicense: !!str mit\ndatasets: !!seq [a]\n---\n";
+        let fm = parse_front_matter(card.as_bytes()).unwrap().unwrap();
+        assert_eq!(fm.license.as_deref(), Some("mit"));
+        assert_eq!(fm.datasets, vec!["a".to_string()]);
     }
 
     #[test]
