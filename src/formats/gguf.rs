@@ -14,6 +14,7 @@
 //! data is never read, only its declared extent compared with the file size.
 
 use super::FormatError;
+use super::cursor::Cursor;
 use super::safetensors::json::quote;
 use std::collections::{BTreeMap, HashSet};
 
@@ -407,11 +408,9 @@ pub fn split_name(file_name: &str) -> Option<(String, u32, u32)> {
     Some((stem.to_owned(), index, count))
 }
 
-/// A cursor over the header. Every read goes through `take`, which returns
-/// `Truncated` rather than indexing past the end.
+/// The header's numbers on top of [`Cursor`], in the file's byte order.
 struct Reader<'a> {
-    file: &'a [u8],
-    pos: usize,
+    c: Cursor<'a>,
     big_endian: bool,
     /// v1 wrote counts, lengths and dimensions as u32; v2 widened them.
     wide: bool,
@@ -419,28 +418,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn remaining(&self) -> u64 {
-        self.file.len().saturating_sub(self.pos) as u64
-    }
-
-    fn truncated(&self, need: u64) -> FormatError {
-        FormatError::Truncated {
-            expected: (self.pos as u64).saturating_add(need),
-            actual: self.file.len() as u64,
-        }
+        self.c.remaining() as u64
     }
 
     fn take(&mut self, n: u64) -> Result<&'a [u8], FormatError> {
-        let slice = usize::try_from(n)
-            .ok()
-            .and_then(|n| self.pos.checked_add(n))
-            .and_then(|end| Some((end, self.file.get(self.pos..end)?)));
-        match slice {
-            Some((end, bytes)) => {
-                self.pos = end;
-                Ok(bytes)
-            }
-            None => Err(self.truncated(n)),
-        }
+        self.c.take(n)
     }
 
     fn bytes<const N: usize>(&mut self) -> Result<[u8; N], FormatError> {
@@ -661,11 +643,11 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
         )));
     }
     let mut r = Reader {
-        file,
-        pos: 4,
+        c: Cursor::file(file),
         big_endian: false,
         wide: true,
     };
+    r.take(MAGIC.len() as u64)?;
     // The version is read little-endian; a byte-swapped file shows its
     // version in the high half (gguf-py's and ggml's own test).
     let mut version = r.u32()?;
@@ -792,7 +774,7 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
 
     // Both are at most the file size and MAX_ALIGNMENT, so this cannot
     // overflow; checked anyway to stay panic-free.
-    let info_end = r.pos as u64;
+    let info_end = r.c.position() as u64;
     let data_offset = info_end
         .checked_next_multiple_of(alignment)
         .ok_or_else(|| FormatError::invalid("data section offset overflows"))?;

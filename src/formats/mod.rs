@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod config;
+mod cursor;
 pub mod digests;
 pub mod gguf;
 pub mod keras;

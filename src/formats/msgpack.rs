@@ -13,6 +13,7 @@
 //! counts as one tensor, with the parameters of its chunks.
 
 use super::FormatError;
+use super::cursor::Cursor;
 use std::collections::BTreeMap;
 
 /// Deepest container nesting followed. Flax trees are a handful of levels.
@@ -228,61 +229,42 @@ enum Token<'a> {
     Ext(i8, &'a [u8]),
 }
 
+/// msgpack tokens on top of [`Cursor`].
 struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-    /// Reading the file itself: running out means truncation.
-    top: bool,
+    c: Cursor<'a>,
 }
 
 impl<'a> Reader<'a> {
     fn file(buf: &'a [u8]) -> Self {
         Reader {
-            buf,
-            pos: 0,
-            top: true,
+            c: Cursor::file(buf),
         }
     }
 
     fn sub(buf: &'a [u8]) -> Self {
         Reader {
-            buf,
-            pos: 0,
-            top: false,
+            c: Cursor::within(buf, "ext payload"),
         }
     }
 
     fn at_end(&self) -> bool {
-        self.pos >= self.buf.len()
+        self.c.at_end()
     }
 
     fn remaining(&self) -> usize {
-        self.buf.len().saturating_sub(self.pos)
+        self.c.remaining()
     }
 
     fn peek(&self) -> Option<u8> {
-        self.buf.get(self.pos).copied()
+        self.c.peek()
     }
 
     fn short(&self, need: u64) -> FormatError {
-        let actual = self.buf.len() as u64;
-        let expected = (self.pos as u64).saturating_add(need);
-        if self.top {
-            FormatError::Truncated { expected, actual }
-        } else {
-            FormatError::invalid(format!(
-                "a value needs {expected} bytes of a {actual}-byte ext payload"
-            ))
-        }
+        self.c.short(need)
     }
 
     fn take(&mut self, n: u64) -> Result<&'a [u8], FormatError> {
-        let Some(n) = usize::try_from(n).ok().filter(|&n| n <= self.remaining()) else {
-            return Err(self.short(n));
-        };
-        let out = self.buf.get(self.pos..self.pos + n).unwrap_or_default();
-        self.pos += n;
-        Ok(out)
+        self.c.take(n)
     }
 
     fn be(&mut self, n: u64) -> Result<u64, FormatError> {
@@ -309,15 +291,15 @@ impl<'a> Reader<'a> {
         };
         let n = match tag {
             0x00..=0x7f => {
-                self.pos += 1;
+                self.c.byte()?;
                 u64::from(tag)
             }
             0xcc..=0xcf => {
-                self.pos += 1;
+                self.c.byte()?;
                 self.be(1 << (tag - 0xcc))?
             }
             0xd0..=0xd3 => {
-                self.pos += 1;
+                self.c.byte()?;
                 let bytes = 1u32 << (tag - 0xd0);
                 let raw = self.be(u64::from(bytes))?;
                 // Sign-extend, then keep only non-negative values.
@@ -334,10 +316,7 @@ impl<'a> Reader<'a> {
     }
 
     fn token(&mut self) -> Result<Token<'a>, FormatError> {
-        let Some(tag) = self.peek() else {
-            return Err(self.short(1));
-        };
-        self.pos += 1;
+        let tag = self.c.byte()?;
         Ok(match tag {
             0x00..=0x7f | 0xe0..=0xff | 0xc0 | 0xc2 | 0xc3 => Token::Scalar,
             0x80..=0x8f => Token::Map(self.count(u64::from(tag & 0x0f), 2)?),

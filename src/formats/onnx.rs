@@ -13,6 +13,7 @@
 //! fields (`float_data`, ...) whose element counts the dims already give.
 
 use super::FormatError;
+use super::cursor::Cursor;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Deepest message nesting the walker follows (model → graph → tensor →
@@ -410,51 +411,27 @@ const WIRE_START_GROUP: u8 = 3;
 const WIRE_END_GROUP: u8 = 4;
 const WIRE_I32: u8 = 5;
 
-/// A cursor over one message's bytes. Sub-messages get their own reader
-/// over a checked sub-slice, so no read can leave its message.
+/// Protobuf on top of [`Cursor`]. Sub-messages get their own reader over a
+/// checked sub-slice, so no read can leave its message.
 struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-    /// The reader over the whole file: running out of bytes here means the
-    /// file is truncated; inside a sub-message it means the message lies.
-    top: bool,
+    c: Cursor<'a>,
 }
 
 impl<'a> Reader<'a> {
     fn new(buf: &'a [u8]) -> Self {
         Reader {
-            buf,
-            pos: 0,
-            top: false,
+            c: Cursor::within(buf, "enclosing message"),
         }
     }
 
     fn file(buf: &'a [u8]) -> Self {
         Reader {
-            buf,
-            pos: 0,
-            top: true,
+            c: Cursor::file(buf),
         }
     }
 
     fn at_end(&self) -> bool {
-        self.pos >= self.buf.len()
-    }
-
-    fn remaining(&self) -> usize {
-        self.buf.len().saturating_sub(self.pos)
-    }
-
-    fn truncated(&self, need: u64) -> FormatError {
-        let actual = self.buf.len() as u64;
-        let expected = (self.pos as u64).saturating_add(need);
-        if self.top {
-            FormatError::Truncated { expected, actual }
-        } else {
-            FormatError::invalid(format!(
-                "a field needs {expected} bytes of a {actual}-byte enclosing message"
-            ))
-        }
+        self.c.at_end()
     }
 
     /// A base-128 varint: at most 10 bytes, and the 10th may only carry the
@@ -462,10 +439,7 @@ impl<'a> Reader<'a> {
     fn varint(&mut self) -> Result<u64, FormatError> {
         let mut value = 0u64;
         for i in 0..10 {
-            let Some(&byte) = self.buf.get(self.pos) else {
-                return Err(self.truncated(1));
-            };
-            self.pos += 1;
+            let byte = self.c.byte()?;
             if i == 9 && byte > 1 {
                 return Err(FormatError::invalid("varint overflows 64 bits"));
             }
@@ -494,12 +468,7 @@ impl<'a> Reader<'a> {
     }
 
     fn take(&mut self, n: u64) -> Result<&'a [u8], FormatError> {
-        let Some(n) = usize::try_from(n).ok().filter(|&n| n <= self.remaining()) else {
-            return Err(self.truncated(n));
-        };
-        let out = self.buf.get(self.pos..self.pos + n).unwrap_or_default();
-        self.pos += n;
-        Ok(out)
+        self.c.take(n)
     }
 
     fn len_delimited(&mut self) -> Result<&'a [u8], FormatError> {
@@ -543,7 +512,7 @@ impl<'a> Reader<'a> {
             WIRE_I32 => self.take(4).map(drop),
             WIRE_START_GROUP => loop {
                 let Some((inner, inner_wire)) = self.key()? else {
-                    return Err(self.truncated(1));
+                    return Err(self.c.short(1));
                 };
                 if inner_wire == WIRE_END_GROUP {
                     if inner != field {
