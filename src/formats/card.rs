@@ -897,11 +897,9 @@ mod tests {
             .expect("has front matter")
     }
 
+    #[track_caller]
     fn invalid(text: &str) -> String {
-        match parse_front_matter(text.as_bytes()) {
-            Err(FormatError::Invalid(msg)) => msg,
-            other => panic!("expected Invalid, got {other:?}"),
-        }
+        crate::formats::invalid_message(parse_front_matter(text.as_bytes()))
     }
 
     const LLAMA_CARD: &str = "---

@@ -971,21 +971,14 @@ mod tests {
         }
     }
 
+    #[track_caller]
     fn invalid(bytes: &[u8]) -> String {
-        match parse(bytes) {
-            Err(FormatError::Invalid(msg)) => msg,
-            other => panic!("expected Invalid, got {other:?}"),
-        }
+        crate::formats::invalid_message(parse(bytes))
     }
 
     #[track_caller]
     fn assert_invalid(bytes: &[u8], needle: &str) {
-        let msg = invalid(bytes);
-        assert!(msg.contains(needle), "{msg:?} does not contain {needle:?}");
-        assert!(
-            !msg.starts_with(char::is_uppercase),
-            "{msg:?} is not lower-case"
-        );
+        crate::formats::assert_invalid_containing(parse(bytes), needle);
     }
 
     /// One KV (general.architecture = "llama") and one F32 tensor "w" of 4

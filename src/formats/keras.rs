@@ -281,13 +281,7 @@ mod tests {
 
     #[track_caller]
     fn assert_invalid(got: Result<KerasScan, FormatError>, needle: &str) {
-        match got {
-            Err(FormatError::Invalid(msg)) => {
-                assert!(msg.contains(needle), "{msg:?} does not contain {needle:?}");
-                assert!(!msg.starts_with(char::is_uppercase), "{msg:?}");
-            }
-            other => panic!("expected Invalid containing {needle:?}, got {other:?}"),
-        }
+        crate::formats::assert_invalid_containing(got, needle);
     }
 
     #[test]

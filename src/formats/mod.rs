@@ -72,6 +72,32 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+/// For the readers' tests: the message of an `Invalid` error, checked to be
+/// the lower-case sentence findings need (it follows "path: ").
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn invalid_message<T: fmt::Debug>(got: Result<T, FormatError>) -> String {
+    match got {
+        Err(FormatError::Invalid(msg)) => {
+            assert!(
+                !msg.starts_with(char::is_uppercase),
+                "{msg:?} is not lower-case"
+            );
+            msg
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+/// For the readers' tests: `got` is an `Invalid` error whose message
+/// contains `needle`.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_invalid_containing<T: fmt::Debug>(got: Result<T, FormatError>, needle: &str) {
+    let msg = invalid_message(got);
+    assert!(msg.contains(needle), "{msg:?} does not contain {needle:?}");
+}
+
 /// The number of elements of a tensor of these dimensions; `None` when the
 /// product overflows (a hostile header must not wrap or panic).
 pub(crate) fn element_count(dims: &[u64]) -> Option<u64> {

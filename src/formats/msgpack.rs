@@ -393,13 +393,7 @@ mod tests {
 
     #[track_caller]
     fn assert_invalid(bytes: &[u8], needle: &str) {
-        match parse(bytes) {
-            Err(FormatError::Invalid(msg)) => {
-                assert!(msg.contains(needle), "{msg:?} does not contain {needle:?}");
-                assert!(!msg.starts_with(char::is_uppercase), "{msg:?}");
-            }
-            other => panic!("expected Invalid containing {needle:?}, got {other:?}"),
-        }
+        crate::formats::assert_invalid_containing(parse(bytes), needle);
     }
 
     #[test]

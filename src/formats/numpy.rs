@@ -701,13 +701,7 @@ mod tests {
 
     #[track_caller]
     fn assert_invalid(bytes: &[u8], needle: &str) {
-        match parse_npy(bytes) {
-            Err(FormatError::Invalid(msg)) => {
-                assert!(msg.contains(needle), "{msg:?} does not contain {needle:?}");
-                assert!(!msg.starts_with(char::is_uppercase), "{msg:?}");
-            }
-            other => panic!("expected Invalid containing {needle:?}, got {other:?}"),
-        }
+        crate::formats::assert_invalid_containing(parse_npy(bytes), needle);
     }
 
     #[test]

@@ -570,21 +570,14 @@ mod tests {
         file_with(json.as_bytes(), data_len)
     }
 
+    #[track_caller]
     fn invalid(bytes: &[u8]) -> String {
-        match parse(bytes) {
-            Err(FormatError::Invalid(msg)) => msg,
-            other => panic!("expected Invalid, got {other:?}"),
-        }
+        crate::formats::invalid_message(parse(bytes))
     }
 
     #[track_caller]
     fn assert_invalid(bytes: &[u8], needle: &str) {
-        let msg = invalid(bytes);
-        assert!(msg.contains(needle), "{msg:?} does not contain {needle:?}");
-        assert!(
-            !msg.starts_with(char::is_uppercase),
-            "{msg:?} is not lower-case"
-        );
+        crate::formats::assert_invalid_containing(parse(bytes), needle);
     }
 
     /// One F32 tensor `t` of shape [2] at [0, 8], plus `extra` entries.

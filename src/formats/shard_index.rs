@@ -406,13 +406,7 @@ mod tests {
 
     #[track_caller]
     fn invalid(json: &str) -> String {
-        match parse(json.as_bytes()) {
-            Err(FormatError::Invalid(msg)) => {
-                assert!(!msg.starts_with(char::is_uppercase), "{msg:?}");
-                msg
-            }
-            other => panic!("expected Invalid, got {other:?}"),
-        }
+        crate::formats::invalid_message(parse(json.as_bytes()))
     }
 
     /// Tensors laid out contiguously, `bytes` each, as a parsed header has them.
