@@ -17,44 +17,9 @@ use std::time::{Duration, Instant};
 
 /// Runs the binary with `args` + `dir`, killing it after `limit`.
 fn run(args: &[&str], dir: &Path, limit: Duration) -> (Output, Duration) {
-    let bin = assert_cmd::cargo::cargo_bin("openness");
-    let mut child = Command::new(bin)
-        .args(args)
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    // Reading stdout on a thread keeps a large report from blocking the child.
-    let out = child.stdout.take().unwrap();
-    let err = child.stderr.take().unwrap();
-    let read = |mut r: Box<dyn std::io::Read + Send>| {
-        std::thread::spawn(move || {
-            let mut b = Vec::new();
-            r.read_to_end(&mut b).unwrap();
-            b
-        })
-    };
-    let (out_t, err_t) = (read(Box::new(out)), read(Box::new(err)));
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > limit {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("scan of {} did not finish within {limit:?}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = start.elapsed();
-    let output = Output {
-        status,
-        stdout: out_t.join().unwrap(),
-        stderr: err_t.join().unwrap(),
-    };
-    (output, elapsed)
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("openness"));
+    cmd.args(args).arg(dir);
+    support::run_with_deadline(cmd, limit, &format!("scan of {}", dir.display()))
 }
 
 fn scan_json(dir: &Path, limit: Duration) -> (Value, Duration) {

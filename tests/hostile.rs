@@ -7,8 +7,8 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 use support::fixtures_dir;
 
 /// Address space for one scan. The binary maps each weights file whole, so
@@ -172,7 +172,7 @@ struct Run {
     elapsed: Duration,
 }
 
-/// Runs the release binary on `args` under `prlimit --as` (when the tool is
+/// Runs the binary on `args` under `prlimit --as` (when the tool is
 /// there) and kills it at TIME_LIMIT.
 fn run_bounded(args: &[&str], dir: &Path) -> Run {
     let bin = assert_cmd::cargo::cargo_bin("openness");
@@ -184,41 +184,12 @@ fn run_bounded(args: &[&str], dir: &Path) -> Run {
         eprintln!("prlimit not found: running without the memory limit");
         Command::new(&bin)
     };
-    let mut child = cmd
-        .args(args)
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Drain the pipes on threads, so a large report cannot block the child.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut b).map(|_| b)
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut err, &mut b).map(|_| b)
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > TIME_LIMIT {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("{}: no result within {TIME_LIMIT:?}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = start.elapsed();
+    cmd.args(args).arg(dir);
+    let (output, elapsed) = support::run_with_deadline(cmd, TIME_LIMIT, &dir.display().to_string());
     Run {
-        code: status.code(),
-        stdout: out_t.join().unwrap().unwrap(),
-        stderr: err_t.join().unwrap().unwrap(),
+        code: output.status.code(),
+        stdout: output.stdout,
+        stderr: output.stderr,
         elapsed,
     }
 }

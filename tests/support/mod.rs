@@ -8,7 +8,10 @@ pub mod hostile;
 pub mod multi;
 
 use serde_json::Value;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -110,4 +113,44 @@ pub fn status(report: &Value, component: &str) -> String {
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// Runs `cmd` to completion and how long it took, killing it and failing
+/// the test (naming `what`) if it outlives `limit`: a scan that blocks, on
+/// a FIFO or a hostile file, fails instead of hanging the suite.
+pub fn run_with_deadline(mut cmd: Command, limit: Duration, what: &str) -> (Output, Duration) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    // Drain the pipes on threads, so a large report cannot block the child.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{what}: no result within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    let output = Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    (output, elapsed)
 }
