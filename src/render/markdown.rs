@@ -12,9 +12,6 @@ use crate::finding::Severity;
 use crate::report::{Component, Report, Status};
 use std::io::{self, Write};
 
-/// Evidence items shown per component before "+N more", as in the table.
-const EVIDENCE_SHOWN: usize = 3;
-
 pub fn render(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
     for (i, report) in reports.iter().enumerate() {
         if i > 0 {
@@ -145,26 +142,15 @@ fn severity_label(severity: Severity) -> &'static str {
 /// rests on), a few items, `<br>` between them since a table cell is one
 /// line of Markdown.
 fn evidence(component: &Component) -> String {
-    let mut items: Vec<_> = component.items.iter().collect();
-    items.sort_by_key(|i| i.source != "file");
-    let mut lines: Vec<String> = items
-        .iter()
-        .take(EVIDENCE_SHOWN)
-        .map(|i| {
-            let what = match (&i.path, i.source.as_str()) {
-                (Some(path), "file") => path,
-                _ => &i.detail,
-            };
-            format!("{}: {}", escape(&i.kind), escape(what))
-        })
-        .collect();
-    if component.items.len() > EVIDENCE_SHOWN {
-        lines.push(format!("+{} more", component.items.len() - EVIDENCE_SHOWN));
-    }
+    let lines = super::evidence_lines(component);
     if lines.is_empty() {
         return "–".to_owned();
     }
-    lines.join("<br>")
+    lines
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 fn licence_cell(component: &Component) -> String {

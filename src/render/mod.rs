@@ -143,6 +143,33 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
+/// How many evidence items a component's cell shows before "+N more".
+const EVIDENCE_SHOWN: usize = 3;
+
+/// The lines of a component's evidence cell, `kind: what`, unescaped:
+/// files in the release first (they are what "shipped" rests on), at most
+/// [`EVIDENCE_SHOWN`], then a "+N more" line when items were left out. Each
+/// renderer escapes and joins them its own way.
+pub(crate) fn evidence_lines(component: &crate::report::Component) -> Vec<String> {
+    let mut items: Vec<_> = component.items.iter().collect();
+    items.sort_by_key(|i| i.source != "file");
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(EVIDENCE_SHOWN)
+        .map(|i| {
+            let what = match (&i.path, i.source.as_str()) {
+                (Some(path), "file") => path,
+                _ => &i.detail,
+            };
+            format!("{}: {what}", i.kind)
+        })
+        .collect();
+    if component.items.len() > EVIDENCE_SHOWN {
+        lines.push(format!("+{} more", component.items.len() - EVIDENCE_SHOWN));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -9,9 +9,6 @@ use crate::report::{Component, Report, Status};
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
 use std::io::{self, Write};
 
-/// Evidence items shown per component before "+N more".
-const EVIDENCE_SHOWN: usize = 3;
-
 pub fn render(out: &mut dyn Write, reports: &[Report], color: bool) -> io::Result<()> {
     for (i, report) in reports.iter().enumerate() {
         if i > 0 {
@@ -188,27 +185,15 @@ pub(crate) fn new_table(color: bool) -> Table {
 }
 
 fn evidence(component: &Component) -> String {
-    // Files in the release first: they are what "shipped" rests on.
-    let mut items: Vec<_> = component.items.iter().collect();
-    items.sort_by_key(|i| i.source != "file");
-    let mut lines: Vec<String> = items
-        .iter()
-        .take(EVIDENCE_SHOWN)
-        .map(|i| {
-            let what = match (&i.path, i.source.as_str()) {
-                (Some(path), "file") => path,
-                _ => &i.detail,
-            };
-            sanitize(&format!("{}: {what}", i.kind))
-        })
-        .collect();
-    if component.items.len() > EVIDENCE_SHOWN {
-        lines.push(format!("+{} more", component.items.len() - EVIDENCE_SHOWN));
-    }
+    let lines = super::evidence_lines(component);
     if lines.is_empty() {
-        lines.push("-".to_owned());
+        return "-".to_owned();
     }
-    lines.join("\n")
+    lines
+        .iter()
+        .map(|l| sanitize(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub(crate) fn status_cell(status: Status, color: bool) -> Cell {
