@@ -138,9 +138,8 @@ fn severity_label(severity: Severity) -> &'static str {
     }
 }
 
-/// The evidence cell: files in the release first (they are what "shipped"
-/// rests on), a few items, `<br>` between them since a table cell is one
-/// line of Markdown.
+/// The evidence cell ([`super::evidence_lines`]), `<br>` between its lines
+/// since a table cell is one line of Markdown.
 fn evidence(component: &Component) -> String {
     let lines = super::evidence_lines(component);
     if lines.is_empty() {
