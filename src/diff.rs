@@ -2,13 +2,15 @@
 //! `openness scan --format json` prints them), and which changes make the
 //! release less open or less intact — the regressions a CI gate fails on.
 //!
-//! It works on `serde_json::Value`, not on [`crate::report::Report`], so a
-//! report saved by an earlier run (or an earlier version of the tool) can be
-//! compared with a fresh scan; a missing field reads as "unknown", never as a
-//! panic. Changes come in a fixed order of kinds, each sorted by what it
-//! names, so the same two reports always give the same diff.
+//! It works on typed [`Report`]s read back with [`parse_report`]: a report of
+//! the same schema version, saved by an earlier run, compares with a fresh
+//! scan, and a file that is not one is refused with the reason. Changes come
+//! in a fixed order of kinds, each sorted by what it names, so the same two
+//! reports always give the same diff.
 
+use crate::finding::{Code, Severity};
 use crate::render::sanitize;
+use crate::report::{FileKind, Report, SCHEMA_VERSION, Status};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,7 +40,7 @@ const REMOVED: &str = "removed";
 const CHANGED: &str = "changed";
 
 /// Compares `old` with `new`.
-pub fn diff(old: &Value, new: &Value) -> Diff {
+pub fn diff(old: &Report, new: &Report) -> Diff {
     let mut changes = Vec::new();
     component_status(old, new, &mut changes);
     license(old, new, &mut changes);
@@ -55,12 +57,25 @@ pub fn diff(old: &Value, new: &Value) -> Diff {
     }
 }
 
-/// Whether `value` has the shape of a report (a caller reading a JSON file
-/// should refuse anything else rather than print an empty diff).
-pub fn looks_like_report(value: &Value) -> bool {
-    value.get("schema_version").is_some_and(Value::is_u64)
-        && value.get("components").is_some_and(Value::is_object)
-        && value.get("files").is_some_and(Value::is_array)
+/// Reads a report as `scan --format json` writes it (one report, or an array
+/// holding exactly one). Anything else is refused with the reason, rather
+/// than compared as an empty report.
+pub fn parse_report(text: &str) -> Result<Report, String> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|err| format!("not a JSON report: {err}"))?;
+    let value = match value {
+        Value::Array(mut many) if many.len() == 1 => many.remove(0),
+        Value::Array(_) => {
+            return Err("holds several reports; diff compares one with one".to_owned());
+        }
+        one => one,
+    };
+    if value.get("schema_version").and_then(Value::as_u64) != Some(u64::from(SCHEMA_VERSION)) {
+        return Err(format!(
+            "not an openness report of schema version {SCHEMA_VERSION}"
+        ));
+    }
+    serde_json::from_value(value).map_err(|err| format!("not an openness report: {err}"))
 }
 
 /// One line per change: `+` added, `-` removed, `~` changed, then a
@@ -105,40 +120,32 @@ fn push(
     });
 }
 
-fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
-}
-
-fn u64_at(v: &Value, pointer: &str) -> Option<u64> {
-    v.pointer(pointer).and_then(Value::as_u64)
-}
-
-fn bool_at(v: &Value, pointer: &str) -> bool {
-    v.pointer(pointer).and_then(Value::as_bool).unwrap_or(false)
-}
-
 /// Shipped is the most present, absent the least; a move down this list is a
-/// regression. Unknown words rank as absent.
-fn status_rank(status: &str) -> u8 {
+/// regression.
+fn status_rank(status: Status) -> u8 {
     match status {
-        "shipped" => 0,
-        "incomplete" => 1,
-        "referenced" => 2,
-        _ => 3,
+        Status::Shipped => 0,
+        Status::Incomplete => 1,
+        Status::Referenced => 2,
+        Status::Absent => 3,
     }
 }
 
-fn component_status(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    for component in ["code", "weights", "data"] {
-        let pointer = format!("/components/{component}/status");
-        let before = str_at(old, &pointer).unwrap_or("absent");
-        let after = str_at(new, &pointer).unwrap_or("absent");
+fn component_status(old: &Report, new: &Report, out: &mut Vec<Change>) {
+    let statuses = |r: &Report| {
+        [
+            ("code", r.components.code.status),
+            ("weights", r.components.weights.component.status),
+            ("data", r.components.data.component.status),
+        ]
+    };
+    for ((component, before), (_, after)) in statuses(old).into_iter().zip(statuses(new)) {
         if before == after {
             continue;
         }
-        let op = if before == "absent" {
+        let op = if before == Status::Absent {
             ADDED
-        } else if after == "absent" {
+        } else if after == Status::Absent {
             REMOVED
         } else {
             CHANGED
@@ -153,16 +160,22 @@ fn component_status(old: &Value, new: &Value, out: &mut Vec<Change>) {
     }
 }
 
-fn license(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let name = |v: &Value| {
-        str_at(v, "/license/spdx")
-            .map(str::to_owned)
+fn license(old: &Report, new: &Report, out: &mut Vec<Change>) {
+    let name = |r: &Report| {
+        r.license
+            .spdx
+            .clone()
             // An unrecognised declaration still names something.
-            .or_else(|| str_at(v, "/license/declared").map(|d| format!("{d} (unrecognised)")))
+            .or_else(|| {
+                r.license
+                    .declared
+                    .as_ref()
+                    .map(|d| format!("{d} (unrecognised)"))
+            })
     };
     let openness = |open: bool| if open { "open" } else { "not open" };
     let (before, after) = (name(old), name(new));
-    let (was_open, is_open) = (bool_at(old, "/license/open"), bool_at(new, "/license/open"));
+    let (was_open, is_open) = (old.license.open, new.license.open);
     if before == after && was_open == is_open {
         return;
     }
@@ -197,9 +210,9 @@ fn class_rank(class: Option<&str>) -> u8 {
     }
 }
 
-fn mof(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let before = str_at(old, "/frameworks/mof/class");
-    let after = str_at(new, "/frameworks/mof/class");
+fn mof(old: &Report, new: &Report, out: &mut Vec<Change>) {
+    let (m0, m1) = (&old.frameworks.mof, &new.frameworks.mof);
+    let (before, after) = (m0.class.as_deref(), m1.class.as_deref());
     let show = |c: Option<&str>| c.map_or("unclassified".to_owned(), |c| format!("Class {c}"));
     if before != after {
         push(
@@ -213,25 +226,26 @@ fn mof(old: &Value, new: &Value, out: &mut Vec<Change>) {
     // Progress moves before the class does: it shows a release drifting
     // towards (or away from) the next class.
     for class in ["III", "II", "I"] {
-        let pointer = format!("/frameworks/mof/progress/{class}");
-        let (p0, p1) = (u64_at(old, &pointer), u64_at(new, &pointer));
+        let (p0, p1) = (m0.progress.get(class), m1.progress.get(class));
         if p0 == p1 {
             continue;
         }
-        let pct = |p: Option<u64>| p.map_or("unknown".to_owned(), |p| format!("{p}%"));
+        let pct = |p: Option<&u32>| p.map_or("unknown".to_owned(), |p| format!("{p}%"));
         push(
             out,
             "mof-class",
             CHANGED,
             format!("Class {class} progress {} → {}", pct(p0), pct(p1)),
-            p1.unwrap_or(0) < p0.unwrap_or(0),
+            p1.copied().unwrap_or(0) < p0.copied().unwrap_or(0),
         );
     }
 }
 
-fn osaid(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let pointer = "/frameworks/osaid/open_source_ai";
-    let (before, after) = (bool_at(old, pointer), bool_at(new, pointer));
+fn osaid(old: &Report, new: &Report, out: &mut Vec<Change>) {
+    let (before, after) = (
+        old.frameworks.osaid.open_source_ai,
+        new.frameworks.osaid.open_source_ai,
+    );
     if before == after {
         return;
     }
@@ -251,9 +265,11 @@ fn osaid(old: &Value, new: &Value, out: &mut Vec<Change>) {
     );
 }
 
-fn parameters(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let pointer = "/components/weights/parameters";
-    let (before, after) = (u64_at(old, pointer), u64_at(new, pointer));
+fn parameters(old: &Report, new: &Report, out: &mut Vec<Change>) {
+    let (before, after) = (
+        old.components.weights.parameters,
+        new.components.weights.parameters,
+    );
     let detail = match (before, after) {
         (Some(b), Some(a)) if b != a => {
             // i128: the difference of two u64 always fits.
@@ -274,41 +290,26 @@ fn parameters(old: &Value, new: &Value, out: &mut Vec<Change>) {
 
 /// The weights files of a report by path, with their tensor count when the
 /// header was read.
-fn weights_files(report: &Value) -> BTreeMap<String, Option<u64>> {
-    files_of(report)
-        .filter(|f| f.get("kind").and_then(Value::as_str) == Some("weights"))
-        .filter_map(|f| {
-            let path = f.get("path")?.as_str()?.to_owned();
-            Some((path, u64_at(f, "/weights/tensors")))
-        })
+fn weights_files(report: &Report) -> BTreeMap<&str, Option<u64>> {
+    report
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Weights)
+        .map(|f| (f.path.as_str(), f.weights.as_ref().map(|w| w.tensors)))
         .collect()
 }
 
-fn files_of(report: &Value) -> impl Iterator<Item = &Value> {
-    report
-        .get("files")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
-fn tensors(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let pointer = "/components/weights/tensors";
-    let (before, after) = (u64_at(old, pointer), u64_at(new, pointer));
+fn tensors(old: &Report, new: &Report, out: &mut Vec<Change>) {
+    let (before, after) = (
+        old.components.weights.tensors,
+        new.components.weights.tensors,
+    );
     let (w0, w1) = (weights_files(old), weights_files(new));
     let count = |t: Option<u64>| t.map_or("unknown".to_owned(), |t| t.to_string());
     if before != after {
         // Name the weights files behind the change in the total.
-        let appeared: Vec<&str> = w1
-            .keys()
-            .filter(|p| !w0.contains_key(*p))
-            .map(String::as_str)
-            .collect();
-        let vanished: Vec<&str> = w0
-            .keys()
-            .filter(|p| !w1.contains_key(*p))
-            .map(String::as_str)
-            .collect();
+        let appeared: Vec<&str> = w1.keys().copied().filter(|p| !w0.contains_key(p)).collect();
+        let vanished: Vec<&str> = w0.keys().copied().filter(|p| !w1.contains_key(p)).collect();
         let mut detail = format!("total {} → {}", count(before), count(after));
         if let (Some(b), Some(a)) = (before, after) {
             detail.push_str(&format!(" ({:+})", i128::from(a) - i128::from(b)));
@@ -323,7 +324,7 @@ fn tensors(old: &Value, new: &Value, out: &mut Vec<Change>) {
     }
     // Per file: the same path with a different count means tensors were
     // added to or removed from that file.
-    let paths: BTreeSet<&String> = w0.keys().chain(w1.keys()).collect();
+    let paths: BTreeSet<&str> = w0.keys().chain(w1.keys()).copied().collect();
     for path in paths {
         let (t0, t1) = (
             w0.get(path).copied().flatten(),
@@ -344,16 +345,13 @@ fn tensors(old: &Value, new: &Value, out: &mut Vec<Change>) {
 
 /// Weights, code and data files added or removed: the files the three
 /// components rest on (configs, docs and tokenizers are left out).
-fn files(old: &Value, new: &Value, out: &mut Vec<Change>) {
-    let relevant = |report: &Value| -> BTreeMap<String, String> {
-        files_of(report)
-            .filter_map(|f| {
-                let kind = f.get("kind")?.as_str()?;
-                if !matches!(kind, "weights" | "code" | "data") {
-                    return None;
-                }
-                Some((f.get("path")?.as_str()?.to_owned(), kind.to_owned()))
-            })
+fn files(old: &Report, new: &Report, out: &mut Vec<Change>) {
+    let relevant = |report: &'_ Report| -> BTreeMap<String, FileKind> {
+        report
+            .files
+            .iter()
+            .filter(|f| matches!(f.kind, FileKind::Weights | FileKind::Code | FileKind::Data))
+            .map(|f| (f.path.clone(), f.kind))
             .collect()
     };
     let (f0, f1) = (relevant(old), relevant(new));
@@ -372,48 +370,34 @@ fn files(old: &Value, new: &Value, out: &mut Vec<Change>) {
 
 /// Findings keyed by (code, path); several findings of one code on one path
 /// collapse into the worst, so a reworded message is not a change.
-fn finding_map(report: &Value) -> BTreeMap<(String, Option<String>), (&str, &str)> {
-    let mut map = BTreeMap::new();
-    let items = report.get("findings").and_then(Value::as_array);
-    for f in items.into_iter().flatten() {
-        let Some(code) = f.get("code").and_then(Value::as_str) else {
-            continue;
-        };
-        let path = f.get("path").and_then(Value::as_str).map(str::to_owned);
-        let severity = f.get("severity").and_then(Value::as_str).unwrap_or("info");
-        let message = f.get("message").and_then(Value::as_str).unwrap_or("");
-        map.entry((code.to_owned(), path))
-            .and_modify(|e: &mut (&str, &str)| {
-                if severity_rank(severity) > severity_rank(e.0) {
-                    *e = (severity, message);
+fn finding_map(report: &Report) -> BTreeMap<(Code, Option<&str>), (Severity, &str)> {
+    let mut map: BTreeMap<(Code, Option<&str>), (Severity, &str)> = BTreeMap::new();
+    for f in &report.findings {
+        let worst = (f.severity, f.message.as_str());
+        map.entry((f.code, f.path.as_deref()))
+            .and_modify(|e| {
+                if f.severity > e.0 {
+                    *e = worst;
                 }
             })
-            .or_insert((severity, message));
+            .or_insert(worst);
     }
     map
 }
 
-fn severity_rank(severity: &str) -> u8 {
-    match severity {
-        "error" => 2,
-        "warning" => 1,
-        _ => 0,
-    }
-}
-
-fn findings(old: &Value, new: &Value, out: &mut Vec<Change>) {
+fn findings(old: &Report, new: &Report, out: &mut Vec<Change>) {
     let (m0, m1) = (finding_map(old), finding_map(new));
-    let keys: BTreeSet<&(String, Option<String>)> = m0.keys().chain(m1.keys()).collect();
+    let keys: BTreeSet<&(Code, Option<&str>)> = m0.keys().chain(m1.keys()).collect();
     for key in keys {
         let (code, path) = key;
-        let at = path.as_deref().map_or(String::new(), |p| format!(" {p}"));
+        let at = path.map_or(String::new(), |p| format!(" {p}"));
         match (m0.get(key), m1.get(key)) {
             (None, Some((severity, message))) => push(
                 out,
                 "finding",
                 ADDED,
                 format!("{severity} {code}{at}: {message}"),
-                *severity == "error",
+                *severity == Severity::Error,
             ),
             (Some((severity, _)), None) => push(
                 out,
@@ -427,7 +411,7 @@ fn findings(old: &Value, new: &Value, out: &mut Vec<Change>) {
                 "finding",
                 CHANGED,
                 format!("{code}{at}: {s0} → {s1}: {message}"),
-                *s1 == "error",
+                *s1 == Severity::Error,
             ),
             _ => {}
         }
@@ -439,15 +423,27 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn report(status: &str, params: u64) -> Value {
-        json!({
+    fn report(status: &str, params: u64) -> Report {
+        let text = json!({
             "schema_version": 1,
-            "components": {"code": {"status": status}, "weights": {"status": "shipped", "parameters": params, "tensors": 3}, "data": {"status": "absent"}},
-            "license": {"spdx": "MIT", "declared": "mit", "open": true},
-            "frameworks": {"mof": {"class": null, "progress": {"I": 0, "II": 0, "III": 0}}, "osaid": {"open_source_ai": false}},
+            "tool": {"name": "openness", "version": "0"},
+            "root": "r",
+            "release": {"name": null, "architectures": [], "model_type": null, "base_models": [], "library": null, "pipeline_tag": null},
+            "components": {
+                "code": {"status": status, "license": null, "license_source": null, "items": []},
+                "weights": {"status": "shipped", "license": null, "license_source": null, "items": [], "formats": [], "files": 1, "tensors": 3, "parameters": params, "bytes": 0, "dtypes": {}},
+                "data": {"status": "absent", "license": null, "license_source": null, "items": [], "datasets": []}
+            },
+            "license": {"declared": "mit", "spdx": "MIT", "name": null, "open": true, "files": []},
+            "frameworks": {
+                "mof": {"class": null, "label": "Unclassified", "progress": {"I": 0, "II": 0, "III": 0}, "mode": "shipped-only", "next_class": null, "components": []},
+                "osaid": {"open_source_ai": false, "missing": [], "checklist": []}
+            },
             "files": [],
             "findings": []
         })
+        .to_string();
+        parse_report(&text).unwrap()
     }
 
     #[test]
@@ -468,10 +464,30 @@ mod tests {
     }
 
     #[test]
-    fn garbage_is_no_panic() {
-        let d = diff(&json!(null), &json!([1, 2]));
-        assert!(d.changes.is_empty());
-        assert!(!looks_like_report(&json!({"a": 1})));
-        assert!(looks_like_report(&report("shipped", 1)));
+    fn what_is_not_a_report_is_refused_with_the_reason() {
+        assert!(
+            parse_report("null")
+                .unwrap_err()
+                .contains("schema version 1")
+        );
+        assert!(
+            parse_report("[1, 2]")
+                .unwrap_err()
+                .contains("several reports")
+        );
+        assert!(
+            parse_report("{")
+                .unwrap_err()
+                .starts_with("not a JSON report")
+        );
+        let wrong_word =
+            serde_json::to_string(&serde_json::to_value(report("shipped", 1)).unwrap())
+                .unwrap()
+                .replace("\"shipped-only\"", "\"everything\"");
+        assert!(
+            parse_report(&wrong_word)
+                .unwrap_err()
+                .contains("unknown MofMode \"everything\""),
+        );
     }
 }

@@ -5,7 +5,6 @@
 //! blocks forever). Content-based refinement happens later, in the scan.
 
 use crate::codeclass;
-use crate::finding::{Code, Finding};
 use crate::formats::sniff;
 use crate::report::FileKind;
 use std::collections::BTreeSet;
@@ -46,7 +45,26 @@ impl Entry {
 #[derive(Debug, Default)]
 pub struct Inventory {
     pub entries: Vec<Entry>,
-    pub findings: Vec<Finding>,
+    /// What the walk could not list or follow, for the assessment to judge.
+    pub issues: Vec<WalkIssue>,
+}
+
+/// A path the walk could not list, or a link it would not follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkIssue {
+    /// A folder or file could not be listed (the error's text).
+    Unlisted { rel: Option<String>, error: String },
+    /// A symlink whose target does not exist.
+    Dangling { rel: String, target: String },
+    /// A symlink whose target is outside the scanned root.
+    Outside { rel: String, target: String },
+    /// A symlink whose target exists but could not be read.
+    UnreadableTarget { rel: String, error: String },
+}
+
+/// Folder part of a relative path, with a trailing `/` ("" at the root).
+pub fn dir_of(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..=i])
 }
 
 /// Walks `root` (a directory, or a single file scanned on its own).
@@ -90,11 +108,10 @@ pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
                     .path()
                     .map(|p| relative(root, p))
                     .filter(|r| !r.is_empty());
-                inv.findings.push(Finding::new(
-                    Code::Unreadable,
-                    rel.as_deref(),
-                    format!("cannot list: {}", io_message(&err)),
-                ));
+                inv.issues.push(WalkIssue::Unlisted {
+                    rel,
+                    error: io_message(&err),
+                });
                 continue;
             }
         };
@@ -109,7 +126,7 @@ pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
                 dirent.path(),
                 rel,
                 &mut link_targets,
-                &mut inv.findings,
+                &mut inv.issues,
             ));
         } else if file_type.is_file() {
             let bytes = dirent.metadata().map(|m| m.len()).unwrap_or(0);
@@ -144,7 +161,6 @@ pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
         });
     }
     inv.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
-    inv.findings.sort();
     Ok(inv)
 }
 
@@ -175,7 +191,7 @@ fn symlink_entry(
     path: &Path,
     rel: String,
     link_targets: &mut BTreeSet<PathBuf>,
-    findings: &mut Vec<Finding>,
+    issues: &mut Vec<WalkIssue>,
 ) -> Entry {
     let written = fs::read_link(path)
         .map(|t| t.to_string_lossy().replace('\\', "/"))
@@ -188,16 +204,14 @@ fn symlink_entry(
         symlink: Some(written.clone()),
     };
     match fs::canonicalize(path) {
-        Err(_) => findings.push(Finding::new(
-            Code::DanglingSymlink,
-            Some(&entry.rel),
-            format!("symlink to {written:?} leads nowhere"),
-        )),
-        Ok(target) if !target.starts_with(canonical_root) => findings.push(Finding::new(
-            Code::SymlinkOutside,
-            Some(&entry.rel),
-            format!("symlink to {written:?} leads outside the scanned root; not followed"),
-        )),
+        Err(_) => issues.push(WalkIssue::Dangling {
+            rel: entry.rel.clone(),
+            target: written,
+        }),
+        Ok(target) if !target.starts_with(canonical_root) => issues.push(WalkIssue::Outside {
+            rel: entry.rel.clone(),
+            target: written,
+        }),
         Ok(target) => match fs::metadata(&target) {
             Ok(meta) if meta.is_file() => {
                 entry.bytes = meta.len();
@@ -207,11 +221,10 @@ fn symlink_entry(
             // A link to a directory inside the root: its files are listed
             // under their real paths already.
             Ok(_) => entry.kind = FileKind::Other,
-            Err(err) => findings.push(Finding::new(
-                Code::Unreadable,
-                Some(&entry.rel),
-                format!("cannot read symlink target: {err}"),
-            )),
+            Err(err) => issues.push(WalkIssue::UnreadableTarget {
+                rel: entry.rel.clone(),
+                error: err.to_string(),
+            }),
         },
     }
     entry

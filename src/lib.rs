@@ -15,10 +15,11 @@ pub mod license;
 pub mod manifest;
 pub mod mapguard;
 pub mod mof;
+pub mod pipeline;
 pub mod policy;
+pub mod read;
 pub mod render;
 pub mod report;
-pub mod scan;
 
 pub use inventory::ScanError;
-pub use scan::{ScanOptions, scan};
+pub use pipeline::{ScanOptions, scan};

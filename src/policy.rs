@@ -573,6 +573,15 @@ pub struct Violation {
     pub fix: String,
 }
 
+/// What `check --format json` prints for one release: the report's keys,
+/// then the policy's `violations` (an addition to the report for `check`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckedReport<'a> {
+    #[serde(flatten)]
+    pub report: &'a Report,
+    pub violations: &'a [Violation],
+}
+
 /// Applies `policy` to a report: rewrites finding severities per
 /// `policy.levels` (an allowed code's findings are removed, so renderers show
 /// the report the policy sees), then returns every violation in a fixed
@@ -640,8 +649,8 @@ pub fn apply(policy: &Policy, report: &mut Report) -> Vec<Violation> {
                 .components
                 .iter()
                 .filter(|c| c.required && !c.counts)
-                .filter(|c| mof_class_number(c.class).is_some_and(|n| n >= min))
-                .map(|c| c.name)
+                .filter(|c| mof_class_number(&c.class).is_some_and(|n| n >= min))
+                .map(|c| c.name.as_ref())
                 .collect();
             let missing = if missing.is_empty() {
                 mof.next_class

@@ -4,8 +4,10 @@
 
 use crate::finding::Finding;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// Bumped only on a breaking change of the JSON.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -40,7 +42,154 @@ fn require_every_property(schema: &mut serde_json::Value) {
     }
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+/// A word of the JSON contract that has a fixed set of spellings, as a Rust
+/// enum: compared and matched as a type, written and read as its word. It
+/// sorts by its word, so collections sorted before the typing keep their
+/// order, and the schema still says "string" (the contract lists the words
+/// in prose, and tools written against it must keep working).
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vmeta])* $variant,)+ }
+
+        impl $name {
+            /// Every word, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word,)+ }
+            }
+
+            /// The variant spelled `word`, if any.
+            pub fn from_word(word: &str) -> Option<$name> {
+                match word { $($word => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &$name) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for $name {
+            fn cmp(&self, other: &$name) -> std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let word = Cow::<str>::deserialize(d)?;
+                $name::from_word(&word).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "unknown {} {word:?}",
+                        stringify!($name)
+                    ))
+                })
+            }
+        }
+    };
+}
+
+words! {
+    /// What a piece of evidence is. Code: the role of a source file. Weights:
+    /// the format of a file or package, or what points to weights. Data: a
+    /// dataset card, a data file or a named dataset.
+    ItemKind {
+        Architecture = "architecture",
+        Training = "training",
+        Inference = "inference",
+        Evaluation = "evaluation",
+        DataProcessing = "data-processing",
+        Other = "other",
+        Safetensors = "safetensors",
+        Gguf = "gguf",
+        PytorchZip = "pytorch-zip",
+        Pickle = "pickle",
+        Numpy = "numpy",
+        NumpyNpz = "numpy-npz",
+        Onnx = "onnx",
+        OnnxExternalData = "onnx-external-data",
+        Hdf5 = "hdf5",
+        Keras = "keras",
+        TfSavedModel = "tf-savedmodel",
+        TfLite = "tflite",
+        FlaxMsgpack = "flax-msgpack",
+        Paddle = "paddle",
+        CoreMl = "coreml",
+        CoreMlPackage = "coreml-mlpackage",
+        CoreMlCompiled = "coreml-mlmodelc",
+        Mlx = "mlx",
+        Dduf = "dduf",
+        Unknown = "unknown",
+        Checkpoint = "checkpoint",
+        LfsPointer = "lfs-pointer",
+        ShardIndex = "shard-index",
+        Adapter = "adapter",
+        BaseModel = "base-model",
+        Reference = "reference",
+        DatasetCard = "dataset-card",
+        DataFile = "data-file",
+        Dataset = "dataset",
+    }
+}
+
+words! {
+    /// Where a piece of evidence came from.
+    ItemSource {
+        File = "file",
+        Config = "config",
+        Card = "card",
+        Index = "index",
+        Gguf = "gguf",
+    }
+}
+
+words! {
+    /// Which components counted towards the MOF class.
+    MofMode {
+        /// Only components shipped in the folder (the default).
+        ShippedOnly = "shipped-only",
+        /// Referenced components count too (`--count-referenced`).
+        CountReferenced = "count-referenced",
+    }
+}
+
+words! {
+    /// Who declared a file's expected digest.
+    DigestSource {
+        HfCacheBlob = "hf-cache-blob",
+        HfDownloadMetadata = "hf-download-metadata",
+        /// A model-signing bundle (digests only: its signature is not verified).
+        ModelSigning = "model-signing",
+    }
+}
+
+words! {
+    /// Whether `--hash` confirmed a declared digest.
+    IntegrityStatus {
+        Verified = "verified",
+        Mismatched = "mismatched",
+        /// No `--hash`: the digest was not computed.
+        NotChecked = "not-checked",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
@@ -54,22 +203,22 @@ pub struct Report {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: Cow<'static, str>,
+    pub version: Cow<'static, str>,
 }
 
 impl Default for Tool {
     fn default() -> Tool {
         Tool {
-            name: "openness",
-            version: env!("CARGO_PKG_VERSION"),
+            name: Cow::Borrowed("openness"),
+            version: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
         }
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Release {
     pub name: Option<String>,
     pub architectures: Vec<String>,
@@ -80,7 +229,9 @@ pub struct Release {
 }
 
 /// The status words of SPEC section 2.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Shipped,
@@ -100,20 +251,28 @@ impl Status {
     }
 }
 
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One piece of evidence for a component.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub struct Item {
     /// Code: architecture, training, inference, evaluation, data-processing,
     /// other. Weights: the format or `reference`. Data: `dataset-card`,
     /// `data-file`, `dataset`.
-    pub kind: String,
+    #[schemars(with = "String")]
+    pub kind: ItemKind,
     pub path: Option<String>,
     /// Where the evidence came from: file, config, card, index, gguf, ...
-    pub source: String,
+    #[schemars(with = "String")]
+    pub source: ItemSource,
     pub detail: String,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Component {
     pub status: Status,
     pub license: Option<String>,
@@ -134,7 +293,7 @@ impl Default for Component {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct WeightsComponent {
     #[serde(flatten)]
     pub component: Component,
@@ -149,7 +308,7 @@ pub struct WeightsComponent {
     pub dtypes: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct DataComponent {
     #[serde(flatten)]
     pub component: Component,
@@ -157,14 +316,14 @@ pub struct DataComponent {
     pub datasets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Components {
     pub code: Component,
     pub weights: WeightsComponent,
     pub data: DataComponent,
 }
 
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct License {
     /// What the card declares, verbatim (`apache-2.0`, `other`, ...).
     pub declared: Option<String>,
@@ -177,20 +336,20 @@ pub struct License {
     pub files: Vec<LicenseFile>,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct LicenseFile {
     pub path: String,
     pub spdx: Option<String>,
     pub confidence: f32,
 }
 
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Frameworks {
     pub mof: Mof,
     pub osaid: Osaid,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Mof {
     /// "I", "II", "III", or null (unclassified).
     pub class: Option<String>,
@@ -199,7 +358,8 @@ pub struct Mof {
     pub progress: BTreeMap<String, u32>,
     /// Extension: `shipped-only` (default) or `count-referenced`: which
     /// components counted as included.
-    pub mode: &'static str,
+    #[schemars(with = "String")]
+    pub mode: MofMode,
     /// Extension: the next class up and the required components it lacks.
     pub next_class: Option<NextClass>,
     pub components: Vec<MofComponent>,
@@ -214,25 +374,25 @@ impl Default for Mof {
                 .into_iter()
                 .map(|c| (c.to_owned(), 0))
                 .collect(),
-            mode: "shipped-only",
+            mode: MofMode::ShippedOnly,
             next_class: None,
             components: Vec::new(),
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct NextClass {
-    pub class: &'static str,
+    pub class: Cow<'static, str>,
     pub missing: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct MofComponent {
     pub id: u32,
     /// The exact MOF 1.0 name.
-    pub name: &'static str,
-    pub class: &'static str,
+    pub name: Cow<'static, str>,
+    pub class: Cow<'static, str>,
     pub required: bool,
     /// `shipped`, `referenced` or `absent`.
     pub status: Status,
@@ -245,7 +405,7 @@ pub struct MofComponent {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Osaid {
     pub open_source_ai: bool,
     pub missing: Vec<String>,
@@ -253,15 +413,17 @@ pub struct Osaid {
     pub checklist: Vec<OsaidElement>,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct OsaidElement {
     /// `data-information`, `code` or `parameters`.
-    pub part: &'static str,
-    pub element: &'static str,
+    pub part: Cow<'static, str>,
+    pub element: Cow<'static, str>,
     pub met: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Weights,
@@ -289,7 +451,13 @@ impl FileKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct FileEntry {
     pub path: String,
     pub bytes: u64,
@@ -308,23 +476,25 @@ pub struct FileEntry {
     pub integrity: Option<Integrity>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Integrity {
     pub expected: String,
     /// `hf-cache-blob`, `hf-download-metadata` or `model-signing` (digests
     /// only: the bundle's signature is not verified).
-    pub source: &'static str,
+    #[schemars(with = "String")]
+    pub source: DigestSource,
     /// `verified`, `mismatched`, or `not-checked` (no `--hash`).
-    pub status: &'static str,
+    #[schemars(with = "String")]
+    pub status: IntegrityStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LfsObject {
     pub oid: String,
     pub size: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FileWeights {
     pub tensors: u64,
     pub parameters: u64,

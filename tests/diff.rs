@@ -6,16 +6,15 @@
 mod support;
 
 use openness::diff::{Change, Diff, diff, render_text};
-use serde_json::Value;
+use openness::report::Report;
 use std::path::Path;
 use support::multi::diff_pair;
 
-fn report(path: &Path) -> Value {
-    let report = openness::scan(path, &path.display().to_string(), &Default::default()).unwrap();
-    serde_json::to_value(report).unwrap()
+fn report(path: &Path) -> Report {
+    openness::scan(path, &path.display().to_string(), &Default::default()).unwrap()
 }
 
-fn pair() -> (Value, Value) {
+fn pair() -> (Report, Report) {
     let tmp = tempfile::tempdir().unwrap();
     let (old, new) = (tmp.path().join("old"), tmp.path().join("new"));
     diff_pair(&old, &new).unwrap();

@@ -3,14 +3,14 @@
 //! or in another repository), and the libraries that implement the named
 //! architecture when the release ships no code of its own.
 
-use super::{dir_of, finish, item, root_card, status_of};
+use super::{dir_of, finish, item, role_kind, root_card, status_of};
 use crate::codeclass::CodeRole;
 use crate::finding::{Code, Finding};
 use crate::formats::card::LinkKind;
-use crate::report::{Component, FileKind};
-use crate::scan::Facts;
+use crate::read::Facts;
+use crate::report::{Component, FileKind, ItemKind, ItemSource};
 
-pub fn assess(facts: &mut Facts) -> Component {
+pub fn assess(facts: &mut Facts, out: &mut Vec<Finding>) -> Component {
     let mut items = Vec::new();
     let mut findings = Vec::new();
     let mut broken = false;
@@ -30,9 +30,13 @@ pub fn assess(facts: &mut Facts) -> Component {
             if let Some(repo) = &entry.repo {
                 referenced = true;
                 items.push(item(
-                    if is_model { "architecture" } else { "other" },
+                    if is_model {
+                        ItemKind::Architecture
+                    } else {
+                        ItemKind::Other
+                    },
                     None,
-                    "config",
+                    ItemSource::Config,
                     format!(
                         "{} from repository {repo} ({})",
                         entry.auto_class, entry.reference
@@ -99,7 +103,12 @@ pub fn assess(facts: &mut Facts) -> Component {
         }
         let (role, reason) = file.code_role.unwrap_or((CodeRole::Other, "source file"));
         shipped = true;
-        items.push(item(role.as_str(), Some(file.rel()), "file", reason));
+        items.push(item(
+            role_kind(role),
+            Some(file.rel()),
+            ItemSource::File,
+            reason,
+        ));
     }
 
     // Libraries that implement the architecture: the release points to its
@@ -111,9 +120,9 @@ pub fn assess(facts: &mut Facts) -> Component {
             referenced = true;
             let model_type = cfg.model_type.as_deref().unwrap_or("unknown model_type");
             items.push(item(
-                "architecture",
+                ItemKind::Architecture,
                 None,
-                "config",
+                ItemSource::Config,
                 format!("{arch} ({model_type}), implemented in transformers"),
             ));
         }
@@ -123,9 +132,9 @@ pub fn assess(facts: &mut Facts) -> Component {
             if let (Some(lib), Some(class)) = (&part.library, &part.class) {
                 referenced = true;
                 items.push(item(
-                    "architecture",
+                    ItemKind::Architecture,
                     Some(rel),
-                    "config",
+                    ItemSource::Config,
                     format!("{}: {class}, implemented in {lib}", part.name),
                 ));
             }
@@ -135,9 +144,9 @@ pub fn assess(facts: &mut Facts) -> Component {
         for module in modules {
             referenced = true;
             items.push(item(
-                "architecture",
+                ItemKind::Architecture,
                 Some(rel),
-                "config",
+                ItemSource::Config,
                 format!("{}: {}", module.path, module.module_type),
             ));
         }
@@ -151,9 +160,9 @@ pub fn assess(facts: &mut Facts) -> Component {
     for (path, arch) in gguf_archs {
         referenced = true;
         items.push(item(
-            "architecture",
+            ItemKind::Architecture,
             Some(path),
-            "gguf",
+            ItemSource::Gguf,
             format!("{arch}, implemented in llama.cpp"),
         ));
     }
@@ -164,9 +173,14 @@ pub fn assess(facts: &mut Facts) -> Component {
             .filter(|l| l.kind == LinkKind::CodeRepository)
         {
             referenced = true;
-            items.push(item("other", None, "card", link.url.clone()));
+            items.push(item(
+                ItemKind::Other,
+                None,
+                ItemSource::Card,
+                link.url.clone(),
+            ));
         }
     }
-    facts.findings.extend(findings);
+    out.extend(findings);
     finish(status_of(shipped, broken, referenced), items)
 }

@@ -4,8 +4,8 @@
 
 use super::{finish, item, root_card, status_of};
 use crate::formats::card::LinkKind;
-use crate::report::{DataComponent, FileKind};
-use crate::scan::Facts;
+use crate::read::Facts;
+use crate::report::{DataComponent, FileKind, ItemKind, ItemSource};
 
 pub fn assess(facts: &Facts) -> DataComponent {
     let mut items = Vec::new();
@@ -20,9 +20,9 @@ pub fn assess(facts: &Facts) -> DataComponent {
         if file.lfs.is_some() {
             pointers = true;
             items.push(item(
-                "lfs-pointer",
+                ItemKind::LfsPointer,
                 Some(file.rel()),
-                "file",
+                ItemSource::File,
                 "data not fetched",
             ));
             continue;
@@ -30,9 +30,9 @@ pub fn assess(facts: &Facts) -> DataComponent {
         shipped = true;
         if is_card {
             items.push(item(
-                "dataset-card",
+                ItemKind::DatasetCard,
                 Some(file.rel()),
-                "file",
+                ItemSource::File,
                 "dataset card",
             ));
         } else {
@@ -41,7 +41,12 @@ pub fn assess(facts: &Facts) -> DataComponent {
                 .file_name()
                 .rsplit_once('.')
                 .map_or("", |(_, e)| e);
-            items.push(item("data-file", Some(file.rel()), "file", ext));
+            items.push(item(
+                ItemKind::DataFile,
+                Some(file.rel()),
+                ItemSource::File,
+                ext,
+            ));
         }
     }
     for card in &facts.cards {
@@ -55,7 +60,12 @@ pub fn assess(facts: &Facts) -> DataComponent {
         };
         for name in names {
             datasets.push(name.clone());
-            items.push(item("dataset", Some(&card.path), "card", name.clone()));
+            items.push(item(
+                ItemKind::Dataset,
+                Some(&card.path),
+                ItemSource::Card,
+                name.clone(),
+            ));
         }
     }
     if let Some(card) = root_card(facts) {
@@ -63,18 +73,29 @@ pub fn assess(facts: &Facts) -> DataComponent {
             if let Some(name) = hub_dataset_name(&link.url) {
                 datasets.push(name);
             }
-            items.push(item("dataset", None, "card", link.url.clone()));
+            items.push(item(
+                ItemKind::Dataset,
+                None,
+                ItemSource::Card,
+                link.url.clone(),
+            ));
         }
     }
     for g in &facts.gguf {
         for name in &g.provenance.datasets {
             datasets.push(hub_dataset_name(name).unwrap_or_else(|| name.clone()));
-            items.push(item("dataset", Some(&g.path), "gguf", name.clone()));
+            items.push(item(
+                ItemKind::Dataset,
+                Some(&g.path),
+                ItemSource::Gguf,
+                name.clone(),
+            ));
         }
     }
     datasets.sort();
     datasets.dedup();
-    let referenced = pointers || !datasets.is_empty() || items.iter().any(|i| i.kind == "dataset");
+    let referenced =
+        pointers || !datasets.is_empty() || items.iter().any(|i| i.kind == ItemKind::Dataset);
     DataComponent {
         component: finish(status_of(shipped, shipped && pointers, referenced), items),
         datasets,

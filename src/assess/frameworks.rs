@@ -7,17 +7,17 @@
 //! references count as the MOT's self-reported data does.
 
 use super::licensing::folder_license;
-use super::{root_card, root_front_matter};
+use super::{role_kind, root_card, root_front_matter};
 use crate::codeclass::CodeRole;
 use crate::finding::{Code, Finding};
 use crate::formats::card::LinkKind;
 use crate::license;
 use crate::mof::{self, ComponentInput, ContentType};
+use crate::read::Facts;
 use crate::report::{
-    Components, FileKind, Frameworks, License, Mof, MofComponent, NextClass, Osaid, OsaidElement,
-    Status,
+    Components, FileKind, Frameworks, ItemKind, ItemSource, License, Mof, MofComponent, MofMode,
+    NextClass, Osaid, OsaidElement, Status,
 };
-use crate::scan::Facts;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How one MOF component shows in the release.
@@ -127,8 +127,8 @@ pub fn assess(
             let result = eval.components.iter().find(|c| c.id == def.id);
             MofComponent {
                 id: def.id,
-                name: def.name,
-                class: class_label(def.class),
+                name: def.name.into(),
+                class: class_label(def.class).into(),
                 required: def.required,
                 status: ev.status,
                 license: lic,
@@ -146,12 +146,12 @@ pub fn assess(
             .map(|(k, i)| (k.to_owned(), eval.progress[i]))
             .collect(),
         mode: if count_referenced {
-            "count-referenced"
+            MofMode::CountReferenced
         } else {
-            "shipped-only"
+            MofMode::ShippedOnly
         },
         next_class: next.map(|class| NextClass {
-            class: class_label(class),
+            class: class_label(class).into(),
             missing: missing.iter().map(|m| (*m).to_owned()).collect(),
         }),
         components: mof_components,
@@ -201,7 +201,7 @@ fn code_files(components: &Components, role: CodeRole) -> Vec<String> {
         .code
         .items
         .iter()
-        .filter(|i| i.source == "file" && i.kind == role.as_str())
+        .filter(|i| i.source == ItemSource::File && i.kind == role_kind(role))
         .filter_map(|i| i.path.clone())
         .collect()
 }
@@ -233,12 +233,12 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
             .map(|(p, _)| (*p).to_owned())
             .collect()
     };
-    let references = |kind: &str| -> Vec<String> {
+    let references = |kind: ItemKind| -> Vec<String> {
         components
             .code
             .items
             .iter()
-            .filter(|i| i.source != "file" && i.kind == kind)
+            .filter(|i| i.source != ItemSource::File && i.kind == kind)
             .map(|i| i.detail.clone())
             .collect()
     };
@@ -260,10 +260,10 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
             .items
             .iter()
             .filter(|i| {
-                i.source == "file"
+                i.source == ItemSource::File
                     && !matches!(
-                        i.kind.as_str(),
-                        "checkpoint" | "lfs-pointer" | "shard-index"
+                        i.kind,
+                        ItemKind::Checkpoint | ItemKind::LfsPointer | ItemKind::ShardIndex
                     )
             })
             .filter_map(|i| i.path.clone())
@@ -283,7 +283,7 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
         .component
         .items
         .iter()
-        .filter(|i| i.kind == "checkpoint")
+        .filter(|i| i.kind == ItemKind::Checkpoint)
         .filter_map(|i| i.path.clone())
         .collect();
 
@@ -306,13 +306,13 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
     let data_items = &components.data.component.items;
     let data_cards: Vec<String> = data_items
         .iter()
-        .filter(|i| i.kind == "dataset-card")
+        .filter(|i| i.kind == ItemKind::DatasetCard)
         .filter_map(|i| i.path.clone())
         .collect();
     let declared: Vec<String> = components.data.datasets.clone();
     let data_files: Vec<String> = data_items
         .iter()
-        .filter(|i| i.kind == "data-file")
+        .filter(|i| i.kind == ItemKind::DataFile)
         .filter_map(|i| i.path.clone())
         .collect();
     let is_eval_path = |p: &str| {
@@ -361,7 +361,7 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
                 | "package.json"
         )
     });
-    let mut library_refs = references("architecture");
+    let mut library_refs = references(ItemKind::Architecture);
     if let Some(lib) = fm.and_then(|f| f.library_name.clone()) {
         library_refs.push(lib);
     }
@@ -382,7 +382,7 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
             9,
             Evidence::from(
                 code_files(components, CodeRole::Architecture),
-                references("architecture"),
+                references(ItemKind::Architecture),
             ),
         ),
         (10, Evidence::from(final_params, params_ref)),
@@ -479,7 +479,11 @@ fn osaid(evidence: &BTreeMap<u32, Evidence>, components: &Components, license: &
     ];
     let elements: Vec<OsaidElement> = checklist
         .into_iter()
-        .map(|(part, element, met)| OsaidElement { part, element, met })
+        .map(|(part, element, met)| OsaidElement {
+            part: part.into(),
+            element: element.into(),
+            met,
+        })
         .collect();
     Osaid {
         open_source_ai: elements.iter().all(|e| e.met),

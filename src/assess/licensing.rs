@@ -6,13 +6,13 @@
 use super::{dir_of, root_card, root_front_matter};
 use crate::finding::{Code, Finding};
 use crate::license;
-use crate::report::{Component, Components, FileKind, License, LicenseFile, Status};
-use crate::scan::Facts;
+use crate::read::Facts;
+use crate::report::{Component, Components, FileKind, ItemSource, License, LicenseFile, Status};
 
 /// Below this a text match is a guess, too weak to contradict the card.
 const MISMATCH_CONFIDENCE: f32 = 0.8;
 
-pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
+pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>) -> License {
     let fm = root_front_matter(facts);
     let declared = fm.and_then(|f| f.license.clone());
     let license_name = fm.and_then(|f| f.license_name.clone());
@@ -117,7 +117,7 @@ pub fn assess(facts: &mut Facts, components: &mut Components) -> License {
         )),
         _ => {}
     }
-    facts.findings.extend(findings);
+    out.extend(findings);
 
     let per_folder: Vec<(&str, &str)> = files
         .iter()
@@ -193,7 +193,7 @@ fn assign(
     let paths: Vec<&str> = component
         .items
         .iter()
-        .filter(|i| i.source == "file")
+        .filter(|i| i.source == ItemSource::File)
         .filter_map(|i| i.path.as_deref())
         .collect();
     let chosen = folder_license_entry(&paths, per_folder)

@@ -1,4 +1,4 @@
-//! Assessment: from the scan's [`Facts`] to the report. It decides each
+//! Assessment: from the read stage's [`Facts`] to the report. It decides each
 //! component's status by the rules of SPEC section 2, gathers the evidence
 //! items, resolves the licence and runs the cross-file checks (shards against
 //! their index, `auto_map` against the shipped modules, config.json against
@@ -6,31 +6,36 @@
 
 mod code;
 mod data;
+mod files;
 mod frameworks;
 pub(crate) mod licensing;
+mod shards;
 mod weights;
 
+use crate::codeclass::CodeRole;
 use crate::finding::{Code, Finding};
 use crate::formats::card::FrontMatter;
+use crate::read::{CardFacts, Facts, FileFacts};
 use crate::report::{
-    Component, Components, FileEntry, FileKind, Integrity, Item, Release, Report, SCHEMA_VERSION,
-    Status, Tool,
+    Component, Components, DigestSource, FileEntry, FileKind, Integrity, IntegrityStatus, Item,
+    ItemKind, ItemSource, Release, Report, SCHEMA_VERSION, Status, Tool,
 };
-use crate::scan::{CardFacts, Facts, FileFacts};
 
 pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> Report {
-    let weights = weights::assess(&mut facts);
-    let code = code::assess(&mut facts);
+    files::decide_kinds(&mut facts);
+    let mut findings = files::findings(&facts);
+    let weights = weights::assess(&facts, &mut findings);
+    let code = code::assess(&mut facts, &mut findings);
     let data = data::assess(&facts);
     let mut components = Components {
         code,
         weights,
         data,
     };
-    let license = licensing::assess(&mut facts, &mut components);
+    let license = licensing::assess(&facts, &mut components, &mut findings);
     let (frameworks, framework_findings) =
         frameworks::assess(&facts, &components, &license, count_referenced);
-    facts.findings.extend(framework_findings);
+    findings.extend(framework_findings);
     let release = release(&facts);
 
     // Licence files, plain documents and unknown files alone are no release.
@@ -40,7 +45,7 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
         _ => true,
     });
     if !meaningful {
-        facts.findings.push(Finding::new(
+        findings.push(Finding::new(
             Code::EmptyRelease,
             None,
             "no weights, code, data, configuration or model card found",
@@ -53,8 +58,12 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
         .map(|f| file_entry(f, facts.expected_digests.get(f.rel())))
         .collect();
     for file in &files {
-        if let Some(i) = file.integrity.as_ref().filter(|i| i.status == "mismatched") {
-            facts.findings.push(Finding::new(
+        if let Some(i) = file
+            .integrity
+            .as_ref()
+            .filter(|i| i.status == IntegrityStatus::Mismatched)
+        {
+            findings.push(Finding::new(
                 Code::DigestMismatch,
                 Some(&file.path),
                 format!(
@@ -66,7 +75,6 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
             ));
         }
     }
-    let mut findings = facts.findings;
     findings.sort_by(|a, b| (&a.path, a.code, &a.message).cmp(&(&b.path, b.code, &b.message)));
     findings.dedup();
     Report {
@@ -82,7 +90,7 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
     }
 }
 
-fn file_entry(file: &FileFacts, expected: Option<&(String, &'static str)>) -> FileEntry {
+fn file_entry(file: &FileFacts, expected: Option<&(String, DigestSource)>) -> FileEntry {
     FileEntry {
         path: file.entry.rel.clone(),
         bytes: file.entry.bytes,
@@ -98,11 +106,11 @@ fn file_entry(file: &FileFacts, expected: Option<&(String, &'static str)>) -> Fi
         lfs: file.lfs.clone(),
         integrity: expected.map(|(sha, source)| Integrity {
             expected: sha.clone(),
-            source,
+            source: *source,
             status: match &file.sha256 {
-                None => "not-checked",
-                Some(actual) if actual == sha => "verified",
-                Some(_) => "mismatched",
+                None => IntegrityStatus::NotChecked,
+                Some(actual) if actual == sha => IntegrityStatus::Verified,
+                Some(_) => IntegrityStatus::Mismatched,
             },
         }),
         weights: file.counts.clone(),
@@ -121,10 +129,7 @@ pub(crate) fn root_front_matter(facts: &Facts) -> Option<&FrontMatter> {
     root_card(facts).and_then(|c| c.front_matter.as_ref())
 }
 
-/// Folder part of a relative path, with a trailing `/` ("" at the root).
-pub(crate) fn dir_of(rel: &str) -> &str {
-    rel.rfind('/').map_or("", |i| &rel[..=i])
-}
+pub(crate) use crate::inventory::dir_of;
 
 fn release(facts: &Facts) -> Release {
     let fm = root_front_matter(facts);
@@ -224,17 +229,35 @@ pub(crate) fn status_of(shipped: bool, broken: bool, referenced: bool) -> Status
 }
 
 pub(crate) fn item(
-    kind: &str,
+    kind: ItemKind,
     path: Option<&str>,
-    source: &str,
+    source: ItemSource,
     detail: impl Into<String>,
 ) -> Item {
     Item {
-        kind: kind.to_owned(),
+        kind,
         path: path.map(str::to_owned),
-        source: source.to_owned(),
+        source,
         detail: detail.into(),
     }
+}
+
+/// The evidence kind of a source file's role.
+pub(crate) fn role_kind(role: CodeRole) -> ItemKind {
+    match role {
+        CodeRole::Architecture => ItemKind::Architecture,
+        CodeRole::Training => ItemKind::Training,
+        CodeRole::Inference => ItemKind::Inference,
+        CodeRole::Evaluation => ItemKind::Evaluation,
+        CodeRole::DataProcessing => ItemKind::DataProcessing,
+        CodeRole::Other => ItemKind::Other,
+    }
+}
+
+/// The evidence kind of a weights format (a file's or a package's), spelled
+/// as the format; formats and kinds share their words, as a test checks.
+pub(crate) fn format_kind(format: &str) -> ItemKind {
+    ItemKind::from_word(format).unwrap_or(ItemKind::Unknown)
 }
 
 pub(crate) fn finish(status: crate::report::Status, mut items: Vec<Item>) -> Component {
@@ -275,6 +298,40 @@ mod tests {
             hub_model_id("meta-llama/Llama-3.2-1B"),
             "meta-llama/Llama-3.2-1B"
         );
+    }
+
+    #[test]
+    fn every_weights_format_is_an_item_kind() {
+        use crate::formats::sniff::WeightsFormat;
+        for format in [
+            WeightsFormat::Safetensors,
+            WeightsFormat::Gguf,
+            WeightsFormat::TorchZip,
+            WeightsFormat::Pickle,
+            WeightsFormat::Numpy,
+            WeightsFormat::NumpyZip,
+            WeightsFormat::Onnx,
+            WeightsFormat::Hdf5,
+            WeightsFormat::Keras,
+            WeightsFormat::TfSavedModel,
+            WeightsFormat::TfLite,
+            WeightsFormat::FlaxMsgpack,
+            WeightsFormat::Paddle,
+            WeightsFormat::CoreMl,
+            WeightsFormat::Dduf,
+            WeightsFormat::Other,
+        ] {
+            assert_eq!(format_kind(format.as_str()).as_str(), format.as_str());
+        }
+        for package in [
+            "tf-savedmodel",
+            "mlx",
+            "dduf",
+            "coreml-mlpackage",
+            "coreml-mlmodelc",
+        ] {
+            assert_eq!(format_kind(package).as_str(), package);
+        }
     }
 
     #[test]

@@ -2,22 +2,23 @@
 //! they are intact (parsed headers, complete shard sets, no LFS pointers), how
 //! many tensors and parameters they hold, and whether config.json agrees.
 
-use super::{dir_of, finish, item, root_card, status_of};
+use super::shards::ShardState;
+use super::{dir_of, finish, format_kind, item, root_card, status_of};
 use crate::finding::{Code, Finding};
 use crate::formats::card::LinkKind;
 use crate::formats::config::dtype_to_safetensors;
 use crate::formats::safetensors::Header;
-use crate::formats::shard_index::{self, ShardState};
+use crate::formats::shard_index;
 use crate::formats::sniff::WeightsFormat;
-use crate::report::{FileWeights, WeightsComponent};
-use crate::scan::{Facts, FileFacts};
+use crate::read::{Facts, FileFacts};
+use crate::report::{FileWeights, ItemKind, ItemSource, WeightsComponent};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Shard sets larger than this are not enumerated for gaps (a hostile
 /// `-00001-of-99999999` name must not drive a loop).
 const MAX_SHARDS_ENUMERATED: u32 = 100_000;
 
-pub fn assess(facts: &mut Facts) -> WeightsComponent {
+pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
     let mut items = Vec::new();
     let mut findings = Vec::new();
     let weights: Vec<&FileFacts> = facts
@@ -48,9 +49,9 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
         if let Some(lfs) = &file.lfs {
             pointers = true;
             items.push(item(
-                "lfs-pointer",
+                ItemKind::LfsPointer,
                 Some(rel),
-                "file",
+                ItemSource::File,
                 format!("{format} not fetched: pointer to {} bytes", lfs.size),
             ));
             continue;
@@ -62,10 +63,14 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             formats.insert(format);
         }
         bytes = bytes.saturating_add(file.entry.bytes);
-        let kind = if checkpoint { "checkpoint" } else { format };
-        if file.broken {
+        let kind = if checkpoint {
+            ItemKind::Checkpoint
+        } else {
+            format_kind(format)
+        };
+        if file.broken() {
             broken = true;
-            items.push(item(kind, Some(rel), "file", "header unreadable"));
+            items.push(item(kind, Some(rel), ItemSource::File, "header unreadable"));
         } else {
             shipped = true;
             let mut detail = match &file.counts {
@@ -75,7 +80,7 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             if let Some(note) = &file.note {
                 detail = format!("{detail}; {note}");
             }
-            items.push(item(kind, Some(rel), "file", detail));
+            items.push(item(kind, Some(rel), ItemSource::File, detail));
         }
     }
 
@@ -92,7 +97,7 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
                     ShardState::Missing
                 }
                 Some(f) if f.lfs.is_some() => ShardState::LfsPointer,
-                Some(f) if f.broken || f.entry.read_path.is_none() => ShardState::Unreadable,
+                Some(f) if f.broken() || f.entry.read_path.is_none() => ShardState::Unreadable,
                 Some(f) => match &f.safetensors {
                     Some(h) => ShardState::Parsed {
                         tensors: &h.tensors,
@@ -115,13 +120,13 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             .filter(|name| !states.contains_key(name))
             .filter(|name| shard_family(name).is_some_and(|fam| families.contains(&fam)))
             .collect();
-        let index_findings = shard_index::check(index_rel, dir, index, &states, &extra);
+        let index_findings = super::shards::check(index_rel, dir, index, &states, &extra);
         broken |= index_findings.iter().any(|f| f.code == Code::IndexMismatch);
         findings.extend(index_findings);
         items.push(item(
-            "shard-index",
+            ItemKind::ShardIndex,
             Some(index_rel),
-            "index",
+            ItemSource::Index,
             format!(
                 "{} tensors in {} shards",
                 index.weight_map.len(),
@@ -161,9 +166,9 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             package.root.as_str()
         };
         items.push(item(
-            package.format,
+            format_kind(package.format),
             Some(root),
-            "file",
+            ItemSource::File,
             format!("package of {} files", package.files.len()),
         ));
     }
@@ -199,9 +204,9 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
             .as_deref()
             .unwrap_or("an unnamed base model");
         items.push(item(
-            "adapter",
+            ItemKind::Adapter,
             Some(rel),
-            "config",
+            ItemSource::Config,
             format!("{kind} adapter for {base}"),
         ));
     }
@@ -209,19 +214,29 @@ pub fn assess(facts: &mut Facts) -> WeightsComponent {
     if let Some(card) = root_card(facts) {
         if let Some(fm) = &card.front_matter {
             for base in &fm.base_model {
-                items.push(item("base-model", None, "card", base.clone()));
+                items.push(item(
+                    ItemKind::BaseModel,
+                    None,
+                    ItemSource::Card,
+                    base.clone(),
+                ));
             }
         }
         for link in card.links.iter().filter(|l| l.kind == LinkKind::Model) {
             referenced = true;
-            items.push(item("reference", None, "card", link.url.clone()));
+            items.push(item(
+                ItemKind::Reference,
+                None,
+                ItemSource::Card,
+                link.url.clone(),
+            ));
         }
     }
 
     let chosen = primary_files(&weights);
     findings.extend(config_mismatches(facts, &chosen));
     let (tensors, parameters, dtypes) = totals(&chosen);
-    facts.findings.extend(findings);
+    out.extend(findings);
     WeightsComponent {
         component: finish(
             status_of(shipped, broken || (shipped && pointers), referenced),

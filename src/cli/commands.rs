@@ -225,20 +225,12 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let format = format_of(args.out.format);
     match format {
         Format::Json | Format::Ndjson => {
-            // The report objects, each with its `violations` (an addition
-            // to the report's keys for `check`).
-            let values: Vec<serde_json::Value> = scanned
+            let values: Vec<policy::CheckedReport> = scanned
                 .iter()
                 .zip(&all_violations)
-                .map(|(s, (_, v))| {
-                    let mut value = serde_json::to_value(&s.report).unwrap_or_default();
-                    if let Some(obj) = value.as_object_mut() {
-                        obj.insert(
-                            "violations".to_owned(),
-                            serde_json::to_value(v).unwrap_or_default(),
-                        );
-                    }
-                    value
+                .map(|(s, (_, violations))| policy::CheckedReport {
+                    report: &s.report,
+                    violations,
                 })
                 .collect();
             emit(args.out.output.as_deref(), args.out.color, |w, _| {
@@ -343,30 +335,14 @@ fn escape_property(s: &str) -> String {
 }
 
 pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let load = |path: &Path| -> Result<serde_json::Value, ExitCode> {
+    let load = |path: &Path| -> Result<Report, ExitCode> {
         if path.is_dir() {
-            let report = scan_release(path, &path.display().to_string(), &ScanOptions::default())
-                .map_err(|err| fail(&err.to_string()))?;
-            return Ok(serde_json::to_value(report).unwrap_or_default());
+            return scan_release(path, &path.display().to_string(), &ScanOptions::default())
+                .map_err(|err| fail(&err.to_string()));
         }
-        let text =
-            std::fs::read(path).map_err(|err| fail(&format!("{}: {err}", path.display())))?;
-        let value: serde_json::Value = serde_json::from_slice(&text)
-            .map_err(|err| fail(&format!("{}: not a JSON report: {err}", path.display())))?;
-        let value = match value {
-            serde_json::Value::Array(mut many) if many.len() == 1 => many.remove(0),
-            serde_json::Value::Array(_) => {
-                return Err(fail(&format!(
-                    "{}: holds several reports; diff compares one with one",
-                    path.display()
-                )));
-            }
-            one => one,
-        };
-        if !rdiff::looks_like_report(&value) {
-            return Err(fail(&format!("{}: not an openness report", path.display())));
-        }
-        Ok(value)
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| fail(&format!("{}: {err}", path.display())))?;
+        rdiff::parse_report(&text).map_err(|err| fail(&format!("{}: {err}", path.display())))
     };
     let old = match load(&args.old) {
         Ok(v) => v,

@@ -1,7 +1,8 @@
 //! One module per file format a release can hold. Each exposes a pure
 //! `parse(&[u8]) -> Result<_, FormatError>`: no I/O, checked arithmetic, caps
-//! on every length a file declares. The scan feeds them bytes (a memory map or
-//! a bounded prefix) and turns their errors into findings.
+//! on every length a file declares, and no judgement: the read stage feeds
+//! them bytes (a memory map or a bounded prefix) and the assessment turns
+//! their results and errors into findings.
 
 pub mod card;
 pub mod config;
@@ -20,7 +21,6 @@ pub mod shard_index;
 pub mod sniff;
 pub mod torch;
 
-use crate::finding::Code;
 use std::fmt;
 
 /// Why a file could not be read as its format. Messages are lower-case
@@ -42,14 +42,6 @@ pub enum FormatError {
 impl FormatError {
     pub fn invalid(msg: impl Into<String>) -> FormatError {
         FormatError::Invalid(msg.into())
-    }
-
-    /// The finding code this error becomes when it concerns a weights file.
-    pub fn weights_code(&self) -> Code {
-        match self {
-            FormatError::Truncated { .. } => Code::TruncatedFile,
-            _ => Code::CorruptHeader,
-        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! `count-referenced` mode), with the licence and the path that back it.
 
 use super::mot_yaml::{ComponentOut, LicenseOut, MotFileOut};
-use crate::report::{Report, Status};
+use crate::report::{MofMode, Report, Status};
 
 pub fn mot_file(report: &Report) -> MotFileOut {
     let license_path = report.license.files.first().map(|f| f.path.clone());
@@ -22,7 +22,7 @@ pub fn mot_file(report: &Report) -> MotFileOut {
     };
     let counted = |status: Status| match status {
         Status::Shipped => true,
-        Status::Referenced => report.frameworks.mof.mode == "count-referenced",
+        Status::Referenced => report.frameworks.mof.mode == MofMode::CountReferenced,
         _ => false,
     };
     let components = report
@@ -32,7 +32,7 @@ pub fn mot_file(report: &Report) -> MotFileOut {
         .iter()
         .filter(|c| counted(c.status))
         .map(|c| ComponentOut {
-            name: c.name.to_owned(),
+            name: c.name.to_string(),
             description: Some(format!(
                 "{} in the release: {}",
                 if c.status == Status::Shipped {

@@ -80,7 +80,7 @@ fn openness(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(
             out,
             "  - Class {} needs: {}",
-            escape(next.class),
+            escape(&next.class),
             missing.join(", ")
         )?;
     }

@@ -152,7 +152,7 @@ const EVIDENCE_SHOWN: usize = 3;
 /// renderer escapes and joins them its own way.
 pub(crate) fn evidence_lines(component: &crate::report::Component) -> Vec<String> {
     let mut items: Vec<_> = component.items.iter().collect();
-    items.sort_by_key(|i| i.source != "file");
+    items.sort_by_key(|i| i.source != crate::report::ItemSource::File);
     let mut lines: Vec<String> = items
         .iter()
         .take(EVIDENCE_SHOWN)

@@ -122,7 +122,7 @@ pub(crate) fn mof_summary(mof: &crate::report::Mof, escape: impl Fn(&str) -> Str
         progress("I"),
         progress("II"),
         progress("III"),
-        if mof.mode == "count-referenced" {
+        if mof.mode == crate::report::MofMode::CountReferenced {
             "referenced components count"
         } else {
             "shipped components only"

@@ -1,15 +1,14 @@
-//! The scan's I/O layer: it reads each inventoried file exactly as much as its
+//! The scan's I/O stage: it reads each inventoried file exactly as much as its
 //! kind needs (a memory map for weights, whose header pages alone are touched;
 //! bounded prefixes for configs, cards, licences and code), hands the bytes to
-//! the format parsers, and collects plain [`Facts`] for the assessment. Parse
-//! failures become findings here; nothing stops the scan but an unreadable root.
+//! the format parsers, and collects plain [`Facts`]. It judges nothing: a file
+//! that cannot be read or parsed is recorded as a [`Failure`] beside what was
+//! learned, and the assessment decides what each fact means.
 
-use crate::assess;
 use crate::codeclass::{self, CodeRole};
-use crate::finding::{Code, Finding};
 use crate::formats::card::{self, FrontMatter, Link};
 use crate::formats::config::{self, AdapterConfig, ModelConfig, ModelIndex, SentenceModule};
-use crate::formats::pickle::{self, PickleScan, Verdict};
+use crate::formats::pickle::{self, PickleScan};
 use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
@@ -17,42 +16,29 @@ use crate::formats::{
     FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, torch,
 };
 use crate::hash;
-use crate::inventory::{self, Entry, ScanError};
+use crate::inventory::{Entry, Inventory, WalkIssue};
 use crate::license::{self, Identified};
-use crate::report::{FileKind, FileWeights, LfsObject, Report};
+use crate::report::{DigestSource, FileKind, FileWeights, LfsObject};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Caps on what is read of each non-weights file.
 const MAX_CONFIG_BYTES: u64 = 16 << 20;
 const MAX_CODE_HEAD: u64 = 64 << 10;
 const MAX_LICENSE_BYTES: u64 = 256 << 10;
 
-#[derive(Debug, Clone, Default)]
-pub struct ScanOptions {
-    /// Add the SHA-256 of every readable file.
-    pub hash: bool,
-    /// Worker threads for hashing; 0 means every core.
-    pub jobs: usize,
-    /// Let components the release only references count towards the MOF
-    /// class (by default only shipped ones do).
-    pub count_referenced: bool,
-    /// Bytes hashed so far, for a progress bar drawn by the caller.
-    pub progress: Option<Arc<hash::Progress>>,
-}
-
-/// Scans one release. `display_root` is the PATH as the user gave it.
-pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Report, ScanError> {
-    let inventory = inventory::walk(root)?;
-    let root_name = std::fs::canonicalize(root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+/// Reads every inventoried file into facts; `hash` adds each file's SHA-256
+/// (on `jobs` threads, 0 for every core), counting into `progress`.
+pub fn read(
+    inventory: Inventory,
+    root_name: Option<String>,
+    hashing: Option<(usize, Option<&hash::Progress>)>,
+) -> Facts {
     let mut facts = Facts {
         root_name,
-        findings: inventory.findings,
+        walk_issues: inventory.issues,
         ..Facts::default()
     };
     for entry in inventory.entries {
@@ -60,14 +46,10 @@ pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Re
         read_file(&mut file, &mut facts);
         facts.files.push(file);
     }
-    if options.hash {
-        hash_files(&mut facts, options);
+    if let Some((jobs, progress)) = hashing {
+        hash_files(&mut facts, jobs, progress);
     }
-    Ok(assess::assess(
-        display_root,
-        facts,
-        options.count_referenced,
-    ))
+    facts
 }
 
 /// Everything the scan learned, per file and per release. Plain data: the
@@ -76,6 +58,8 @@ pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Re
 pub struct Facts {
     /// The root folder's own name, the release name of last resort.
     pub root_name: Option<String>,
+    /// What the walk could not list or follow.
+    pub walk_issues: Vec<WalkIssue>,
     pub files: Vec<FileFacts>,
     pub configs: Vec<(String, ModelConfig)>,
     pub adapters: Vec<(String, AdapterConfig)>,
@@ -87,9 +71,32 @@ pub struct Facts {
     /// GGUF files' own account of themselves.
     pub gguf: Vec<GgufFacts>,
     /// Digests the release itself declares: rel path → (sha256, source).
-    pub expected_digests: BTreeMap<String, (String, &'static str)>,
+    pub expected_digests: BTreeMap<String, (String, DigestSource)>,
     pub cards: Vec<CardFacts>,
-    pub findings: Vec<Finding>,
+}
+
+/// Why (part of) a file could not be read; the assessment picks the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Opening or reading failed (the I/O error's text).
+    Read(String),
+    /// Hashing failed (the I/O error's text).
+    Hash(String),
+    /// A weights file holds no byte at all.
+    EmptyWeights,
+    /// A mapped weights file shrank while it was parsed: what was parsed is
+    /// discarded.
+    Shrank,
+    /// A weights header could not be parsed or failed validation.
+    Weights(FormatError),
+    /// A checkpoint's pickle stream stopped early (the walker's message).
+    PickleStream(String),
+    /// A configuration, shard index or signing bundle could not be parsed.
+    Config(FormatError),
+    /// A card's front matter could not be parsed.
+    Card(FormatError),
+    /// A small file that starts like a Git LFS pointer but is not a valid one.
+    LfsPointer(FormatError),
 }
 
 #[derive(Debug)]
@@ -105,11 +112,25 @@ pub struct FileFacts {
     /// Tensors, parameters, bytes and dtypes, from whichever format's header
     /// was read; `None` when the format was only detected.
     pub counts: Option<FileWeights>,
-    /// What the file holds beyond counts ("TorchScript archive", "Lambda
-    /// layers: x, y", "3 members"), for the evidence item.
+    /// What the file holds beyond counts ("TorchScript archive", "3
+    /// members"), for the evidence item.
     pub note: Option<String>,
-    /// The weights header could not be parsed (the finding says why).
-    pub broken: bool,
+    pub failures: Vec<Failure>,
+    /// Every pickle stream the file holds, with a label ("data.pkl",
+    /// "object array"), as the static walker saw it.
+    pub pickles: Vec<(String, PickleScan)>,
+    /// The file is a TorchScript archive: its `__torch__` classes are its own.
+    pub torchscript: bool,
+    /// Container irregularities (duplicate or escaping member names, ...).
+    pub anomalies: Vec<String>,
+    /// A `.npy` whose dtype is `object` (a pickle follows the header).
+    pub npy_object: bool,
+    /// Members of an `.npz` that are object arrays.
+    pub npz_object_members: Vec<String>,
+    /// Keras Lambda layers, by name.
+    pub keras_lambdas: Vec<String>,
+    /// A file named like a config whose content is a training configuration.
+    pub training_config: bool,
     pub code_role: Option<(CodeRole, &'static str)>,
     pub license: Option<Identified>,
     pub sha256: Option<String>,
@@ -125,7 +146,14 @@ impl FileFacts {
             safetensors: None,
             counts: None,
             note: None,
-            broken: false,
+            failures: Vec::new(),
+            pickles: Vec::new(),
+            torchscript: false,
+            anomalies: Vec::new(),
+            npy_object: false,
+            npz_object_members: Vec::new(),
+            keras_lambdas: Vec::new(),
+            training_config: false,
             code_role: None,
             license: None,
             sha256: None,
@@ -134,6 +162,32 @@ impl FileFacts {
 
     pub fn rel(&self) -> &str {
         &self.entry.rel
+    }
+
+    /// The weights header could not be read whole (a finding says why).
+    pub fn broken(&self) -> bool {
+        self.failures.iter().any(|f| {
+            matches!(
+                f,
+                Failure::EmptyWeights | Failure::Shrank | Failure::Weights(_)
+            )
+        })
+    }
+
+    /// Forgets whatever parsing a weights file produced: its bytes mixed the
+    /// file's content with zeros.
+    fn forget_weights(&mut self) {
+        self.safetensors = None;
+        self.counts = None;
+        self.note = None;
+        self.lfs = None;
+        self.failures.clear();
+        self.pickles.clear();
+        self.torchscript = false;
+        self.anomalies.clear();
+        self.npy_object = false;
+        self.npz_object_members.clear();
+        self.keras_lambdas.clear();
     }
 }
 
@@ -156,29 +210,27 @@ pub struct CardFacts {
 }
 
 /// Fills `sha256` for every readable file, in parallel, largest first.
-fn hash_files(facts: &mut Facts, options: &ScanOptions) {
+fn hash_files(facts: &mut Facts, jobs: usize, progress: Option<&hash::Progress>) {
     let targets: Vec<(usize, std::path::PathBuf, u64)> = facts
         .files
         .iter()
         .enumerate()
         .filter_map(|(i, f)| Some((i, f.entry.read_path.clone()?, f.entry.bytes)))
         .collect();
-    let jobs = if options.jobs == 0 {
+    let jobs = if jobs == 0 {
         hash::default_jobs()
     } else {
-        options.jobs
+        jobs
     };
     let inputs: Vec<(std::path::PathBuf, u64)> =
         targets.iter().map(|(_, p, n)| (p.clone(), *n)).collect();
-    let digests = hash::sha256_files(&inputs, jobs, options.progress.as_deref());
+    let digests = hash::sha256_files(&inputs, jobs, progress);
     for ((index, _, _), digest) in targets.into_iter().zip(digests) {
-        match digest {
-            Ok(hex) => facts.files[index].sha256 = Some(hex),
-            Err(err) => facts.findings.push(Finding::new(
-                Code::Unreadable,
-                Some(facts.files[index].rel()),
-                format!("cannot hash: {err}"),
-            )),
+        if let Some(file) = facts.files.get_mut(index) {
+            match digest {
+                Ok(hex) => file.sha256 = Some(hex),
+                Err(err) => file.failures.push(Failure::Hash(err.to_string())),
+            }
         }
     }
 }
@@ -188,30 +240,24 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         return;
     };
     let rel = file.entry.rel.clone();
-    let unreadable = |facts: &mut Facts, err: std::io::Error| {
-        facts.findings.push(Finding::new(
-            Code::Unreadable,
-            Some(&rel),
-            format!("cannot read: {err}"),
-        ));
-    };
     // Any small file may be an LFS pointer standing in for its content.
     if file.entry.bytes < lfs::MAX_POINTER_BYTES as u64 {
         match read_prefix(&path, lfs::MAX_POINTER_BYTES as u64) {
             Ok(head) if lfs::looks_like_pointer(&head) => {
-                return record_pointer(file, facts, &head);
+                return record_pointer(file, &head);
             }
             Ok(_) => {}
-            Err(err) => return unreadable(facts, err),
+            Err(err) => return file.failures.push(Failure::Read(err.to_string())),
         }
     }
     if let Some(target) = file.entry.symlink.as_deref() {
         // A Hugging Face cache blob is named by the SHA-256 of LFS content.
         let blob = target.rsplit('/').next().unwrap_or(target);
         if digests::is_sha256(blob) {
-            facts
-                .expected_digests
-                .insert(rel.clone(), (blob.to_ascii_lowercase(), "hf-cache-blob"));
+            facts.expected_digests.insert(
+                rel.clone(),
+                (blob.to_ascii_lowercase(), DigestSource::HfCacheBlob),
+            );
         }
     }
     if let Some(described) = rel
@@ -221,9 +267,10 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         if let Ok(bytes) = read_prefix(&path, 4096)
             && let Some(sha) = digests::parse_download_metadata(&bytes)
         {
-            facts
-                .expected_digests
-                .insert(described.to_owned(), (sha, "hf-download-metadata"));
+            facts.expected_digests.insert(
+                described.to_owned(),
+                (sha, DigestSource::HfDownloadMetadata),
+            );
         }
         return;
     }
@@ -233,15 +280,15 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         {
             Ok(Ok(resources)) => {
                 file.other_format = Some("model-signing-bundle");
-                let dir = crate::assess::dir_of(&rel).to_owned();
+                let dir = crate::inventory::dir_of(&rel).to_owned();
                 for (name, sha) in resources {
                     facts
                         .expected_digests
-                        .insert(format!("{dir}{name}"), (sha, "model-signing"));
+                        .insert(format!("{dir}{name}"), (sha, DigestSource::ModelSigning));
                 }
             }
-            Ok(Err(err)) => facts.findings.push(config_invalid(&rel, &err)),
-            Err(err) => unreadable(facts, err),
+            Ok(Err(err)) => file.failures.push(Failure::Config(err)),
+            Err(err) => file.failures.push(Failure::Read(err.to_string())),
         }
         return;
     }
@@ -258,49 +305,30 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         FileKind::Other => Ok(()),
     };
     if let Err(err) = result {
-        unreadable(facts, err);
+        file.failures.push(Failure::Read(err.to_string()));
     }
 }
 
-fn record_pointer(file: &mut FileFacts, facts: &mut Facts, head: &[u8]) {
-    let rel = file.entry.rel.as_str();
+fn record_pointer(file: &mut FileFacts, head: &[u8]) {
     match lfs::parse(head) {
         Ok(pointer) => {
-            facts.findings.push(Finding::new(
-                Code::LfsPointer,
-                Some(rel),
-                format!(
-                    "Git LFS pointer to {} bytes (sha256 {}); the content was never fetched",
-                    pointer.size, pointer.oid
-                ),
-            ));
             file.weights_format = sniff::weights_format_by_name(file.entry.file_name());
             file.lfs = Some(LfsObject {
                 oid: pointer.oid,
                 size: pointer.size,
             });
         }
-        Err(err) => facts.findings.push(Finding::new(
-            Code::LfsPointer,
-            Some(rel),
-            format!("malformed Git LFS pointer ({err}); the content was never fetched"),
-        )),
+        Err(err) => file.failures.push(Failure::LfsPointer(err)),
     }
 }
 
 fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
-    let rel = file.entry.rel.clone();
     let by_name =
         sniff::weights_format_by_name(file.entry.file_name()).unwrap_or(WeightsFormat::Other);
     let handle = File::open(path)?;
     if handle.metadata()?.len() == 0 {
-        file.broken = true;
         file.weights_format = Some(by_name);
-        facts.findings.push(Finding::new(
-            Code::TruncatedFile,
-            Some(&rel),
-            "weights file is empty",
-        ));
+        file.failures.push(Failure::EmptyWeights);
         return Ok(());
     }
     // SAFETY: the map is read-only and the scan never writes the release.
@@ -313,78 +341,35 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
             "too many files mapped at once; not read",
         ));
     };
-    let (findings, gguf, external) = (
-        facts.findings.len(),
-        facts.gguf.len(),
-        facts.external_data.len(),
-    );
-    let result = parse_weights(file, facts, &map, by_name);
+    let (gguf, external) = (facts.gguf.len(), facts.external_data.len());
+    parse_weights(file, facts, &map, by_name);
     if watch.faulted() {
-        // Whatever was parsed mixed the file's bytes with zeros: drop it.
-        facts.findings.truncate(findings);
         facts.gguf.truncate(gguf);
         facts.external_data.truncate(external);
-        file.safetensors = None;
-        file.counts = None;
-        file.note = None;
-        file.lfs = None;
-        file.broken = true;
-        return Err(std::io::Error::other(
-            "the file shrank while it was being read",
-        ));
+        file.forget_weights();
+        file.failures.push(Failure::Shrank);
     }
-    result
+    Ok(())
 }
 
 /// Sniffs and parses a mapped weights file. Runs under a [`crate::mapguard`]
 /// watch: only [`read_weights`] calls it.
-fn parse_weights(
-    file: &mut FileFacts,
-    facts: &mut Facts,
-    map: &[u8],
-    by_name: WeightsFormat,
-) -> std::io::Result<()> {
-    let rel = file.entry.rel.clone();
-    let head = &map[..map.len().min(sniff::SNIFF_BYTES)];
+fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: WeightsFormat) {
+    let head = map.get(..sniff::SNIFF_BYTES).unwrap_or(map);
     let format = match sniff::sniff(head, by_name) {
-        Sniffed::LfsPointer => {
-            record_pointer(file, facts, head);
-            return Ok(());
-        }
+        Sniffed::LfsPointer => return record_pointer(file, head),
         Sniffed::Format(format) => format,
         Sniffed::Unknown => {
             file.weights_format = None;
-            return Ok(());
+            return;
         }
     };
     file.weights_format = Some(format);
-    if format.is_pickle() {
-        facts.findings.push(Finding::new(
-            Code::PickleWeights,
-            Some(&rel),
-            format!(
-                "weights stored as {}: loading them unpickles, which can execute code",
-                match format {
-                    WeightsFormat::TorchZip => "a PyTorch zip checkpoint (pickle inside)",
-                    WeightsFormat::Paddle => "PaddlePaddle parameters (a pickle)",
-                    _ => "a Python pickle",
-                }
-            ),
-        ));
-    }
+    let rel = file.entry.rel.clone();
     let parsed = match format {
-        WeightsFormat::Safetensors => safetensors::parse(map).map(|header| {
-            if packages::is_mlx_metadata(&header.metadata) {
-                file.note = Some("written by MLX".to_owned());
-            }
-            file.counts = Some(FileWeights {
-                tensors: header.tensors.len() as u64,
-                parameters: header.parameters(),
-                bytes: header.data_bytes(),
-                dtypes: header.dtypes(),
-            });
-            file.safetensors = Some(header);
-        }),
+        WeightsFormat::Safetensors => {
+            safetensors::parse(map).map(|header| read_safetensors(file, header))
+        }
         WeightsFormat::Gguf => gguf::parse(map).map(|model| {
             file.counts = Some(FileWeights {
                 tensors: model.tensors.len() as u64,
@@ -400,7 +385,7 @@ fn parse_weights(
             });
         }),
         WeightsFormat::TorchZip | WeightsFormat::Pickle | WeightsFormat::Paddle => {
-            torch::scan(map).map(|checkpoint| record_checkpoint(file, facts, &checkpoint))
+            torch::scan(map).map(|checkpoint| record_checkpoint(file, checkpoint))
         }
         WeightsFormat::Numpy => numpy::parse_npy(map).map(|header| {
             if header.object {
@@ -410,42 +395,12 @@ fn parse_weights(
                     .and_then(|at| map.get(at..))
                     .unwrap_or(&[]);
                 let (scan, _) = pickle::scan(data, &pickle::Limits::default());
-                report_pickles(&rel, facts, &[("object array".to_owned(), scan)], false);
-                facts.findings.push(Finding::new(
-                    Code::PickleWeights,
-                    Some(&rel),
-                    "object array: loading it with allow_pickle=True unpickles, which can execute code",
-                ));
+                file.pickles.push(("object array".to_owned(), scan));
+                file.npy_object = true;
             }
             file.counts = Some(npy_counts(&header));
         }),
-        WeightsFormat::NumpyZip => numpy::parse_npz(map).map(|npz| {
-            let mut counts = FileWeights::default();
-            for member in &npz.members {
-                if let Ok(header) = &member.header {
-                    if header.object {
-                        facts.findings.push(Finding::new(
-                            Code::PickleWeights,
-                            Some(&rel),
-                            format!(
-                                "member {} is an object array: loading it with allow_pickle=True unpickles (not scanned inside the archive)",
-                                member.name
-                            ),
-                        ));
-                    }
-                    let c = npy_counts(header);
-                    counts.tensors += 1;
-                    counts.parameters = counts.parameters.saturating_add(c.parameters);
-                    counts.bytes = counts.bytes.saturating_add(c.bytes);
-                    for (d, n) in c.dtypes {
-                        *counts.dtypes.entry(d).or_default() += n;
-                    }
-                }
-            }
-            anomalies(&rel, facts, &npz.anomalies);
-            file.note = Some(format!("{} arrays", npz.members.len()));
-            file.counts = Some(counts);
-        }),
+        WeightsFormat::NumpyZip => numpy::parse_npz(map).map(|npz| read_npz(file, npz)),
         WeightsFormat::Onnx => onnx::parse(map).map(|model| {
             for location in model.external_locations() {
                 facts.external_data.push((rel.clone(), location));
@@ -468,16 +423,7 @@ fn parse_weights(
                 keras::scan_h5(map)
             };
             scanned.map(|k| {
-                if !k.lambda_layers.is_empty() {
-                    facts.findings.push(Finding::new(
-                        Code::KerasLambda,
-                        Some(&rel),
-                        format!(
-                            "Lambda layers store code that runs on load: {}",
-                            k.lambda_layers.join(", ")
-                        ),
-                    ));
-                }
+                file.keras_lambdas = k.lambda_layers;
                 if !k.custom_objects.is_empty() {
                     file.note = Some(format!(
                         "custom objects the loader must import: {}",
@@ -495,20 +441,51 @@ fn parse_weights(
             });
         }),
         WeightsFormat::Dduf => packages::scan_dduf(map).map(|dduf| {
-            anomalies(&rel, facts, &dduf.anomalies);
-            file.note = Some(format!("{} entries (a diffusers folder)", dduf.entries.len()));
+            file.anomalies.extend(dduf.anomalies);
+            file.note = Some(format!(
+                "{} entries (a diffusers folder)",
+                dduf.entries.len()
+            ));
         }),
         _ => Ok(()),
     };
     if let Err(err) = parsed {
-        file.broken = true;
-        facts.findings.push(Finding::new(
-            err.weights_code(),
-            Some(&rel),
-            err.to_string(),
-        ));
+        file.failures.push(Failure::Weights(err));
     }
-    Ok(())
+}
+
+fn read_safetensors(file: &mut FileFacts, header: Header) {
+    if packages::is_mlx_metadata(&header.metadata) {
+        file.note = Some("written by MLX".to_owned());
+    }
+    file.counts = Some(FileWeights {
+        tensors: header.tensors.len() as u64,
+        parameters: header.parameters(),
+        bytes: header.data_bytes(),
+        dtypes: header.dtypes(),
+    });
+    file.safetensors = Some(header);
+}
+
+fn read_npz(file: &mut FileFacts, npz: numpy::NpzScan) {
+    let mut counts = FileWeights::default();
+    for member in &npz.members {
+        if let Ok(header) = &member.header {
+            if header.object {
+                file.npz_object_members.push(member.name.clone());
+            }
+            let c = npy_counts(header);
+            counts.tensors += 1;
+            counts.parameters = counts.parameters.saturating_add(c.parameters);
+            counts.bytes = counts.bytes.saturating_add(c.bytes);
+            for (d, n) in c.dtypes {
+                *counts.dtypes.entry(d).or_default() += n;
+            }
+        }
+    }
+    file.anomalies.extend(npz.anomalies);
+    file.note = Some(format!("{} arrays", npz.members.len()));
+    file.counts = Some(counts);
 }
 
 fn npy_counts(header: &numpy::NpyHeader) -> FileWeights {
@@ -521,19 +498,10 @@ fn npy_counts(header: &numpy::NpyHeader) -> FileWeights {
     }
 }
 
-/// Counts, findings and notes for a pickle-based checkpoint.
-fn record_checkpoint(file: &mut FileFacts, facts: &mut Facts, checkpoint: &torch::CheckpointScan) {
-    let rel = file.entry.rel.clone();
+/// Counts, pickles and notes of a pickle-based checkpoint.
+fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     let torchscript = checkpoint.container == torch::Container::TorchScript;
-    report_pickles(&rel, facts, &checkpoint.pickles, torchscript);
-    anomalies(&rel, facts, &checkpoint.anomalies);
-    if let Some(err) = &checkpoint.error {
-        facts.findings.push(Finding::new(
-            Code::CorruptHeader,
-            Some(&rel),
-            format!("pickle stream: {err}"),
-        ));
-    }
+    file.torchscript = torchscript;
     file.note = Some(format!(
         "{}{}",
         checkpoint.container.as_str(),
@@ -552,83 +520,14 @@ fn record_checkpoint(file: &mut FileFacts, facts: &mut Facts, checkpoint: &torch
                 .iter()
                 .map(|(d, n)| n.saturating_mul(pickle::dtype_size(d).unwrap_or(0)))
                 .fold(0, u64::saturating_add),
-            dtypes: checkpoint.dtypes.clone(),
+            dtypes: checkpoint.dtypes,
         });
     }
-}
-
-/// At most this many imports are named in one finding.
-const IMPORTS_NAMED: usize = 8;
-
-/// `unsafe-pickle` / `pickle-suspicious-import` for the imports of a file's
-/// pickles. In a TorchScript archive the `__torch__.*` classes are the
-/// archive's own TorchScript code, expected rather than suspicious.
-fn report_pickles(
-    rel: &str,
-    facts: &mut Facts,
-    pickles: &[(String, PickleScan)],
-    torchscript: bool,
-) {
-    let mut unsafe_imports = std::collections::BTreeSet::new();
-    let mut suspicious = std::collections::BTreeSet::new();
-    for (label, scan) in pickles {
-        if scan.unresolved_stack_global {
-            unsafe_imports.insert(format!("an unresolvable STACK_GLOBAL in {label}"));
-        }
-        for import in &scan.imports {
-            if torchscript && import.module.starts_with("__torch__") {
-                continue;
-            }
-            match pickle::verdict(import) {
-                Verdict::Unsafe => {
-                    unsafe_imports.insert(import.to_string());
-                }
-                Verdict::Suspicious => {
-                    suspicious.insert(import.to_string());
-                }
-                Verdict::Safe => {}
-            }
-        }
+    if let Some(err) = checkpoint.error {
+        file.failures.push(Failure::PickleStream(err));
     }
-    let list = |set: &std::collections::BTreeSet<String>| {
-        let mut names: Vec<&str> = set.iter().map(String::as_str).take(IMPORTS_NAMED).collect();
-        if set.len() > IMPORTS_NAMED {
-            names.push("...");
-        }
-        names.join(", ")
-    };
-    if !unsafe_imports.is_empty() {
-        facts.findings.push(Finding::new(
-            Code::UnsafePickle,
-            Some(rel),
-            format!("loading runs code: imports {}", list(&unsafe_imports)),
-        ));
-    }
-    if !suspicious.is_empty() {
-        facts.findings.push(Finding::new(
-            Code::PickleSuspiciousImport,
-            Some(rel),
-            format!(
-                "imports outside the weights_only allow-list: {}",
-                list(&suspicious)
-            ),
-        ));
-    }
-}
-
-fn anomalies(rel: &str, facts: &mut Facts, found: &[String]) {
-    if !found.is_empty() {
-        let shown: Vec<&str> = found
-            .iter()
-            .map(String::as_str)
-            .take(IMPORTS_NAMED)
-            .collect();
-        facts.findings.push(Finding::new(
-            Code::ArchiveAnomaly,
-            Some(rel),
-            shown.join("; "),
-        ));
-    }
+    file.pickles = checkpoint.pickles;
+    file.anomalies.extend(checkpoint.anomalies);
 }
 
 fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
@@ -637,14 +536,11 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
     let is_json = name.ends_with(".json");
     let bytes = read_prefix(path, MAX_CONFIG_BYTES)?;
     if is_json && file.entry.bytes > MAX_CONFIG_BYTES {
-        facts.findings.push(config_invalid(
-            &rel,
-            &FormatError::TooLarge {
-                what: "configuration file",
-                claimed: file.entry.bytes,
-                limit: MAX_CONFIG_BYTES,
-            },
-        ));
+        file.failures.push(Failure::Config(FormatError::TooLarge {
+            what: "configuration file",
+            claimed: file.entry.bytes,
+            limit: MAX_CONFIG_BYTES,
+        }));
         return Ok(());
     }
     let parsed: Result<(), FormatError> = match name.as_str() {
@@ -671,40 +567,29 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
             facts.shard_indexes.push((rel.clone(), c));
         }),
         _ => {
-            if file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes) {
-                file.entry.kind = FileKind::Code;
-                file.code_role = Some((CodeRole::Training, "training configuration"));
-            }
+            file.training_config =
+                file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes);
             Ok(())
         }
     };
     if let Err(err) = parsed {
-        facts.findings.push(config_invalid(&rel, &err));
+        file.failures.push(Failure::Config(err));
     }
     Ok(())
 }
 
-fn config_invalid(rel: &str, err: &FormatError) -> Finding {
-    Finding::new(Code::ConfigInvalid, Some(rel), err.to_string())
-}
-
 fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     let name = file.entry.file_name().to_ascii_lowercase();
-    let is_card = name == "readme.md" || inventory::is_datasheet_name(&name);
+    let is_card = name == "readme.md" || crate::inventory::is_datasheet_name(&name);
     if !is_card || !(name.ends_with(".md") || name.ends_with(".markdown")) {
         return Ok(());
     }
     let rel = file.entry.rel.clone();
     let bytes = read_prefix(path, card::MAX_CARD_BYTES as u64)?;
-    let front_matter = match card::parse_front_matter(&bytes) {
-        Ok(fm) => fm,
-        Err(err) => {
-            facts
-                .findings
-                .push(Finding::new(Code::CardInvalid, Some(&rel), err.to_string()));
-            None
-        }
-    };
+    let front_matter = card::parse_front_matter(&bytes).unwrap_or_else(|err| {
+        file.failures.push(Failure::Card(err));
+        None
+    });
     let is_dataset_card = front_matter.as_ref().is_some_and(|fm| fm.dataset_card)
         || file.entry.kind == FileKind::Data;
     file.other_format = Some(if is_dataset_card {
