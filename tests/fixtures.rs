@@ -952,8 +952,11 @@ fn other_formats_are_read_or_detected() {
 /// safetensors' `safe_open` and huggingface_hub's `ModelCard` see.
 #[test]
 fn interop_with_the_python_reference_writers() {
-    for name in ["interop-hf", "interop-dataset"] {
-        let r = scan(name);
+    // Literal names: `tests/snapshot_files.rs` reads them at the call.
+    for (name, r) in [
+        ("interop-hf", scan("interop-hf")),
+        ("interop-dataset", scan("interop-dataset")),
+    ] {
         let expected: Value = serde_json::from_slice(
             &std::fs::read(fixtures_dir().join(name).join("expected.json")).unwrap(),
         )

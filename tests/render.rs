@@ -17,7 +17,7 @@ use openness::render::{markdown, sarif};
 use openness::report::Report;
 use serde_json::Value;
 use std::path::Path;
-use support::{assert_snapshot, fixtures_dir};
+use support::{assert_snapshot, assert_text_snapshot, fixtures_dir};
 
 fn scan(name: &str) -> Report {
     openness::scan(
@@ -40,56 +40,24 @@ fn sarif_of(reports: &[Report]) -> Value {
     serde_json::from_slice(&out).expect("the SARIF renderer writes JSON")
 }
 
-/// Compares `actual` with `tests/snapshots/<file>`; `UPDATE_SNAPSHOTS=1`
-/// rewrites it, as [`support::assert_snapshot`] does for JSON.
-fn assert_text_snapshot(file: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(file);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it",
-            path.display()
-        )
-    });
-    if let Some((i, (e, a))) = expected
-        .lines()
-        .zip(actual.lines())
-        .enumerate()
-        .find(|(_, (e, a))| e != a)
-    {
-        panic!(
-            "snapshot {file} differs (UPDATE_SNAPSHOTS=1 to accept) at line {}:\n  expected {e}\n  actual   {a}",
-            i + 1
-        );
-    }
-    assert_eq!(
-        expected.lines().count(),
-        actual.lines().count(),
-        "snapshot {file}: line counts differ (UPDATE_SNAPSHOTS=1 to accept)"
-    );
-}
-
-const SNAPSHOTTED: &[&str] = &["no-datasets", "corrupt", "card-only"];
+// Each snapshot name is a literal at its call: `tests/snapshot_files.rs`
+// reads them there to find snapshots that no test asserts.
 
 #[test]
 fn markdown_snapshots() {
-    for name in SNAPSHOTTED {
-        let md = markdown_of(&[scan(name)]);
-        assert_text_snapshot(&format!("render-{name}.md"), &md);
-    }
+    let md = |name| markdown_of(&[scan(name)]);
+    assert_text_snapshot("render-no-datasets.md", &md("no-datasets"));
+    assert_text_snapshot("render-corrupt.md", &md("corrupt"));
+    assert_text_snapshot("render-card-only.md", &md("card-only"));
 }
 
 #[test]
 fn sarif_snapshots() {
-    for name in SNAPSHOTTED {
-        // `assert_snapshot` appends `.json`: render-<name>.sarif.json.
-        assert_snapshot(&format!("render-{name}.sarif"), &sarif_of(&[scan(name)]));
-    }
+    // `assert_snapshot` appends `.json`: render-<name>.sarif.json.
+    let log = |name| sarif_of(&[scan(name)]);
+    assert_snapshot("render-no-datasets.sarif", &log("no-datasets"));
+    assert_snapshot("render-corrupt.sarif", &log("corrupt"));
+    assert_snapshot("render-card-only.sarif", &log("card-only"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Shared helpers of the integration tests: the fixture generator, scanning a
-//! fixture into JSON, and JSON snapshots kept under `tests/snapshots/`.
+//! fixture into JSON, and insta snapshots kept under `tests/snapshots/`.
 
 #![allow(dead_code)]
 
@@ -50,39 +50,27 @@ pub fn openness_cmd() -> assert_cmd::Command {
     cmd
 }
 
-/// Compares `value` with `tests/snapshots/<name>.json`; with
-/// `UPDATE_SNAPSHOTS=1` rewrites the file instead.
+/// Asserts the pretty-printed `value` against the insta snapshot
+/// `tests/snapshots/<name>.json.snap` (a `/` in `name` becomes `__`); see
+/// [`assert_text_snapshot`].
 pub fn assert_snapshot(name: &str, value: &Value) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(format!("{}.json", name.replace('/', "__")));
-    let actual = serde_json::to_string_pretty(value).unwrap() + "\n";
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}; run with UPDATE_SNAPSHOTS=1 and review it",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let diff: Vec<String> = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .filter(|(_, (e, a))| e != a)
-            .take(10)
-            .map(|(i, (e, a))| format!("line {}:\n  expected {e}\n  actual   {a}", i + 1))
-            .collect();
-        panic!(
-            "snapshot {name} differs (UPDATE_SNAPSHOTS=1 to accept):\n{}\n(line counts {} vs {})",
-            diff.join("\n"),
-            expected.lines().count(),
-            actual.lines().count()
-        );
-    }
+    let json = serde_json::to_string_pretty(value).unwrap();
+    assert_text_snapshot(&format!("{name}.json"), &json);
+}
+
+/// Asserts `text` against the insta snapshot `tests/snapshots/<name>.snap`,
+/// whose body under insta's header is `text` with one final newline. A
+/// change fails with insta's diff and, off CI, leaves a `.snap.new` beside
+/// it for `cargo insta review`; under `CI=true` nothing is written.
+/// `tests/snapshot_files.rs` fails on a snapshot that no test asserts.
+pub fn assert_text_snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    // The file is named by the snapshot alone, and its header does not
+    // repeat the helper's parameter name.
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, text));
 }
 
 /// The finding codes of a report, sorted, with their paths.
