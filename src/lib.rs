@@ -2,22 +2,32 @@
 //! which of the three open-source components (code, weights, data) it ships,
 //! which it only points to, and under which licences. The library never prints;
 //! the binary picks a renderer for the [`report::Report`] it returns.
+//!
+//! The stages run one way, in `pipeline`: `inventory` walks and classifies,
+//! `read` maps and reads bounded prefixes and hands bytes to the pure parsers
+//! of [`formats`], `assess` makes every judgement and every finding, and the
+//! [`report::Report`] it builds goes to a renderer of [`render`]. No module
+//! imports a later stage (`tests/architecture.rs` checks it).
+//!
+//! The stable API is [`scan()`], [`ScanOptions`], [`report`] and [`render`].
+//! The other public modules serve the binary, the fuzz targets and the
+//! benchmarks; they are unstable and may change in any release.
 
-pub mod assess;
-pub mod codeclass;
+pub(crate) mod assess;
+pub(crate) mod codeclass;
 pub mod diff;
 pub mod discover;
 pub mod finding;
 pub mod formats;
 pub mod hash;
-pub mod inventory;
+pub(crate) mod inventory;
 pub mod license;
 pub mod manifest;
-pub mod mapguard;
+pub(crate) mod mapguard;
 pub mod mof;
-pub mod pipeline;
+pub(crate) mod pipeline;
 pub mod policy;
-pub mod read;
+pub(crate) mod read;
 pub mod render;
 pub mod report;
 

@@ -196,7 +196,6 @@ pub struct GgufFacts {
     pub path: String,
     pub architecture: Option<String>,
     pub provenance: gguf::Provenance,
-    pub split: Option<gguf::Split>,
 }
 
 #[derive(Debug)]
@@ -381,7 +380,6 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
                 path: rel.clone(),
                 architecture: model.architecture().map(str::to_owned),
                 provenance: model.provenance(),
-                split: model.split(),
             });
         }),
         WeightsFormat::TorchZip | WeightsFormat::Pickle | WeightsFormat::Paddle => {

@@ -242,16 +242,10 @@ pub(crate) fn item(
     }
 }
 
-/// The evidence kind of a source file's role.
+/// The evidence kind of a source file's role; roles and kinds share their
+/// words, as a test checks.
 pub(crate) fn role_kind(role: CodeRole) -> ItemKind {
-    match role {
-        CodeRole::Architecture => ItemKind::Architecture,
-        CodeRole::Training => ItemKind::Training,
-        CodeRole::Inference => ItemKind::Inference,
-        CodeRole::Evaluation => ItemKind::Evaluation,
-        CodeRole::DataProcessing => ItemKind::DataProcessing,
-        CodeRole::Other => ItemKind::Other,
-    }
+    ItemKind::from_word(role.as_str()).unwrap_or(ItemKind::Other)
 }
 
 /// The evidence kind of a weights format (a file's or a package's), spelled
@@ -298,6 +292,14 @@ mod tests {
             hub_model_id("meta-llama/Llama-3.2-1B"),
             "meta-llama/Llama-3.2-1B"
         );
+    }
+
+    #[test]
+    fn every_code_role_is_an_item_kind() {
+        use CodeRole::*;
+        for role in [Architecture, Training, Inference, Evaluation, DataProcessing, Other] {
+            assert_eq!(role_kind(role).as_str(), role.as_str());
+        }
     }
 
     #[test]
