@@ -86,7 +86,10 @@ fn no_module_uses_a_later_stage() {
             continue;
         };
         let Some(&own) = layer.get(module.as_str()) else {
-            problems.push(format!("{}: module {module} has no layer here", file.display()));
+            problems.push(format!(
+                "{}: module {module} has no layer here",
+                file.display()
+            ));
             continue;
         };
         let text = std::fs::read_to_string(file).unwrap();

@@ -287,12 +287,7 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
         .filter_map(|i| i.path.clone())
         .collect();
 
-    let mut eval_results = named(&|p| {
-        let name = p.rsplit('/').next().unwrap_or(p);
-        (name.contains("result") || name.starts_with("eval"))
-            && (name.ends_with(".json") || name.ends_with(".csv") || name.ends_with(".md"))
-            && !name.starts_with("readme")
-    });
+    let mut eval_results = named(&is_eval_results_name);
     if let Some(card) = card
         && fm.is_some_and(|f| !f.eval_results.is_empty())
     {
@@ -315,19 +310,6 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
         .filter(|i| i.kind == ItemKind::DataFile)
         .filter_map(|i| i.path.clone())
         .collect();
-    let is_eval_path = |p: &str| {
-        p.split('/').rev().skip(1).any(|d| {
-            let d = d.to_ascii_lowercase();
-            d.starts_with("eval")
-                || d == "test"
-                || d == "tests"
-                || d.starts_with("valid")
-                || d.starts_with("bench")
-        }) || {
-            let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
-            name.starts_with("test") || name.starts_with("valid") || name.starts_with("eval")
-        }
-    };
     let (eval_data, train_data): (Vec<String>, Vec<String>) =
         data_files.into_iter().partition(|p| is_eval_path(p));
     let eval_datasets: Vec<String> = fm
@@ -338,45 +320,13 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
                 .collect()
         })
         .unwrap_or_default();
-    let samples = named(&|p| {
-        p.split('/').any(|seg| {
-            matches!(
-                seg,
-                "samples" | "sample_outputs" | "outputs" | "generations" | "examples"
-            ) || seg.starts_with("sample_output")
-        }) && !p.ends_with(".py")
-    });
-    let libraries = named(&|p| {
-        let name = p.rsplit('/').next().unwrap_or(p);
-        matches!(
-            name,
-            "requirements.txt"
-                | "setup.py"
-                | "setup.cfg"
-                | "pyproject.toml"
-                | "environment.yml"
-                | "environment.yaml"
-                | "dockerfile"
-                | "cargo.toml"
-                | "package.json"
-        )
-    });
+    let samples = named(&is_sample_path);
+    let libraries = named(&is_library_manifest);
     let mut library_refs = references(ItemKind::Architecture);
     if let Some(lib) = fm.and_then(|f| f.library_name.clone()) {
         library_refs.push(lib);
     }
-    let metadata = named(&|p| {
-        let name = p.rsplit('/').next().unwrap_or(p);
-        matches!(
-            name,
-            "config.json"
-                | "generation_config.json"
-                | "model_index.json"
-                | "adapter_config.json"
-                | "modules.json"
-                | "params.json"
-        )
-    });
+    let metadata = named(&is_model_metadata);
     vec![
         (
             9,
@@ -416,6 +366,75 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
     ]
     .into_iter()
     .collect()
+}
+
+// Path predicates of `gather`: each takes a lower-cased relative path.
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Evaluation results: `results*.json`, `eval*.csv`, and the like.
+fn is_eval_results_name(path: &str) -> bool {
+    let name = file_name(path);
+    (name.contains("result") || name.starts_with("eval"))
+        && (name.ends_with(".json") || name.ends_with(".csv") || name.ends_with(".md"))
+        && !name.starts_with("readme")
+}
+
+/// Data kept for evaluation: under an eval, test, validation or benchmark
+/// folder, or named so.
+fn is_eval_path(path: &str) -> bool {
+    path.split('/').rev().skip(1).any(|d| {
+        let d = d.to_ascii_lowercase();
+        d.starts_with("eval")
+            || d == "test"
+            || d == "tests"
+            || d.starts_with("valid")
+            || d.starts_with("bench")
+    }) || {
+        let name = file_name(path).to_ascii_lowercase();
+        name.starts_with("test") || name.starts_with("valid") || name.starts_with("eval")
+    }
+}
+
+/// Sample outputs of the model (MOF *Sample model outputs*).
+fn is_sample_path(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        matches!(
+            seg,
+            "samples" | "sample_outputs" | "outputs" | "generations" | "examples"
+        ) || seg.starts_with("sample_output")
+    }) && !path.ends_with(".py")
+}
+
+/// Files that name the libraries and tools the model needs.
+fn is_library_manifest(path: &str) -> bool {
+    matches!(
+        file_name(path),
+        "requirements.txt"
+            | "setup.py"
+            | "setup.cfg"
+            | "pyproject.toml"
+            | "environment.yml"
+            | "environment.yaml"
+            | "dockerfile"
+            | "cargo.toml"
+            | "package.json"
+    )
+}
+
+/// The model's own metadata files (MOF *Model metadata*).
+fn is_model_metadata(path: &str) -> bool {
+    matches!(
+        file_name(path),
+        "config.json"
+            | "generation_config.json"
+            | "model_index.json"
+            | "adapter_config.json"
+            | "modules.json"
+            | "params.json"
+    )
 }
 
 /// OSAID 1.0: the preferred form to make modifications, three parts, each

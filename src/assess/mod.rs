@@ -297,7 +297,14 @@ mod tests {
     #[test]
     fn every_code_role_is_an_item_kind() {
         use CodeRole::*;
-        for role in [Architecture, Training, Inference, Evaluation, DataProcessing, Other] {
+        for role in [
+            Architecture,
+            Training,
+            Inference,
+            Evaluation,
+            DataProcessing,
+            Other,
+        ] {
             assert_eq!(role_kind(role).as_str(), role.as_str());
         }
     }

@@ -11,44 +11,92 @@ use crate::formats::safetensors::Header;
 use crate::formats::shard_index;
 use crate::formats::sniff::WeightsFormat;
 use crate::read::{Facts, FileFacts};
-use crate::report::{FileWeights, ItemKind, ItemSource, WeightsComponent};
+use crate::report::{FileWeights, Item, ItemKind, ItemSource, WeightsComponent};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Shard sets larger than this are not enumerated for gaps (a hostile
 /// `-00001-of-99999999` name must not drive a loop).
 const MAX_SHARDS_ENUMERATED: u32 = 100_000;
 
+/// What the passes over a release's weights collect.
+#[derive(Default)]
+struct Tally {
+    items: Vec<Item>,
+    findings: Vec<Finding>,
+    /// Some weights are in the folder, read or at least detected.
+    shipped: bool,
+    /// Something is missing or could not be read.
+    broken: bool,
+    /// Some weights are LFS pointers.
+    pointers: bool,
+    /// The card points to weights elsewhere.
+    referenced: bool,
+    formats: BTreeSet<&'static str>,
+    bytes: u64,
+}
+
 pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
-    let mut items = Vec::new();
-    let mut findings = Vec::new();
     let weights: Vec<&FileFacts> = facts
         .files
         .iter()
         .filter(|f| f.weights_format.is_some() || f.entry.kind == crate::report::FileKind::Weights)
         .collect();
+    let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
+    let mut tally = Tally::default();
+    weights_files(facts, &weights, &mut tally);
+    shard_sets(facts, &weights, &mut tally);
+    packages(&paths, &mut tally);
+    external_data(facts, &paths, &mut tally);
+    adapters_and_bases(facts, &mut tally);
 
-    let mut shipped = false;
-    let mut broken = false;
-    let mut pointers = false;
-    let mut formats = BTreeSet::new();
-    let mut bytes = 0u64;
+    let chosen = primary_files(&weights);
+    tally.findings.extend(config_mismatches(facts, &chosen));
+    let (tensors, parameters, dtypes) = totals(&chosen);
+    out.extend(tally.findings);
+    let Tally {
+        shipped,
+        broken,
+        pointers,
+        referenced,
+        ..
+    } = tally;
+    WeightsComponent {
+        component: finish(
+            status_of(
+                shipped,
+                broken || (shipped && pointers),
+                referenced || pointers,
+            ),
+            tally.items,
+        ),
+        formats: tally.formats.into_iter().map(str::to_owned).collect(),
+        files: weights.len() as u64,
+        tensors,
+        parameters,
+        bytes: tally.bytes,
+        dtypes,
+    }
+}
+
+/// One evidence item per weights file: its format and what its header says,
+/// or that it is an LFS pointer or could not be read.
+fn weights_files(facts: &Facts, weights: &[&FileFacts], t: &mut Tally) {
     // Files an ONNX model names as its external data are part of that model.
     let external: BTreeSet<String> = facts
         .external_data
         .iter()
         .filter_map(|(model, location)| resolve_inside(dir_of(model), location))
         .collect();
-    for file in &weights {
+    for file in weights {
         let rel = file.rel();
         let format = match file.weights_format {
             Some(f) => f.as_str(),
             None if external.contains(rel) => "onnx-external-data",
             None => "unknown",
         };
-        let checkpoint = is_intermediate_checkpoint(rel);
         if let Some(lfs) = &file.lfs {
-            pointers = true;
-            items.push(item(
+            t.pointers = true;
+            t.items.push(item(
                 ItemKind::LfsPointer,
                 Some(rel),
                 ItemSource::File,
@@ -60,19 +108,20 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
             continue; // a link outside the root or dangling: reported already
         }
         if file.weights_format.is_some() {
-            formats.insert(format);
+            t.formats.insert(format);
         }
-        bytes = bytes.saturating_add(file.entry.bytes);
-        let kind = if checkpoint {
+        t.bytes = t.bytes.saturating_add(file.entry.bytes);
+        let kind = if is_intermediate_checkpoint(rel) {
             ItemKind::Checkpoint
         } else {
             format_kind(format)
         };
         if file.broken() {
-            broken = true;
-            items.push(item(kind, Some(rel), ItemSource::File, "header unreadable"));
+            t.broken = true;
+            t.items
+                .push(item(kind, Some(rel), ItemSource::File, "header unreadable"));
         } else {
-            shipped = true;
+            t.shipped = true;
             let mut detail = match &file.counts {
                 Some(c) => summary(c),
                 None => "format detected; counts not read".to_owned(),
@@ -80,11 +129,14 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
             if let Some(note) = &file.note {
                 detail = format!("{detail}; {note}");
             }
-            items.push(item(kind, Some(rel), ItemSource::File, detail));
+            t.items
+                .push(item(kind, Some(rel), ItemSource::File, detail));
         }
     }
+}
 
-    // Shard sets: against their index, and on their own when unindexed.
+/// Shard sets: against their index, and on their own when unindexed.
+fn shard_sets(facts: &Facts, weights: &[&FileFacts], t: &mut Tally) {
     let mut indexed = BTreeSet::new();
     for (index_rel, index) in &facts.shard_indexes {
         let dir = dir_of(index_rel);
@@ -93,7 +145,7 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
             let rel = format!("{dir}{shard}");
             let state = match weights.iter().find(|f| f.rel() == rel) {
                 None => {
-                    broken = true;
+                    t.broken = true;
                     ShardState::Missing
                 }
                 Some(f) if f.lfs.is_some() => ShardState::LfsPointer,
@@ -121,9 +173,9 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
             .filter(|name| shard_family(name).is_some_and(|fam| families.contains(&fam)))
             .collect();
         let index_findings = super::shards::check(index_rel, dir, index, &states, &extra);
-        broken |= index_findings.iter().any(|f| f.code == Code::IndexMismatch);
-        findings.extend(index_findings);
-        items.push(item(
+        t.broken |= index_findings.iter().any(|f| f.code == Code::IndexMismatch);
+        t.findings.extend(index_findings);
+        t.items.push(item(
             ItemKind::ShardIndex,
             Some(index_rel),
             ItemSource::Index,
@@ -145,48 +197,52 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
         if indexed.contains(&missing) {
             continue;
         }
-        broken = true;
-        findings.push(Finding::new(
+        t.broken = true;
+        t.findings.push(Finding::new(
             Code::MissingShard,
             Some(&missing),
             format!("shard {missing} is absent while other shards of its set are present"),
         ));
     }
-    // Directory-shaped formats: a SavedModel, a CoreML package, MLX.
-    let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
-    for package in crate::formats::packages::detect(&paths) {
+}
+
+/// Directory-shaped formats: a SavedModel, a CoreML package, MLX.
+fn packages(paths: &[&str], t: &mut Tally) {
+    for package in crate::formats::packages::detect(paths) {
         if package.format == "dduf" {
             continue; // listed as a file already
         }
-        shipped = true;
-        formats.insert(package.format);
+        t.shipped = true;
+        t.formats.insert(package.format);
         let root = if package.root.is_empty() {
             "."
         } else {
             package.root.as_str()
         };
-        items.push(item(
+        t.items.push(item(
             format_kind(package.format),
             Some(root),
             ItemSource::File,
             format!("package of {} files", package.files.len()),
         ));
     }
+}
 
-    // ONNX external data must stay inside the release, and be there.
+/// ONNX external data must stay inside the release, and be there.
+fn external_data(facts: &Facts, paths: &[&str], t: &mut Tally) {
     for (model, location) in &facts.external_data {
         match resolve_inside(dir_of(model), location) {
             None => {
-                broken = true;
-                findings.push(Finding::new(
+                t.broken = true;
+                t.findings.push(Finding::new(
                     Code::ExternalDataOutside,
                     Some(model),
                     format!("external_data location {location:?} leads outside the release; not followed"),
                 ));
             }
             Some(target) if !paths.contains(&target.as_str()) => {
-                broken = true;
-                findings.push(Finding::new(
+                t.broken = true;
+                t.findings.push(Finding::new(
                     Code::MissingShard,
                     Some(model),
                     format!("external_data file {target} is not in the release"),
@@ -195,59 +251,45 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
             Some(_) => {}
         }
     }
+}
 
-    // The adapter (PEFT) and base models: evidence, not a status change.
+/// The adapter (PEFT) and base models are evidence, not a status change;
+/// model links in the card point to weights elsewhere.
+fn adapters_and_bases(facts: &Facts, t: &mut Tally) {
     for (rel, adapter) in &facts.adapters {
         let kind = adapter.peft_type.as_deref().unwrap_or("adapter");
         let base = adapter
             .base_model
             .as_deref()
             .unwrap_or("an unnamed base model");
-        items.push(item(
+        t.items.push(item(
             ItemKind::Adapter,
             Some(rel),
             ItemSource::Config,
             format!("{kind} adapter for {base}"),
         ));
     }
-    let mut referenced = pointers;
-    if let Some(card) = root_card(facts) {
-        if let Some(fm) = &card.front_matter {
-            for base in &fm.base_model {
-                items.push(item(
-                    ItemKind::BaseModel,
-                    None,
-                    ItemSource::Card,
-                    base.clone(),
-                ));
-            }
-        }
-        for link in card.links.iter().filter(|l| l.kind == LinkKind::Model) {
-            referenced = true;
-            items.push(item(
-                ItemKind::Reference,
+    let Some(card) = root_card(facts) else {
+        return;
+    };
+    if let Some(fm) = &card.front_matter {
+        for base in &fm.base_model {
+            t.items.push(item(
+                ItemKind::BaseModel,
                 None,
                 ItemSource::Card,
-                link.url.clone(),
+                base.clone(),
             ));
         }
     }
-
-    let chosen = primary_files(&weights);
-    findings.extend(config_mismatches(facts, &chosen));
-    let (tensors, parameters, dtypes) = totals(&chosen);
-    out.extend(findings);
-    WeightsComponent {
-        component: finish(
-            status_of(shipped, broken || (shipped && pointers), referenced),
-            items,
-        ),
-        formats: formats.into_iter().map(str::to_owned).collect(),
-        files: weights.len() as u64,
-        tensors,
-        parameters,
-        bytes,
-        dtypes,
+    for link in card.links.iter().filter(|l| l.kind == LinkKind::Model) {
+        t.referenced = true;
+        t.items.push(item(
+            ItemKind::Reference,
+            None,
+            ItemSource::Card,
+            link.url.clone(),
+        ));
     }
 }
 
