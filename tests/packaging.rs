@@ -30,7 +30,10 @@ fn readme_workflow() -> Value {
     let marker = "<!-- workflow-example: github-actions -->";
     let start = readme.find(marker).expect("README workflow marker");
     let block = &readme[start..];
-    let open = block.find("```yaml\n").expect("a yaml block after the marker") + "```yaml\n".len();
+    let open = block
+        .find("```yaml\n")
+        .expect("a yaml block after the marker")
+        + "```yaml\n".len();
     let close = block[open..].find("```").unwrap();
     serde_saphyr::from_str(&block[open..open + close]).expect("the example is YAML")
 }
@@ -53,7 +56,9 @@ fn action_yml_validates_against_the_action_metadata_schema() {
     assert!(errors.is_empty(), "action.yml: {errors:#?}");
     assert_eq!(action["runs"]["using"], "composite");
     // The schema accepts any shape of step; these are the issue's promises.
-    for input in ["path", "policy", "args", "format", "sarif", "version", "wheel"] {
+    for input in [
+        "path", "policy", "args", "format", "sarif", "version", "wheel",
+    ] {
         assert!(action["inputs"][input].is_object(), "input {input}");
     }
     let steps = action["runs"]["steps"].as_array().unwrap();
@@ -63,7 +68,10 @@ fn action_yml_validates_against_the_action_metadata_schema() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(runs.contains("pip install"), "installs with pip");
-    assert!(runs.contains("GITHUB_STEP_SUMMARY"), "writes the job summary");
+    assert!(
+        runs.contains("GITHUB_STEP_SUMMARY"),
+        "writes the job summary"
+    );
     assert!(
         steps.iter().any(|s| s["uses"]
             .as_str()
@@ -71,7 +79,10 @@ fn action_yml_validates_against_the_action_metadata_schema() {
         "uploads SARIF"
     );
     let last = steps.last().unwrap()["run"].as_str().unwrap();
-    assert!(last.contains("exit"), "the last step ends with check's code");
+    assert!(
+        last.contains("exit"),
+        "the last step ends with check's code"
+    );
 }
 
 #[test]
@@ -95,7 +106,10 @@ fn readme_workflow_uses_the_action_with_declared_inputs() {
         .collect();
     assert_eq!(ours.len(), 1, "the example uses the action once");
     for key in ours[0]["with"].as_object().expect("with:").keys() {
-        assert!(inputs.contains_key(key), "the README passes undeclared input {key}");
+        assert!(
+            inputs.contains_key(key),
+            "the README passes undeclared input {key}"
+        );
     }
 }
 
