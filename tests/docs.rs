@@ -111,5 +111,5 @@ fn readme_policy_and_pre_commit_hook_are_valid() {
     let parsed: Vec<Hook> = serde_saphyr::from_str(&hooks).unwrap();
     assert_eq!(parsed[0].id, "openness-check");
     assert!(parsed[0].entry.starts_with("openness check"));
-    assert_eq!(parsed[0].language, "rust");
+    assert_eq!(parsed[0].language, "python");
 }

