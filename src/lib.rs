@@ -13,6 +13,8 @@
 //! The other public modules serve the binary, the fuzz targets and the
 //! benchmarks; they are unstable and may change in any release.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub(crate) mod assess;
 pub(crate) mod codeclass;
 pub mod diff;

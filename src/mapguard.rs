@@ -74,6 +74,8 @@ mod imp {
     /// handler, usually), restored for faults that are not ours.
     static PREVIOUS: OnceLock<Option<libc::sigaction>> = OnceLock::new();
 
+    // The one unsafe block below carries its SAFETY note.
+    #[allow(unsafe_code)]
     fn install() -> bool {
         PREVIOUS
             .get_or_init(|| {
@@ -115,6 +117,8 @@ mod imp {
         START[slot].store(0, Ordering::SeqCst);
     }
 
+    // Each of the three unsafe blocks below carries its SAFETY note.
+    #[allow(unsafe_code)]
     extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
         // SAFETY: the kernel passes a valid siginfo_t for SA_SIGINFO.
         let addr = unsafe { (*info).si_addr() } as usize;

@@ -414,7 +414,7 @@ fn unknown_code(name: &str) -> String {
 fn hint(name: &str, candidates: &[&str]) -> String {
     let nearest = candidates
         .iter()
-        .map(|c| (edit_distance(name, c), *c))
+        .map(|c| (strsim::levenshtein(name, c), *c))
         .min()
         .filter(|(d, _)| *d <= (name.chars().count() / 3).max(1));
     let matches: Vec<&str> = match nearest {
@@ -434,22 +434,6 @@ fn hint(name: &str, candidates: &[&str]) -> String {
         }
         _ => String::new(),
     }
-}
-
-/// Levenshtein distance, over characters; names are short.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// Collects problems with their byte spans and turns them into lines and

@@ -334,6 +334,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
     // A file truncated by someone else while mapped would fault (SIGBUS) on
     // the next touch past its new end: `mapguard` turns such faults into
     // zero pages while the map is watched, and the result is thrown away.
+    #[allow(unsafe_code)]
     let map = unsafe { memmap2::Mmap::map(&handle)? };
     let Some(watch) = crate::mapguard::watch(&map) else {
         return Err(std::io::Error::other(

@@ -31,7 +31,8 @@ pub struct OutputArgs {
     /// Write to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// When to colour the table: auto (a terminal and no NO_COLOR), always, never.
+    /// When to colour the table: auto (a terminal with a TERM other than
+    /// dumb, or CLICOLOR_FORCE set; never with NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }

@@ -29,7 +29,7 @@ pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes what `render` produces to FILE, or to stdout; `render` is told
-/// whether colour is wanted (never into a file).
+/// whether colour is wanted (into a file only with `--color always`).
 pub fn emit(
     output: Option<&Path>,
     color: args::ColorArg,
@@ -39,7 +39,7 @@ pub fn emit(
     match output {
         Some(file) => {
             let mut buf = Vec::new();
-            render(&mut buf, use_color(color, false))?;
+            render(&mut buf, color == args::ColorArg::Always)?;
             std::fs::write(file, buf)
                 .with_context(|| format!("cannot write {}", file.display()))?;
         }
@@ -54,15 +54,34 @@ pub fn emit(
     Ok(())
 }
 
-/// Colour for the table: `always`/`never` win; `auto` needs a terminal and
-/// no `NO_COLOR` (any non-empty value), as no-color.org asks.
+/// Colour for the table on stdout: `always`/`never` win; `auto` decides as
+/// anstream's auto mode does (and so as clap colours `--help`).
 pub fn use_color(arg: args::ColorArg, terminal: bool) -> bool {
     match arg {
         args::ColorArg::Always => true,
         args::ColorArg::Never => false,
-        args::ColorArg::Auto => {
-            terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        args::ColorArg::Auto => auto_color(terminal),
+    }
+}
+
+/// The conventions, in order: a non-empty `NO_COLOR` turns colour off
+/// (no-color.org); a non-empty `CLICOLOR_FORCE` turns it on even into a
+/// pipe, and `CLICOLOR=0` off (bixense.com/clicolors); otherwise a terminal
+/// gets colour unless `TERM` is unset or `dumb` (with `CLICOLOR` set or
+/// under CI, any terminal does).
+fn auto_color(terminal: bool) -> bool {
+    let clicolor = anstyle_query::clicolor();
+    if anstyle_query::no_color() {
+        false
+    } else if anstyle_query::clicolor_force() {
+        true
+    } else if clicolor == Some(false) {
+        false
+    } else {
+        terminal
+            && (anstyle_query::term_supports_color()
+                || clicolor == Some(true)
+                || anstyle_query::is_ci())
     }
 }
 

@@ -146,7 +146,11 @@ pub fn links(text: &[u8]) -> Vec<Link> {
             continue;
         };
         // `xhttp://` is not a URL start; `(http`, `<http`, `"http` are.
-        if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+        if start
+            .checked_sub(1)
+            .and_then(|i| bytes.get(i))
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        {
             continue;
         }
         let end = url_end(bytes, start + scheme_len);
@@ -176,14 +180,15 @@ pub fn license_section(text: &[u8]) -> Option<String> {
             continue;
         }
         let content_start = line + if level_is_setext(&lines, line) { 2 } else { 1 };
-        let end = headings[i + 1..]
+        let end = headings
             .iter()
+            .skip(i + 1)
             .find(|h| h.1 <= level)
             .map_or(lines.len(), |h| h.0);
         if content_start >= end {
             continue;
         }
-        let section = lines[content_start..end].join("\n");
+        let section = lines.get(content_start..end).unwrap_or_default().join("\n");
         let section = section.trim();
         if section.is_empty() {
             continue;
@@ -250,7 +255,7 @@ fn body_of(text: &str) -> &str {
 }
 
 fn lossy_prefix(text: &[u8]) -> String {
-    let text = &text[..text.len().min(MAX_CARD_BYTES)];
+    let text = text.get(..MAX_CARD_BYTES).unwrap_or(text);
     String::from_utf8_lossy(text).into_owned()
 }
 
@@ -672,8 +677,8 @@ fn url_end(bytes: &[u8], from: usize) -> usize {
     let mut depth_paren = 0usize;
     let mut depth_bracket = 0usize;
     let mut i = from;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&c) = bytes.get(i) {
+        match c {
             b if b.is_ascii_whitespace() => break,
             b'<' | b'>' | b'"' | b'\'' | b'`' | b'|' | b'{' | b'}' | b'\\' => break,
             b'(' => depth_paren += 1,
@@ -840,7 +845,10 @@ fn headings(lines: &[&str]) -> Vec<(usize, usize, String)> {
         if let Some(h) = atx_heading(line) {
             out.push((i, h.0, h.1));
         } else if level_is_setext(lines, i) {
-            let level = if lines[i + 1].trim().starts_with('=') {
+            let level = if lines
+                .get(i + 1)
+                .is_some_and(|next| next.trim().starts_with('='))
+            {
                 1
             } else {
                 2
@@ -871,13 +879,13 @@ fn atx_heading(line: &str) -> Option<(usize, String)> {
 /// Whether line `i` is setext heading text: non-blank, not itself a
 /// heading or list item, followed by a line of only `=` or only `-`.
 fn level_is_setext(lines: &[&str], i: usize) -> bool {
-    let Some(next) = lines.get(i + 1) else {
+    let (Some(line), Some(next)) = (lines.get(i), lines.get(i + 1)) else {
         return false;
     };
-    let text = lines[i].trim();
+    let text = line.trim();
     let under = next.trim();
     if text.is_empty()
-        || atx_heading(lines[i]).is_some()
+        || atx_heading(line).is_some()
         || text.starts_with(['-', '*', '>', '|'])
         || under.is_empty()
     {
@@ -887,6 +895,7 @@ fn level_is_setext(lines: &[&str], i: usize) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use std::time::{Duration, Instant};

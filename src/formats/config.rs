@@ -388,6 +388,7 @@ fn parse_reference(auto_class: &str, reference: &str) -> Option<AutoMapEntry> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -628,8 +628,41 @@ fn check_count(what: &str, count: u64, min: u64, left: u64) -> Result<(), Format
     Ok(())
 }
 
-/// `file` is the whole file (a memory map); only the header is read.
+/// `file` is the whole file (a memory map); only the header is read, in the
+/// passes ggml makes: the fixed header, the metadata key-value pairs, the
+/// tensor infos, then the data section's place in the file.
 pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
+    let (mut r, header) = read_header(file)?;
+    let metadata = read_metadata(&mut r, header.kv_count)?;
+    let alignment = alignment(&metadata)?;
+    let (tensors, data_end) = read_tensor_infos(&mut r, header.tensor_count, alignment)?;
+    let data_offset = data_section(
+        r.c.position() as u64,
+        alignment,
+        &tensors,
+        data_end,
+        file.len() as u64,
+    )?;
+    Ok(Gguf {
+        version: header.version,
+        big_endian: r.big_endian,
+        metadata,
+        tensors,
+        alignment,
+        data_offset,
+    })
+}
+
+/// What the fixed part of the header declares.
+struct Header {
+    version: u32,
+    tensor_count: u64,
+    kv_count: u64,
+}
+
+/// Magic, version (and with it the byte order and count width), and the two
+/// counts, refused when the rest of the file cannot hold them.
+fn read_header(file: &[u8]) -> Result<(Reader<'_>, Header), FormatError> {
     let file_len = file.len() as u64;
     let Some(magic) = file.first_chunk::<4>() else {
         return Err(FormatError::invalid(format!(
@@ -684,7 +717,19 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
              more than the {left} bytes left can hold"
         )));
     }
+    let header = Header {
+        version,
+        tensor_count,
+        kv_count,
+    };
+    Ok((r, header))
+}
 
+/// The key-value pairs; a duplicate key is an error.
+fn read_metadata(
+    r: &mut Reader<'_>,
+    kv_count: u64,
+) -> Result<BTreeMap<String, Value>, FormatError> {
     let mut metadata = BTreeMap::new();
     for _ in 0..kv_count {
         let key = r.string("key", MAX_KEY_LEN)?;
@@ -708,9 +753,14 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
             metadata.insert(key.to_owned(), value);
         }
     }
+    Ok(metadata)
+}
 
-    let alignment = match metadata.get("general.alignment") {
-        None => DEFAULT_ALIGNMENT,
+/// `general.alignment`: a u32 power of two up to [`MAX_ALIGNMENT`], or
+/// [`DEFAULT_ALIGNMENT`] when absent.
+fn alignment(metadata: &BTreeMap<String, Value>) -> Result<u64, FormatError> {
+    match metadata.get("general.alignment") {
+        None => Ok(DEFAULT_ALIGNMENT),
         Some(Value::U32(a)) => {
             let a = u64::from(*a);
             if !a.is_power_of_two() {
@@ -723,16 +773,23 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
                     "general.alignment {a} exceeds the limit of {MAX_ALIGNMENT}"
                 )));
             }
-            a
+            Ok(a)
         }
-        Some(other) => {
-            return Err(FormatError::invalid(format!(
-                "general.alignment is a {}, not a u32",
-                other.type_name()
-            )));
-        }
-    };
+        Some(other) => Err(FormatError::invalid(format!(
+            "general.alignment is a {}, not a u32",
+            other.type_name()
+        ))),
+    }
+}
 
+/// The tensor infos, each checked by [`check_tensor`] against the one
+/// before; also returns where the last tensor's data ends, relative to the
+/// data section.
+fn read_tensor_infos(
+    r: &mut Reader<'_>,
+    tensor_count: u64,
+    alignment: u64,
+) -> Result<(Vec<TensorInfo>, u64), FormatError> {
     let mut tensors: Vec<TensorInfo> = Vec::new();
     let mut names: HashSet<String> = HashSet::new();
     // End of the previous tensor's data, relative to the data section.
@@ -771,10 +828,20 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
         data_end = check_tensor(&info, alignment, data_end, tensors.last())?;
         tensors.push(info);
     }
+    Ok((tensors, data_end))
+}
 
+/// Where the data section starts (the end of the tensor infos, aligned),
+/// checked to leave room in the file for every tensor's data.
+fn data_section(
+    info_end: u64,
+    alignment: u64,
+    tensors: &[TensorInfo],
+    data_end: u64,
+    file_len: u64,
+) -> Result<u64, FormatError> {
     // Both are at most the file size and MAX_ALIGNMENT, so this cannot
     // overflow; checked anyway to stay panic-free.
-    let info_end = r.c.position() as u64;
     let data_offset = info_end
         .checked_next_multiple_of(alignment)
         .ok_or_else(|| FormatError::invalid("data section offset overflows"))?;
@@ -792,15 +859,7 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
             });
         }
     }
-
-    Ok(Gguf {
-        version,
-        big_endian: r.big_endian,
-        metadata,
-        tensors,
-        alignment,
-        data_offset,
-    })
+    Ok(data_offset)
 }
 
 /// Checks one tensor info against the rules ggml applies and returns the end
@@ -868,6 +927,7 @@ fn check_tensor(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

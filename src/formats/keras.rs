@@ -260,6 +260,7 @@ fn push_unique(list: &mut Vec<String>, item: &str) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use std::io::{Cursor, Write};

@@ -84,6 +84,7 @@ pub fn parse(bytes: &[u8]) -> Result<Pointer, FormatError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -4,6 +4,8 @@
 //! them bytes (a memory map or a bounded prefix) and the assessment turns
 //! their results and errors into findings.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 pub mod card;
 pub mod config;
 mod cursor;

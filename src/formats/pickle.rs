@@ -606,10 +606,14 @@ impl Value {
     }
 }
 
+/// The first [`MAX_TEXT`] bytes of a string operand.
+fn capped(bytes: &[u8]) -> &[u8] {
+    bytes.get(..MAX_TEXT).unwrap_or(bytes)
+}
+
 fn text_value(bytes: &[u8]) -> Value {
-    let cut = &bytes[..bytes.len().min(MAX_TEXT)];
     Value::Str {
-        text: String::from_utf8_lossy(cut).into_owned(),
+        text: String::from_utf8_lossy(capped(bytes)).into_owned(),
         complete: bytes.len() <= MAX_TEXT,
     }
 }
@@ -640,6 +644,88 @@ fn list_item(v: Val) -> Val {
 // ---------------------------------------------------------------------------
 // The walker
 
+/// Every opcode of pickle protocols 0 to 5, named as `pickle.py` and
+/// pickletools name them, grouped by the protocol that introduced them.
+mod opcode {
+    // Protocol 0 (text) and 1 (binary).
+    pub const MARK: u8 = b'(';
+    pub const STOP: u8 = b'.';
+    pub const POP: u8 = b'0';
+    pub const POP_MARK: u8 = b'1';
+    pub const DUP: u8 = b'2';
+    pub const FLOAT: u8 = b'F';
+    pub const INT: u8 = b'I';
+    pub const BININT: u8 = b'J';
+    pub const BININT1: u8 = b'K';
+    pub const LONG: u8 = b'L';
+    pub const BININT2: u8 = b'M';
+    pub const NONE: u8 = b'N';
+    pub const PERSID: u8 = b'P';
+    pub const BINPERSID: u8 = b'Q';
+    pub const REDUCE: u8 = b'R';
+    pub const STRING: u8 = b'S';
+    pub const BINSTRING: u8 = b'T';
+    pub const SHORT_BINSTRING: u8 = b'U';
+    pub const UNICODE: u8 = b'V';
+    pub const BINUNICODE: u8 = b'X';
+    pub const APPEND: u8 = b'a';
+    pub const BUILD: u8 = b'b';
+    pub const GLOBAL: u8 = b'c';
+    pub const DICT: u8 = b'd';
+    pub const EMPTY_DICT: u8 = b'}';
+    pub const APPENDS: u8 = b'e';
+    pub const GET: u8 = b'g';
+    pub const BINGET: u8 = b'h';
+    pub const INST: u8 = b'i';
+    pub const LONG_BINGET: u8 = b'j';
+    pub const LIST: u8 = b'l';
+    pub const EMPTY_LIST: u8 = b']';
+    pub const OBJ: u8 = b'o';
+    pub const PUT: u8 = b'p';
+    pub const BINPUT: u8 = b'q';
+    pub const LONG_BINPUT: u8 = b'r';
+    pub const SETITEM: u8 = b's';
+    pub const TUPLE: u8 = b't';
+    pub const EMPTY_TUPLE: u8 = b')';
+    pub const SETITEMS: u8 = b'u';
+    pub const BINFLOAT: u8 = b'G';
+
+    // Protocol 2.
+    pub const PROTO: u8 = 0x80;
+    pub const NEWOBJ: u8 = 0x81;
+    pub const EXT1: u8 = 0x82;
+    pub const EXT2: u8 = 0x83;
+    pub const EXT4: u8 = 0x84;
+    pub const TUPLE1: u8 = 0x85;
+    pub const TUPLE2: u8 = 0x86;
+    pub const TUPLE3: u8 = 0x87;
+    pub const NEWTRUE: u8 = 0x88;
+    pub const NEWFALSE: u8 = 0x89;
+    pub const LONG1: u8 = 0x8a;
+    pub const LONG4: u8 = 0x8b;
+
+    // Protocol 3.
+    pub const BINBYTES: u8 = b'B';
+    pub const SHORT_BINBYTES: u8 = b'C';
+
+    // Protocol 4.
+    pub const SHORT_BINUNICODE: u8 = 0x8c;
+    pub const BINUNICODE8: u8 = 0x8d;
+    pub const BINBYTES8: u8 = 0x8e;
+    pub const EMPTY_SET: u8 = 0x8f;
+    pub const ADDITEMS: u8 = 0x90;
+    pub const FROZENSET: u8 = 0x91;
+    pub const NEWOBJ_EX: u8 = 0x92;
+    pub const STACK_GLOBAL: u8 = 0x93;
+    pub const MEMOIZE: u8 = 0x94;
+    pub const FRAME: u8 = 0x95;
+
+    // Protocol 5.
+    pub const BYTEARRAY8: u8 = 0x96;
+    pub const NEXT_BUFFER: u8 = 0x97;
+    pub const READONLY_BUFFER: u8 = 0x98;
+}
+
 /// Why the walk ended early, other than `STOP`.
 enum Halt {
     /// Malformed stream: the message (its offset is added by the caller).
@@ -652,6 +738,10 @@ type Step = Result<(), Halt>;
 
 fn bad(msg: impl Into<String>) -> Halt {
     Halt::Malformed(msg.into())
+}
+
+fn unknown_opcode(op: u8) -> Halt {
+    bad(format!("unknown opcode 0x{op:02x}"))
 }
 
 struct Walker<'a, 'l> {
@@ -711,7 +801,7 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> (PickleScan, usize) {
         };
         w.pos += 1;
         out.ops += 1;
-        if op == b'.' {
+        if op == opcode::STOP {
             match w.pop() {
                 Ok(v) => w.result = Some(v),
                 Err(_) => {
@@ -757,13 +847,16 @@ impl<'a> Walker<'a, '_> {
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], Halt> {
         let bytes: &'a [u8] = self.bytes;
-        let remaining = self.bytes.len() - self.pos;
-        if n > remaining {
+        let Some(out) = self
+            .pos
+            .checked_add(n)
+            .and_then(|end| bytes.get(self.pos..end))
+        else {
+            let remaining = self.bytes.len().saturating_sub(self.pos);
             return Err(bad(format!(
                 "operand of {n} bytes but only {remaining} remain"
             )));
-        }
-        let out = &bytes[self.pos..self.pos + n];
+        };
         self.pos += n;
         Ok(out)
     }
@@ -811,12 +904,12 @@ impl<'a> Walker<'a, '_> {
     /// consumed. The search is bounded by the input, once per opcode.
     fn line(&mut self) -> Result<&'a [u8], Halt> {
         let bytes: &'a [u8] = self.bytes;
-        let rest = &bytes[self.pos..];
+        let rest = bytes.get(self.pos..).unwrap_or_default();
         let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
             return Err(bad("text operand has no terminating newline"));
         };
         self.pos += nl + 1;
-        Ok(&rest[..nl])
+        Ok(rest.get(..nl).unwrap_or_default())
     }
 
     fn decimal_line(&mut self) -> Result<u64, Halt> {
@@ -888,7 +981,7 @@ impl<'a> Walker<'a, '_> {
     // -- effects --
 
     fn import(&mut self, module: &[u8], name: &[u8]) -> Import {
-        let cut = |b: &[u8]| String::from_utf8_lossy(&b[..b.len().min(MAX_TEXT)]).into_owned();
+        let cut = |b: &[u8]| String::from_utf8_lossy(capped(b)).into_owned();
         let imp = Import::new(cut(module), cut(name));
         self.imports.insert(imp.clone());
         imp
@@ -1003,12 +1096,37 @@ impl<'a> Walker<'a, '_> {
         }
     }
 
-    /// Executes one opcode's effect on the symbolic stack and memo.
+    /// Executes one opcode's effect on the symbolic stack and memo. The
+    /// families follow pickletools' grouping of the protocol; each one is a
+    /// method below.
     fn step(&mut self, op: u8) -> Step {
+        use opcode::*;
         match op {
-            // -- framing and protocol --
-            0x80 => {
-                // PROTO
+            PROTO | FRAME => self.framing(op),
+            MARK | POP | POP_MARK | DUP => self.stack_op(op),
+            NONE | NEWTRUE | NEWFALSE | INT | LONG | BININT | BININT1 | BININT2 | LONG1 | LONG4
+            | FLOAT | BINFLOAT => self.number(op),
+            STRING | BINSTRING | SHORT_BINSTRING | UNICODE | BINUNICODE | SHORT_BINUNICODE
+            | BINUNICODE8 => self.text(op),
+            BINBYTES | SHORT_BINBYTES | BINBYTES8 | BYTEARRAY8 | NEXT_BUFFER | READONLY_BUFFER => {
+                self.binary(op)
+            }
+            EMPTY_LIST | EMPTY_TUPLE | EMPTY_DICT | EMPTY_SET | LIST | TUPLE | TUPLE1 | TUPLE2
+            | TUPLE3 | DICT | FROZENSET | APPEND | APPENDS | SETITEM | SETITEMS | ADDITEMS => {
+                self.container(op)
+            }
+            PUT | BINPUT | LONG_BINPUT | MEMOIZE | GET | BINGET | LONG_BINGET => self.memo_op(op),
+            GLOBAL | STACK_GLOBAL | EXT1 | EXT2 | EXT4 => self.global(op),
+            REDUCE | BUILD | INST | OBJ | NEWOBJ | NEWOBJ_EX => self.call(op),
+            PERSID | BINPERSID => self.persistent(op),
+            _ => Err(unknown_opcode(op)),
+        }
+    }
+
+    /// `PROTO` and `FRAME`.
+    fn framing(&mut self, op: u8) -> Step {
+        match op {
+            opcode::PROTO => {
                 let p = self.u8()?;
                 if p > 5 {
                     return Err(bad(format!("unsupported pickle protocol {p}")));
@@ -1016,162 +1134,167 @@ impl<'a> Walker<'a, '_> {
                 self.proto = p;
                 self.protocol.get_or_insert(p);
             }
-            0x95 => {
-                // FRAME: only a read-ahead hint; its length is not trusted
-                // (a scanner should read past a short frame, not stop).
+            opcode::FRAME => {
+                // Only a read-ahead hint; its length is not trusted (a
+                // scanner should read past a short frame, not stop).
                 self.u64()?;
             }
-            // -- stack manipulation --
-            b'(' => {
+            _ => return Err(unknown_opcode(op)),
+        }
+        Ok(())
+    }
+
+    /// `MARK`, `POP`, `POP_MARK`, `DUP`.
+    fn stack_op(&mut self, op: u8) -> Step {
+        match op {
+            opcode::MARK => {
                 if self.marks.len() >= self.limits.max_stack {
                     return Err(Halt::Cap);
                 }
                 self.marks.push(self.stack.len());
             }
-            b'0' => {
-                // POP: with nothing above the mark, pickle.py pops the mark.
+            opcode::POP => {
+                // With nothing above the mark, pickle.py pops the mark.
                 if self.stack.len() > self.floor() {
                     self.stack.pop();
                 } else {
                     self.pop_mark()?;
                 }
             }
-            b'1' => {
+            opcode::POP_MARK => {
                 self.pop_mark()?;
             }
-            b'2' => {
+            opcode::DUP => {
                 let v = self.top()?.clone();
                 self.push_rc(v)?;
             }
-            // -- constants --
-            b'N' => self.push(Value::None)?,
-            0x88 => self.push(Value::Bool(true))?,
-            0x89 => self.push(Value::Bool(false))?,
-            b'I' => {
-                // INT: "01"/"00" are the protocol-0 spellings of True/False.
+            _ => return Err(unknown_opcode(op)),
+        }
+        Ok(())
+    }
+
+    /// `None`, booleans, integers and floats.
+    fn number(&mut self, op: u8) -> Step {
+        let v = match op {
+            opcode::NONE => Value::None,
+            opcode::NEWTRUE => Value::Bool(true),
+            opcode::NEWFALSE => Value::Bool(false),
+            opcode::INT => {
+                // "01"/"00" are the protocol-0 spellings of True/False.
                 let line = self.line()?;
-                let v = match line {
+                match line {
                     b"01" => Value::Bool(true),
                     b"00" => Value::Bool(false),
                     _ => parse_int_text(line)?,
-                };
-                self.push(v)?;
+                }
             }
-            b'L' => {
+            opcode::LONG => {
                 let line = self.line()?;
-                let digits = line.strip_suffix(b"L").unwrap_or(line);
-                let v = parse_int_text(digits)?;
-                self.push(v)?;
+                parse_int_text(line.strip_suffix(b"L").unwrap_or(line))?
             }
-            b'J' => {
-                let v = self.i32()?;
-                self.push(Value::Int(i64::from(v)))?;
-            }
-            b'K' => {
-                let v = self.u8()?;
-                self.push(Value::Int(i64::from(v)))?;
-            }
-            b'M' => {
-                let v = self.u16()?;
-                self.push(Value::Int(i64::from(v)))?;
-            }
-            0x8a => {
-                // LONG1: little-endian two's complement of n <= 255 bytes.
+            opcode::BININT => Value::Int(i64::from(self.i32()?)),
+            opcode::BININT1 => Value::Int(i64::from(self.u8()?)),
+            opcode::BININT2 => Value::Int(i64::from(self.u16()?)),
+            opcode::LONG1 => {
+                // Little-endian two's complement of n <= 255 bytes.
                 let n = self.u8()?;
-                let b = self.len_operand(u64::from(n))?;
-                let v = long_value(b);
-                self.push(v)?;
+                long_value(self.len_operand(u64::from(n))?)
             }
-            0x8b => {
+            opcode::LONG4 => {
                 let n = self.i32()?;
                 if n < 0 {
                     return Err(bad("negative LONG4 byte count"));
                 }
-                let b = self.len_operand(n as u64)?;
-                let v = long_value(b);
-                self.push(v)?;
+                long_value(self.len_operand(n as u64)?)
             }
-            b'F' => {
+            opcode::FLOAT => {
                 self.line()?;
-                self.push(Value::Opaque)?;
+                Value::Opaque
             }
-            b'G' => {
+            opcode::BINFLOAT => {
                 self.take(8)?;
-                self.push(Value::Opaque)?;
+                Value::Opaque
             }
-            // -- strings (text: usable as STACK_GLOBAL operands) --
-            b'S' => {
-                // STRING: a quoted Python 2 repr, escape-decoded.
+            _ => return Err(unknown_opcode(op)),
+        };
+        self.push(v)
+    }
+
+    /// Strings: text, so usable as `STACK_GLOBAL` operands.
+    fn text(&mut self, op: u8) -> Step {
+        let v = match op {
+            opcode::STRING => {
+                // A quoted Python 2 repr, escape-decoded.
                 let line = self.line()?;
                 let inner = match line {
                     [q @ (b'\'' | b'"'), inner @ .., last] if last == q => inner,
                     _ => return Err(bad("operand of STRING is not quoted")),
                 };
-                let v = text_value(&unescape(inner, false));
-                self.push(v)?;
+                text_value(&unescape(inner, false))
             }
-            b'T' => {
+            opcode::BINSTRING => {
                 let n = self.i32()?;
                 if n < 0 {
                     return Err(bad("negative BINSTRING length"));
                 }
-                let v = text_value(self.len_operand(n as u64)?);
-                self.push(v)?;
+                text_value(self.len_operand(n as u64)?)
             }
-            b'U' => {
+            opcode::SHORT_BINSTRING | opcode::SHORT_BINUNICODE => {
                 let n = self.u8()?;
-                let v = text_value(self.len_operand(u64::from(n))?);
-                self.push(v)?;
+                text_value(self.len_operand(u64::from(n))?)
             }
-            b'V' => {
-                // UNICODE: raw-unicode-escape text.
+            opcode::UNICODE => {
+                // Raw-unicode-escape text.
                 let line = self.line()?;
-                let v = text_value(&unescape(line, true));
-                self.push(v)?;
+                text_value(&unescape(line, true))
             }
-            b'X' => {
+            opcode::BINUNICODE => {
                 let n = self.u32()?;
-                let v = text_value(self.len_operand(u64::from(n))?);
-                self.push(v)?;
+                text_value(self.len_operand(u64::from(n))?)
             }
-            0x8c => {
-                let n = self.u8()?;
-                let v = text_value(self.len_operand(u64::from(n))?);
-                self.push(v)?;
-            }
-            0x8d => {
+            opcode::BINUNICODE8 => {
                 let n = self.u64()?;
-                let v = text_value(self.len_operand(n)?);
-                self.push(v)?;
+                text_value(self.len_operand(n)?)
             }
-            // -- bytes (not text: cannot name a module) --
-            b'B' => {
+            _ => return Err(unknown_opcode(op)),
+        };
+        self.push(v)
+    }
+
+    /// Bytes and buffers: not text, so they cannot name a module.
+    fn binary(&mut self, op: u8) -> Step {
+        match op {
+            opcode::BINBYTES => {
                 let n = self.u32()?;
                 self.len_operand(u64::from(n))?;
-                self.push(Value::Opaque)?;
             }
-            b'C' => {
+            opcode::SHORT_BINBYTES => {
                 let n = self.u8()?;
                 self.len_operand(u64::from(n))?;
-                self.push(Value::Opaque)?;
             }
-            0x8e | 0x96 => {
-                // BINBYTES8, BYTEARRAY8
+            opcode::BINBYTES8 | opcode::BYTEARRAY8 => {
                 let n = self.u64()?;
                 self.len_operand(n)?;
-                self.push(Value::Opaque)?;
             }
-            0x97 => self.push(Value::Opaque)?, // NEXT_BUFFER: out-of-band data
-            0x98 => {
-                // READONLY_BUFFER: acts on the top item, which must exist.
+            opcode::NEXT_BUFFER => {} // out-of-band data
+            opcode::READONLY_BUFFER => {
+                // Acts on the top item, which must exist.
                 self.top()?;
+                return Ok(());
             }
-            // -- containers --
-            b']' => self.push(Value::List(RefCell::new(Vec::new())))?,
-            b')' => self.push(tuple_value(Vec::new()))?,
-            b'}' => self.push(Value::Dict)?,
-            0x8f => self.push(Value::Set)?,
-            b'l' => {
+            _ => return Err(unknown_opcode(op)),
+        }
+        self.push(Value::Opaque)
+    }
+
+    /// Building lists, tuples, dicts and sets.
+    fn container(&mut self, op: u8) -> Step {
+        match op {
+            opcode::EMPTY_LIST => self.push(Value::List(RefCell::new(Vec::new())))?,
+            opcode::EMPTY_TUPLE => self.push(tuple_value(Vec::new()))?,
+            opcode::EMPTY_DICT => self.push(Value::Dict)?,
+            opcode::EMPTY_SET => self.push(Value::Set)?,
+            opcode::LIST => {
                 let items = self.pop_mark()?;
                 let kept = items
                     .into_iter()
@@ -1180,93 +1303,106 @@ impl<'a> Walker<'a, '_> {
                     .collect();
                 self.push(Value::List(RefCell::new(kept)))?;
             }
-            b't' => {
+            opcode::TUPLE => {
                 let items = self.pop_mark()?;
                 self.push(tuple_value(items))?;
             }
-            0x85..=0x87 => {
-                let n = usize::from(op - 0x84);
+            opcode::TUPLE1 | opcode::TUPLE2 | opcode::TUPLE3 => {
+                let n = usize::from(op - opcode::TUPLE1) + 1;
                 if self.stack.len() < self.floor() + n {
                     return Err(bad("stack underflow"));
                 }
                 let items = self.stack.split_off(self.stack.len() - n);
                 self.push(tuple_value(items))?;
             }
-            b'd' => {
+            opcode::DICT => {
                 let items = self.pop_mark()?;
                 if items.len() % 2 != 0 {
                     return Err(bad("odd number of items for DICT"));
                 }
                 self.push(Value::Dict)?;
             }
-            0x91 => {
+            opcode::FROZENSET => {
                 self.pop_mark()?;
                 self.push(Value::Set)?;
             }
-            b'a' => {
+            opcode::APPEND => {
                 let v = self.pop()?;
                 self.extend_list(vec![v])?;
             }
-            b'e' => {
+            opcode::APPENDS => {
                 let items = self.pop_mark()?;
                 self.extend_list(items)?;
             }
-            b's' => {
+            opcode::SETITEM => {
                 self.pop()?;
                 self.pop()?;
                 self.top()?;
             }
-            b'u' => {
+            opcode::SETITEMS => {
                 let items = self.pop_mark()?;
                 if items.len() % 2 != 0 {
                     return Err(bad("odd number of items for SETITEMS"));
                 }
                 self.top()?;
             }
-            0x90 => {
+            opcode::ADDITEMS => {
                 self.pop_mark()?;
                 self.top()?;
             }
-            // -- memo --
-            b'p' => {
+            _ => return Err(unknown_opcode(op)),
+        }
+        Ok(())
+    }
+
+    /// Storing into and fetching from the memo.
+    fn memo_op(&mut self, op: u8) -> Step {
+        match op {
+            opcode::PUT => {
                 let key = self.decimal_line()?;
-                self.memo_put(key)?;
+                self.memo_put(key)
             }
-            b'q' => {
+            opcode::BINPUT => {
                 let key = self.u8()?;
-                self.memo_put(u64::from(key))?;
+                self.memo_put(u64::from(key))
             }
-            b'r' => {
+            opcode::LONG_BINPUT => {
                 let key = self.u32()?;
-                self.memo_put(u64::from(key))?;
+                self.memo_put(u64::from(key))
             }
-            0x94 => {
+            opcode::MEMOIZE => {
                 let key = self.memo.len() as u64;
-                self.memo_put(key)?;
+                self.memo_put(key)
             }
-            b'g' => {
+            opcode::GET => {
                 let key = self.decimal_line()?;
-                self.memo_get(key)?;
+                self.memo_get(key)
             }
-            b'h' => {
+            opcode::BINGET => {
                 let key = self.u8()?;
-                self.memo_get(u64::from(key))?;
+                self.memo_get(u64::from(key))
             }
-            b'j' => {
+            opcode::LONG_BINGET => {
                 let key = self.u32()?;
-                self.memo_get(u64::from(key))?;
+                self.memo_get(u64::from(key))
             }
-            // -- imports --
-            b'c' => {
+            _ => Err(unknown_opcode(op)),
+        }
+    }
+
+    /// Imports: `GLOBAL`, `STACK_GLOBAL` and the extension registry.
+    fn global(&mut self, op: u8) -> Step {
+        match op {
+            opcode::GLOBAL => {
                 let module = self.line()?;
                 let name = self.line()?;
                 let imp = self.import(module, name);
-                self.push(Value::Global(imp))?;
+                self.push(Value::Global(imp))
             }
-            0x93 => {
-                // STACK_GLOBAL: module and name must be str values; pickle
-                // refuses anything else, but a value we could not follow
-                // (from a call, a cut string) might still be a str at load.
+            opcode::STACK_GLOBAL => {
+                // Module and name must be str values; pickle refuses anything
+                // else, but a value we could not follow (from a call, a cut
+                // string) might still be a str at load.
                 let name = self.pop()?;
                 let module = self.pop()?;
                 let v = match (module.as_str(), name.as_str()) {
@@ -1279,85 +1415,83 @@ impl<'a> Walker<'a, '_> {
                         Value::UnknownGlobal
                     }
                 };
-                self.push(v)?;
+                self.push(v)
             }
-            0x82 => {
+            opcode::EXT1 => {
                 let code = self.u8()?;
-                self.extension(u64::from(code))?;
+                self.extension(u64::from(code))
             }
-            0x83 => {
+            opcode::EXT2 => {
                 let code = self.u16()?;
-                self.extension(u64::from(code))?;
+                self.extension(u64::from(code))
             }
-            0x84 => {
+            opcode::EXT4 => {
                 let code = self.i32()?;
                 if code <= 0 {
                     return Err(bad("non-positive EXT4 code"));
                 }
-                self.extension(code as u64)?;
+                self.extension(code as u64)
             }
-            // -- calls --
-            b'R' => {
+            _ => Err(unknown_opcode(op)),
+        }
+    }
+
+    /// What runs code on load: calls, instantiations and `BUILD`.
+    fn call(&mut self, op: u8) -> Step {
+        let v = match op {
+            opcode::REDUCE | opcode::NEWOBJ => {
                 let args = self.pop()?;
                 let callable = self.pop()?;
-                let v = self.apply(&callable, Some(&args));
-                self.push(v)?;
+                self.apply(&callable, Some(&args))
             }
-            b'b' => {
-                // BUILD runs the object's __setstate__ (or updates __dict__).
+            opcode::NEWOBJ_EX => {
+                self.pop()?; // kwargs
+                let args = self.pop()?;
+                let class = self.pop()?;
+                self.apply(&class, Some(&args))
+            }
+            opcode::BUILD => {
+                // Runs the object's __setstate__ (or updates __dict__).
                 self.pop()?;
                 let obj = self.top()?.clone();
                 if let Value::Object(imp) = &*obj {
                     self.calls.insert(imp.clone());
                 }
+                return Ok(());
             }
-            b'i' => {
+            opcode::INST => {
                 let module = self.line()?;
                 let name = self.line()?;
                 let imp = self.import(module, name);
                 let args = self.pop_mark()?;
                 let args = Rc::new(tuple_value(args));
-                let v = self.apply(&Rc::new(Value::Global(imp)), Some(&args));
-                self.push(v)?;
+                self.apply(&Rc::new(Value::Global(imp)), Some(&args))
             }
-            b'o' => {
-                let mut items = self.pop_mark()?;
-                if items.is_empty() {
+            opcode::OBJ => {
+                let mut items = self.pop_mark()?.into_iter();
+                let Some(class) = items.next() else {
                     return Err(bad("no class for OBJ"));
-                }
-                let class = items.remove(0);
-                let args = Rc::new(tuple_value(items));
-                let v = self.apply(&class, Some(&args));
-                self.push(v)?;
+                };
+                let args = Rc::new(tuple_value(items.collect()));
+                self.apply(&class, Some(&args))
             }
-            0x81 => {
-                let args = self.pop()?;
-                let class = self.pop()?;
-                let v = self.apply(&class, Some(&args));
-                self.push(v)?;
-            }
-            0x92 => {
-                self.pop()?; // kwargs
-                let args = self.pop()?;
-                let class = self.pop()?;
-                let v = self.apply(&class, Some(&args));
-                self.push(v)?;
-            }
-            // -- persistent ids: torch storages --
-            b'P' => {
+            _ => return Err(unknown_opcode(op)),
+        };
+        self.push(v)
+    }
+
+    /// Persistent ids: how torch names its storages.
+    fn persistent(&mut self, op: u8) -> Step {
+        let pid = match op {
+            opcode::PERSID => {
                 let line = self.line()?;
-                let pid = Rc::new(text_value(line));
-                let v = self.persistent_load(&pid);
-                self.push(v)?;
+                Rc::new(text_value(line))
             }
-            b'Q' => {
-                let pid = self.pop()?;
-                let v = self.persistent_load(&pid);
-                self.push(v)?;
-            }
-            _ => return Err(bad(format!("unknown opcode 0x{op:02x}"))),
-        }
-        Ok(())
+            opcode::BINPERSID => self.pop()?,
+            _ => return Err(unknown_opcode(op)),
+        };
+        let v = self.persistent_load(&pid);
+        self.push(v)
     }
 
     fn extension(&mut self, code: u64) -> Step {
@@ -1392,15 +1526,17 @@ fn parse_int_text(text: &[u8]) -> Result<Value, Halt> {
 
 /// LONG1/LONG4 payload: little-endian two's complement.
 fn long_value(bytes: &[u8]) -> Value {
-    if bytes.is_empty() {
+    let Some(&last) = bytes.last() else {
         return Value::Int(0);
-    }
+    };
     if bytes.len() > 8 {
         return Value::Opaque;
     }
-    let negative = bytes[bytes.len() - 1] & 0x80 != 0;
+    let negative = last & 0x80 != 0;
     let mut buf = if negative { [0xffu8; 8] } else { [0u8; 8] };
-    buf[..bytes.len()].copy_from_slice(bytes);
+    for (dst, &src) in buf.iter_mut().zip(bytes) {
+        *dst = src;
+    }
     Value::Int(i64::from_le_bytes(buf))
 }
 
@@ -1410,14 +1546,17 @@ fn long_value(bytes: &[u8]) -> Value {
 fn unescape(input: &[u8], raw_unicode: bool) -> Vec<u8> {
     let mut out = Vec::new();
     let mut i = 0;
-    while i < input.len() && out.len() <= MAX_TEXT {
-        let b = input[i];
-        if b != b'\\' || i + 1 >= input.len() {
-            out.push(b);
-            i += 1;
-            continue;
-        }
-        let e = input[i + 1];
+    while let Some(&b) = input.get(i)
+        && out.len() <= MAX_TEXT
+    {
+        let e = match input.get(i + 1) {
+            Some(&e) if b == b'\\' => e,
+            _ => {
+                out.push(b);
+                i += 1;
+                continue;
+            }
+        };
         let hex = |from: usize, n: usize| -> Option<u32> {
             let digits = input.get(from..from + n)?;
             u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
@@ -1454,6 +1593,7 @@ fn unescape(input: &[u8], raw_unicode: bool) -> Vec<u8> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -187,6 +187,7 @@ pub fn is_shard_name(name: &str) -> Option<(String, u32, u32)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -201,9 +201,9 @@ fn scan_stream(
             bytes.len()
         ));
     }
-    let bytes = &bytes[..bytes.len().min(MAX_STREAM_BYTES)];
+    let bytes = bytes.get(..MAX_STREAM_BYTES).unwrap_or(bytes);
     while offset < bytes.len() && out.len() < MAX_PICKLES {
-        let (s, consumed) = walk(&bytes[offset..]);
+        let (s, consumed) = walk(bytes.get(offset..).unwrap_or_default());
         let clean = s.stopped_at_stop;
         let keep = !resync || clean || !s.imports.is_empty() || s.unresolved_stack_global;
         let next = offset + consumed.max(1);
@@ -221,7 +221,7 @@ fn scan_stream(
             // Trailing padding (newlines, zeros) is not another pickle;
             // padding with a stream behind it is, and the marker search
             // below finds it.
-            let rest = &bytes[offset..];
+            let rest = bytes.get(offset..).unwrap_or_default();
             if rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) {
                 break;
             }
@@ -241,7 +241,7 @@ fn scan_stream(
             continue;
         }
         // Broken or capped: look for the next PROTO marker.
-        match find_proto(&bytes[next.min(bytes.len())..]) {
+        match find_proto(bytes.get(next..).unwrap_or_default()) {
             Some(rel) => {
                 offset = next + rel;
                 resync = true;
@@ -261,9 +261,7 @@ fn scan_stream(
 pub const MAX_STREAM_BYTES: usize = 256 << 20;
 
 fn find_proto(bytes: &[u8]) -> Option<usize> {
-    bytes
-        .windows(2)
-        .position(|w| w[0] == 0x80 && (2..=5).contains(&w[1]))
+    bytes.windows(2).position(|w| matches!(w, [0x80, 2..=5]))
 }
 
 // ---------------------------------------------------------------------------
@@ -281,7 +279,7 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::Legacy);
     let mut offset = 0usize;
     for (i, what) in LEGACY_LABELS.iter().enumerate() {
-        let (s, consumed) = walk(&file[offset..]);
+        let (s, consumed) = walk(file.get(offset..).unwrap_or_default());
         let clean = s.stopped_at_stop;
         if let Some(e) = &s.error {
             out.error = Some(format!("legacy {what} pickle: {e}"));
@@ -293,7 +291,11 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
             // Where the next pickle starts is unknown; anything that looks
             // like one is still worth a walk.
             let rest = offset.saturating_add(1).min(file.len());
-            let tail = scan_stream_resync(&file[rest..], rest, &mut out.anomalies);
+            let tail = scan_stream_resync(
+                file.get(rest..).unwrap_or_default(),
+                rest,
+                &mut out.anomalies,
+            );
             out.pickles.extend(tail);
             if let Some((_, main)) = out.pickles.get(3) {
                 out.count_tensors(&main.clone());
@@ -308,9 +310,11 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
     // The raw storages follow, in the order of the key list, each as an
     // 8-byte element count and the elements. Skipping them exactly is the
     // only way to tell whether anything else was appended.
-    let keys = out.pickles[4].1.result_strings.clone();
-    let storages: BTreeMap<&str, &pickle::StorageRef> = out.pickles[3]
-        .1
+    let (Some((_, object)), Some((_, key_list))) = (out.pickles.get(3), out.pickles.get(4)) else {
+        return out;
+    };
+    let keys = key_list.result_strings.clone();
+    let storages: BTreeMap<&str, &pickle::StorageRef> = object
         .storages
         .iter()
         .map(|s| (s.key.as_str(), s))
@@ -364,7 +368,11 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
             "{} bytes after the last storage, where torch.save writes nothing",
             file.len() - offset
         ));
-        let tail = scan_stream_resync(&file[offset..], offset, &mut out.anomalies);
+        let tail = scan_stream_resync(
+            file.get(offset..).unwrap_or_default(),
+            offset,
+            &mut out.anomalies,
+        );
         out.pickles.extend(tail);
     }
     out
@@ -386,7 +394,7 @@ fn scan_stream_resync(
         return Vec::new();
     };
     let label = format!("trailing data at byte {}", base + start);
-    scan_stream(&bytes[start..], &label, anomalies)
+    scan_stream(bytes.get(start..).unwrap_or_default(), &label, anomalies)
 }
 
 // ---------------------------------------------------------------------------
@@ -396,7 +404,10 @@ fn scan_tar(file: &[u8]) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::Tar);
     let mut offset = 0usize;
     let mut entries = 0usize;
-    while let Some(header) = file.get(offset..offset + 512) {
+    while let Some(header) = file
+        .get(offset..offset + 512)
+        .and_then(|h| <&[u8; 512]>::try_from(h).ok())
+    {
         if header.iter().all(|&b| b == 0) {
             break;
         }
@@ -407,8 +418,9 @@ fn scan_tar(file: &[u8]) -> CheckpointScan {
             ));
             break;
         }
-        let name_end = header[..100].iter().position(|&b| b == 0).unwrap_or(100);
-        let name = String::from_utf8_lossy(&header[..name_end]).into_owned();
+        // The name field is 100 bytes, NUL-terminated unless full.
+        let name = header[..100].split(|&b| b == 0).next().unwrap_or_default();
+        let name = String::from_utf8_lossy(name).into_owned();
         let size = parse_octal(&header[124..136]);
         let Some(size) = size else {
             out.error = Some(format!("tar entry {name:?} has an unreadable size"));
@@ -432,7 +444,9 @@ fn scan_tar(file: &[u8]) -> CheckpointScan {
                 || base.ends_with(".pkl"))
         {
             let cap = usize::try_from(MAX_OTHER_PKL).unwrap_or(usize::MAX);
-            let bytes = &file[data_start..data_end.min(data_start.saturating_add(cap))];
+            let bytes = file
+                .get(data_start..data_end.min(data_start.saturating_add(cap)))
+                .unwrap_or_default();
             let found = scan_stream(bytes, &name, &mut out.anomalies);
             if base == "pickle"
                 && let Some((_, main)) = found.first()
@@ -536,7 +550,7 @@ fn hop_local_entries(file: &[u8]) -> (Vec<LocalEntry>, Option<usize>) {
     let mut out = Vec::new();
     let mut offset = 0usize;
     while out.len() < MAX_ENTRIES {
-        let rest = &file[offset.min(file.len())..];
+        let rest = file.get(offset..).unwrap_or_default();
         if rest.starts_with(CENTRAL_HEADER) || rest.starts_with(END_OF_CENTRAL_DIR) {
             return (out, None);
         }
@@ -563,7 +577,12 @@ fn search_local_entries(file: &[u8]) -> Vec<LocalEntry> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while out.len() < MAX_ENTRIES {
-        let Some(rel) = file[at..].windows(4).position(|w| w == LOCAL_HEADER) else {
+        let Some(rel) = file
+            .get(at..)
+            .unwrap_or_default()
+            .windows(4)
+            .position(|w| w == LOCAL_HEADER)
+        else {
             break;
         };
         let offset = at + rel;
@@ -625,9 +644,12 @@ fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), 
         let end = e.data_start.saturating_add(declared).min(file.len());
         let start = e.data_start.min(end);
         let cut = end - start > cap_usize;
-        return Ok((file[start..end.min(start + cap_usize)].to_vec(), cut));
+        let kept = file
+            .get(start..end.min(start + cap_usize))
+            .unwrap_or_default();
+        return Ok((kept.to_vec(), cut));
     }
-    let mut cursor = Cursor::new(&file[e.offset..]);
+    let mut cursor = Cursor::new(file.get(e.offset..).unwrap_or_default());
     let entry = match e.compressed_size {
         Some(size) => zip::read::read_zipfile_from_stream_with_compressed_size(&mut cursor, size),
         None => zip::read::read_zipfile_from_stream(&mut cursor),
@@ -834,7 +856,9 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
     }
     spans.sort_unstable();
     for pair in spans.windows(2) {
-        let ((_, end_a, a), (start_b, _, b)) = (pair[0], pair[1]);
+        let [(_, end_a, a), (start_b, _, b)] = pair else {
+            continue;
+        };
         if start_b < end_a {
             out.anomalies
                 .push(format!("entries {a:?} and {b:?} overlap"));
@@ -873,6 +897,7 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

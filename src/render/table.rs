@@ -1,7 +1,8 @@
 //! The human report: a table of the three components with status, evidence
 //! and licence, a weights summary in human units, the licence line, then the
-//! findings by severity. Colour only when the caller says so (a terminal and
-//! no NO_COLOR); comfy-table's own TTY detection ignores NO_COLOR.
+//! findings by severity. Colour only when the caller says so (the binary
+//! decides from `--color` and the NO_COLOR/CLICOLOR conventions);
+//! comfy-table's own TTY detection ignores NO_COLOR, so it is turned off.
 
 use super::sanitize;
 use crate::finding::Severity;

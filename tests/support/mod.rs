@@ -46,6 +46,8 @@ pub fn openness_cmd() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("openness").unwrap();
     cmd.current_dir(fixtures_dir().parent().unwrap())
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env_remove("GITHUB_ACTIONS");
     cmd
 }
