@@ -15,6 +15,7 @@ pub mod license;
 pub mod manifest;
 pub mod mapguard;
 pub mod mof;
+pub mod parallel;
 pub mod policy;
 pub mod render;
 pub mod report;
