@@ -47,7 +47,7 @@ set -euo pipefail
 
 command_line="$0${*:+ $*}"
 for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR SECTIONS; do
-    if [ -n "${!v:-}" ]; then command_line="$v=${!v} $command_line"; fi
+    if [ -n "${!v:-}" ]; then command_line="$v=$(printf %q "${!v}") $command_line"; fi
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/scripts/bench
