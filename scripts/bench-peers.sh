@@ -19,7 +19,11 @@
 #     real-size header (128,256 tokens, scores, types, 280,147 merges, 291
 #     tensor infos with the real shapes), a sparse data region;
 #   - the torch zip checkpoints of fixtures/interop-pickle;
-#   - a dense random file and a 4-shard dense release for hashing.
+#   - a dense random file and a 4-shard dense release for hashing;
+#   - real layouts reproduced with our own files (make_inputs.py): a
+#     code-heavy training repository (2,000 files, 1,800 results JSON), a
+#     release whose README has a licence section, and Hugging Face caches of
+#     300 and 3,000 releases for --discover.
 # The peers go into a throwaway virtualenv from PyPI: safetensors,
 # huggingface_hub, numpy, gguf, picklescan, modelscan, model-signing,
 # pyopenssl. GNU time comes from Debian (`apt-get install -y time`).
@@ -34,12 +38,16 @@
 # Knobs (environment): RUNS (default 5) runs per fast comparison,
 # SLOW_RUNS (3) for hashing and gguf-dump, HASH_MB (2048) size of the
 # single hashed file, SHARD_MB (512) and SHARDS (4) for the multi-file
-# release, BENCH_TMPDIR (/tmp) where the inputs go.
+# release, BENCH_TMPDIR (/tmp) where the inputs go, SECTIONS ("peers hash
+# real") which groups of rows to run: `peers` the Python peers (needs PyPI),
+# `hash` the hashing rows, `real` the real layouts. Hashing rows against
+# openssl and sha256sum run as alternating pairs (A B A B ...), so a machine
+# whose load drifts cannot favour one side.
 set -euo pipefail
 
 command_line="$0${*:+ $*}"
-for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR; do
-    if [ -n "${!v:-}" ]; then command_line="$v=${!v} $command_line"; fi
+for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR SECTIONS; do
+    if [ -n "${!v:-}" ]; then command_line="$v=$(printf %q "${!v}") $command_line"; fi
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=$root/scripts/bench
@@ -48,6 +56,8 @@ SLOW_RUNS=${SLOW_RUNS:-3}
 HASH_MB=${HASH_MB:-2048}
 SHARD_MB=${SHARD_MB:-512}
 SHARDS=${SHARDS:-4}
+SECTIONS=${SECTIONS:-peers hash real}
+want() { case " $SECTIONS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 log() { printf '== %s\n' "$*" >&2; }
 
@@ -67,6 +77,9 @@ log "building openness (release)"
 (cd "$root" && cargo build --release --quiet >&2)
 openness=$root/target/release/openness
 
+versions="none (SECTIONS=$SECTIONS)"
+pickles_skipped=""
+if want peers; then
 log "installing the peers into a throwaway venv"
 python3 -m venv "$work/venv"
 venv=$work/venv/bin
@@ -75,9 +88,11 @@ venv=$work/venv/bin
 versions=$("$venv/pip" list --format=freeze 2>/dev/null |
     grep -iE '^(safetensors|huggingface.hub|numpy|gguf|picklescan|modelscan|model.signing)==' |
     tr '\n' ' ')
+fi
 
 # ---------------------------------------------------------------- inputs
 log "building inputs in $work"
+if want peers; then
 python3 "$bench/make_inputs.py" safetensors "$work/st-16g" --preset llama3-8b --shards 8
 python3 "$bench/make_inputs.py" safetensors "$work/st-1t" --preset llama-1t --shards 64
 python3 "$bench/make_inputs.py" safetensors "$work/st-1m" --preset tiny-1t --shards 64
@@ -101,7 +116,19 @@ for f in "$root"/fixtures/interop-pickle/*; do
     fi
 done
 pickle_count=$(ls "$work/pickles" | wc -l)
+fi
+if want real; then
+python3 "$bench/make_inputs.py" code-heavy "$work/code-heavy"
+python3 "$bench/make_inputs.py" licence-readme "$work/licence-readme"
+python3 "$bench/make_inputs.py" hf-cache "$work/hf-300" --releases 300
+python3 "$bench/make_inputs.py" hf-cache "$work/hf-3000" --releases 3000
+# The same repository without its README and LICENSE: what the licence
+# matcher costs is the difference.
+cp -r "$work/code-heavy" "$work/code-heavy-nolicence"
+rm "$work/code-heavy-nolicence/README.md" "$work/code-heavy-nolicence/LICENSE"
+fi
 
+if want hash || want peers; then
 mkdir -p "$work/hash1" "$work/hashN"
 head -c "${HASH_MB}M" /dev/urandom > "$work/hash1/random.bin"
 for i in $(seq 1 "$SHARDS"); do
@@ -111,8 +138,10 @@ hash1_bytes=$((HASH_MB * 1024 * 1024))
 hashN_bytes=$((SHARDS * SHARD_MB * 1024 * 1024))
 log "warming the page cache"
 cat "$work"/hash1/* "$work"/hashN/* > /dev/null
+fi
 
 # ---------------------------------------------------------------- agreement
+if want peers; then
 log "checking that openness and the peers report the same figures"
 "$openness" scan "$work/st-16g" --format json > "$work/st-16g.openness.json"
 "$venv/python" "$bench/reference_inspect.py" "$work/st-16g" > "$work/st-16g.reference.json"
@@ -120,21 +149,54 @@ python3 "$bench/check_agree.py" safetensors "$work/st-16g.openness.json" "$work/
 "$openness" scan "$gguf_file" --format json > "$work/gguf.openness.json"
 "$venv/gguf-dump" --json "$gguf_file" > "$work/gguf.dump.json" 2>/dev/null
 python3 "$bench/check_agree.py" gguf "$work/gguf.openness.json" "$work/gguf.dump.json" >&2
+fi
+if want hash || want peers; then
 for d in hash1 hashN; do
     "$openness" scan "$work/$d" --hash --no-progress --format json \
         --manifest-out "$work/$d.openness.sha256" > /dev/null
     (cd "$work/$d" && sha256sum -- *) > "$work/$d.sha256sum"
     (cd "$work/$d" && openssl dgst -sha256 -r -- *) > "$work/$d.openssl"
-    "$venv/python" "$bench/model_signing_hash.py" "$work/$d" > "$work/$d.model_signing"
+    if want peers; then
+        "$venv/python" "$bench/model_signing_hash.py" "$work/$d" > "$work/$d.model_signing"
+    else
+        cp "$work/$d.sha256sum" "$work/$d.model_signing"  # not run: no venv
+    fi
     python3 "$bench/check_agree.py" digests "$work/$d.openness.sha256" "$work/$d.sha256sum" \
         "$work/$d.openssl" "$work/$d.model_signing" >&2
 done
+fi
 
 # ---------------------------------------------------------------- timings
 load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 m() { python3 "$bench/measure.py" run --out "$results" "$@"; }
-hashN_files=("$work"/hashN/*)
+pair() { python3 "$bench/measure.py" pair --out "$results" "$@"; }
 
+if want real; then
+log "timing: real layouts"
+c="code-heavy repository: 2,000 files, 1,800 results JSON"
+m --comparison "$c" --tool "openness scan --format json" --runs "$RUNS" -- \
+    "$openness" scan "$work/code-heavy" --format json
+m --comparison "$c" --tool "openness scan, without README/LICENSE (no licence matching)" --runs "$RUNS" -- \
+    "$openness" scan "$work/code-heavy-nolicence" --format json
+c="release whose README has a licence section"
+m --comparison "$c" --tool "openness scan --format json" --runs "$RUNS" -- \
+    "$openness" scan "$work/licence-readme" --format json
+c="HF cache, scan --discover --format ndjson"
+m --comparison "$c" --tool "openness, 3,000 releases" --runs "$RUNS" -- \
+    "$openness" scan --discover "$work/hf-3000" --format ndjson
+m --comparison "$c" --tool "openness, 300 releases" --runs "$RUNS" -- \
+    "$openness" scan --discover "$work/hf-300" --format ndjson
+m --comparison "$c" --tool "openness, 3,000 releases, --stable-order" --runs "$RUNS" -- \
+    "$openness" scan --discover --stable-order "$work/hf-3000" --format ndjson
+m --comparison "$c" --tool "openness, 3,000 releases, summary table" --runs "$RUNS" -- \
+    "$openness" scan --discover "$work/hf-3000"
+fi
+
+if want hash || want peers; then
+hashN_files=("$work"/hashN/*)
+fi
+
+if want peers; then
 log "timing: safetensors inspection (16 GB, 8 shards)"
 c="inspect safetensors, 8 × 2 GB (sparse)"
 m --comparison "$c" --tool "openness scan --format json" --runs "$RUNS" -- \
@@ -167,29 +229,43 @@ m --comparison "$c" --tool "picklescan -p DIR" --runs "$RUNS" --ok-rc 0,1 -- \
 m --comparison "$c" --tool "modelscan -p DIR" --runs "$RUNS" --ok-rc 0,1 -- \
     "$venv/modelscan" -p "$work/pickles"
 
-log "timing: hashing one ${HASH_MB} MiB file"
-c="SHA-256 of 1 file, $HASH_MB MiB"
-m --comparison "$c" --tool "openness scan --hash" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hash1_bytes" -- \
-    "$openness" scan "$work/hash1" --hash --no-progress --format json
-m --comparison "$c" --tool "openssl dgst -sha256" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hash1_bytes" -- \
-    openssl dgst -sha256 "$work/hash1/random.bin"
-m --comparison "$c" --tool "sha256sum" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hash1_bytes" -- \
-    sha256sum "$work/hash1/random.bin"
+fi
 
-log "timing: hashing $SHARDS × $SHARD_MB MiB"
+if want hash; then
+log "timing: hashing one ${HASH_MB} MiB file (alternating pairs)"
+oh1="$openness scan $work/hash1 --hash --no-progress --format json"
+c="SHA-256 of 1 file, $HASH_MB MiB, vs openssl (A B A B)"
+pair --comparison "$c" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hash1_bytes" \
+    --tool-a "openness scan --hash" --cmd-a "$oh1" \
+    --tool-b "openssl dgst -sha256" --cmd-b "openssl dgst -sha256 $work/hash1/random.bin"
+c="SHA-256 of 1 file, $HASH_MB MiB, vs sha256sum (A B A B)"
+pair --comparison "$c" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hash1_bytes" \
+    --tool-a "openness scan --hash" --cmd-a "$oh1" \
+    --tool-b "sha256sum" --cmd-b "sha256sum $work/hash1/random.bin"
+
+log "timing: hashing $SHARDS × $SHARD_MB MiB (alternating pairs)"
+c="SHA-256 of $SHARDS files × $SHARD_MB MiB, 2 workers each (A B A B)"
+pair --comparison "$c" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" \
+    --tool-a "openness scan --hash -j 2" --cmd-a "$openness scan $work/hashN --hash -j 2 --no-progress --format json" \
+    --tool-b "openssl dgst -sha256 (xargs -P 2)" \
+    --cmd-b "bash -c 'printf \"%s\\0\" \"\$@\" | xargs -0 -P 2 -n 1 openssl dgst -sha256' _ ${hashN_files[*]}"
+c="SHA-256 of $SHARDS files × $SHARD_MB MiB, 1 worker each (A B A B)"
+pair --comparison "$c" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" \
+    --tool-a "openness scan --hash -j 1" --cmd-a "$openness scan $work/hashN --hash -j 1 --no-progress --format json" \
+    --tool-b "openssl dgst -sha256 (all files, 1 process)" --cmd-b "openssl dgst -sha256 ${hashN_files[*]}"
+fi
+
+if want peers; then
+
+log "timing: hashing $SHARDS × $SHARD_MB MiB, other tools"
 c="SHA-256 of $SHARDS files × $SHARD_MB MiB"
 m --comparison "$c" --tool "openness scan --hash -j 2" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" -- \
     "$openness" scan "$work/hashN" --hash -j 2 --no-progress --format json
-m --comparison "$c" --tool "openness scan --hash -j 1" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" -- \
-    "$openness" scan "$work/hashN" --hash -j 1 --no-progress --format json
-m --comparison "$c" --tool "openssl dgst -sha256 (all files, 1 process)" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" -- \
-    openssl dgst -sha256 "${hashN_files[@]}"
-m --comparison "$c" --tool "openssl dgst -sha256 (xargs -P 2)" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" -- \
-    bash -c 'printf "%s\0" "$@" | xargs -0 -P 2 -n 1 openssl dgst -sha256' _ "${hashN_files[@]}"
 m --comparison "$c" --tool "sha256sum (all files)" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" -- \
     sha256sum "${hashN_files[@]}"
 m --comparison "$c" --tool "model_signing hashing.Config().hash" --runs "$SLOW_RUNS" --warmup 0 --bytes "$hashN_bytes" -- \
     "$venv/python" "$bench/model_signing_hash.py" "$work/hashN"
+fi
 
 # ---------------------------------------------------------------- report
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -212,9 +288,15 @@ if [ -n "$pickles_skipped" ]; then
 fi
 echo
 echo "Agreement checked before timing:"
+if want peers; then
 python3 "$bench/check_agree.py" safetensors "$work/st-16g.openness.json" "$work/st-16g.reference.json" | sed 's/^/- safetensors: /'
 python3 "$bench/check_agree.py" gguf "$work/gguf.openness.json" "$work/gguf.dump.json" | sed 's/^/- GGUF: /'
+fi
+if want hash || want peers; then
 for d in hash1 hashN; do
     python3 "$bench/check_agree.py" digests "$work/$d.openness.sha256" "$work/$d.sha256sum" \
-        "$work/$d.openssl" "$work/$d.model_signing" | sed "s/^/- $d (openness, sha256sum, openssl, model_signing): /"
+        "$work/$d.openssl" "$work/$d.model_signing" |
+        if want peers; then sed "s/^/- $d (openness, sha256sum, openssl, model_signing): /"
+        else sed "s/^/- $d (openness, sha256sum, openssl; model_signing not run): /"; fi
 done
+fi

@@ -101,9 +101,9 @@ pub fn is_training_config(rel_path: &str, head: &[u8]) -> bool {
     {
         return false;
     }
-    let text = &head[..head.len().min(HEAD_LIMIT)];
-    let has = |key: &str| has_key(text, key);
-    let any = |keys: &[&str]| keys.iter().any(|k| has_key(text, k));
+    let keys = KeySet::of(&head[..head.len().min(HEAD_LIMIT)]);
+    let has = |key: &str| keys.has(key);
+    let any = |list: &[&str]| list.iter().any(|k| keys.has(k));
 
     // DeepSpeed: these keys exist nowhere else.
     if any(&["zero_optimization", "train_micro_batch_size_per_gpu"]) {
@@ -177,24 +177,78 @@ const LENGTH_KEYS: &[&str] = &[
     "per_device_train_batch_size",
 ];
 
-/// Whether `key` appears as a key: not inside a longer identifier, and
-/// followed (after an optional closing quote and spaces) by ':' (JSON, YAML)
-/// or '=' (TOML).
-fn has_key(text: &[u8], key: &str) -> bool {
-    let key = key.as_bytes();
-    find_all(text, key).any(|at| {
-        if at > 0 && is_ident_byte(text[at - 1]) {
-            return false;
+/// Every key [`is_training_config`] asks about (at most 64, one bit each).
+const ALL_KEYS: &[&str] = &[
+    "zero_optimization",
+    "train_micro_batch_size_per_gpu",
+    "distributed_type",
+    "compute_environment",
+    "optimizer",
+    "optim",
+    "optimizer_type",
+    "lr",
+    "learning_rate",
+    "base_lr",
+    "max_lr",
+    "peak_lr",
+    "epochs",
+    "num_epochs",
+    "num_train_epochs",
+    "max_epochs",
+    "max_steps",
+    "train_steps",
+    "total_steps",
+    "max_iters",
+    "batch_size",
+    "train_batch_size",
+    "micro_batch_size",
+    "global_batch_size",
+    "per_device_train_batch_size",
+    "gradient_accumulation_steps",
+    "finetuning_type",
+    "stage",
+    "base_model",
+    "datasets",
+];
+
+/// Which of [`ALL_KEYS`] appear in a text as keys: not inside a longer
+/// identifier, and followed (after an optional closing quote and spaces) by
+/// ':' (JSON, YAML) or '=' (TOML). Found in one pass over the text: every
+/// ':' or '=' (located with `memchr`) is walked back over spaces and one
+/// optional quote to the identifier before it, which is looked up once. The
+/// cost is linear in the text, whatever the number of keys asked about (a
+/// search per key, position by position, made results folders of thousands
+/// of JSON files slow).
+struct KeySet(u64);
+
+impl KeySet {
+    fn of(text: &[u8]) -> KeySet {
+        let mut found = 0u64;
+        for at in memchr::memchr2_iter(b':', b'=', text) {
+            let mut end = at;
+            while end > 0 && text[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            if end > 0 && matches!(text[end - 1], b'"' | b'\'') {
+                end -= 1;
+            }
+            let start = text[..end]
+                .iter()
+                .rposition(|&b| !is_ident_byte(b))
+                .map_or(0, |i| i + 1);
+            let word = &text[start..end];
+            if let Some(i) = ALL_KEYS.iter().position(|k| k.as_bytes() == word) {
+                found |= 1 << i;
+            }
         }
-        let mut rest = &text[at + key.len()..];
-        if let Some((&q, tail)) = rest.split_first()
-            && (q == b'"' || q == b'\'')
-        {
-            rest = tail;
-        }
-        let rest = rest.trim_ascii_start();
-        matches!(rest.first(), Some(b':' | b'='))
-    })
+        KeySet(found)
+    }
+
+    fn has(&self, key: &str) -> bool {
+        let bit = ALL_KEYS.iter().position(|k| *k == key);
+        debug_assert!(bit.is_some(), "{key} is missing from ALL_KEYS");
+        bit.is_some_and(|i| self.0 & (1 << i) != 0)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -591,13 +645,10 @@ fn contains_cue(hay: &[u8], needle: &[u8], word_start: bool) -> bool {
     find_all(hay, needle).any(|at| !word_start || at == 0 || !is_ident_byte(hay[at - 1]))
 }
 
-/// Start offsets of every occurrence of `needle` in `hay`.
+/// Start offsets of every occurrence of `needle` in `hay`, in time linear in
+/// `hay` (`memchr::memmem`: a vectorised prefilter, then Two-Way).
 fn find_all<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    let n = needle.len().max(1);
-    hay.windows(n)
-        .enumerate()
-        .filter(move |(_, w)| *w == needle)
-        .map(|(i, _)| i)
+    memchr::memmem::find_iter(hay, needle)
 }
 
 fn is_ident_byte(b: u8) -> bool {

@@ -27,6 +27,7 @@ pub mod license;
 pub mod manifest;
 pub(crate) mod mapguard;
 pub mod mof;
+pub mod parallel;
 pub(crate) mod pipeline;
 pub mod policy;
 pub(crate) mod read;

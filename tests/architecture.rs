@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("formats", 0),
     ("mapguard", 0),
     ("hash", 0),
+    ("parallel", 0),
     // Vocabulary of the report, and classifiers of text that judge nothing.
     ("finding", 1),
     ("codeclass", 1),

@@ -168,6 +168,8 @@ fn several_paths_print_an_array_and_ndjson_one_line_each() {
             "scan",
             "--format",
             "ndjson",
+            // Streamed reports come in completion order unless asked.
+            "--stable-order",
             "fixtures/sharded",
             "fixtures/adapter",
         ])

@@ -12,6 +12,14 @@ layout so header sizes are realistic.
 Usage:
   make_inputs.py safetensors DIR --preset {llama3-8b,llama-1t,tiny-1t} --shards N
   make_inputs.py gguf FILE            (needs the `gguf` package)
+  make_inputs.py code-heavy DIR       (2,000 files, 1,800 of them results JSON)
+  make_inputs.py licence-readme DIR   (a release whose README has a licence section)
+  make_inputs.py hf-cache DIR --releases N   (a Hugging Face cache of N releases)
+
+The last three reproduce the *layouts* of public releases (a training
+repository with a folder of evaluation results per checkpoint, a release
+whose licence is stated in a README section, a hub cache with blobs and
+symlinked snapshots) with text written here: no third-party content.
 
 Only the standard library is used for safetensors; gguf uses gguf-py's
 GGUFWriter, as the brief asks.
@@ -248,6 +256,141 @@ def write_gguf(args):
           f"header {header} bytes, data {data} bytes (sparse)", file=sys.stderr)
 
 
+def write_small_safetensors(path, rng, tensors=4):
+    """A small valid safetensors file (F32 tensors of a few values)."""
+    header, offset = {}, 0
+    for i in range(tensors):
+        n = rng.randint(4, 64)
+        header[f"layers.{i}.weight"] = dict(dtype="F32", shape=[n], data_offsets=[offset, offset + 4 * n])
+        offset += 4 * n
+    header["__metadata__"] = {"format": "pt"}
+    raw = json.dumps(header, separators=(",", ":")).encode()
+    raw += b" " * (-len(raw) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw + bytes(offset))
+
+
+def results_json(rng, step, task):
+    """An evaluation-results file shaped like a harness's output: per-task
+    metrics, the run configuration and a long per-sample log, ~32 KB."""
+    samples = [
+        dict(doc_id=i, target=str(rng.randint(0, 3)), acc=rng.random() < 0.5,
+             resps=[[f"{rng.random():.6f}", rng.random() < 0.5] for _ in range(4)],
+             prompt_hash=f"{rng.getrandbits(128):032x}")
+        for i in range(75)
+    ]
+    return json.dumps(dict(
+        results={task: dict(acc=rng.random(), acc_stderr=rng.random() / 50,
+                            acc_norm=rng.random(), acc_norm_stderr=rng.random() / 50)},
+        versions={task: 1},
+        config=dict(model="gpt2-style", model_args=f"pretrained=checkpoints/step{step}",
+                    num_fewshot=0, batch_size=16, device="cuda:0", no_cache=True,
+                    limit=None, bootstrap_iters=100000, description_dict={}),
+        samples={task: samples},
+    ), indent=2)
+
+
+def write_code_heavy(args):
+    """A training repository: 1,800 results JSON (100 checkpoints x 18
+    tasks) under evals/, and 200 other files: Python modules, YAML training
+    configs, shell launchers, docs."""
+    rng = random.Random(15)
+    root = args.dir
+    tasks = [f"task_{t:02d}" for t in range(18)]
+    n = 0
+    for c in range(100):
+        d = os.path.join(root, "evals", f"size-{c % 8}", f"step{(c + 1) * 1000}")
+        os.makedirs(d, exist_ok=True)
+        for t in tasks:
+            with open(os.path.join(d, f"model-{c % 8}_step{(c + 1) * 1000}_eval_results_{t}.json"), "w") as f:
+                f.write(results_json(rng, (c + 1) * 1000, t))
+            n += 1
+    roles = ["train", "evaluate", "generate", "preprocess_data", "model", "layers", "utils", "tokenizer"]
+    for i in range(120):
+        d = os.path.join(root, "src", f"pkg{i % 6}")
+        os.makedirs(d, exist_ok=True)
+        role = roles[i % len(roles)]
+        body = [f'"""Module {i}: {role} helpers written for the benchmark."""', "import math", ""]
+        for k in range(60):
+            body.append(f"def {role}_helper_{k}(x, y={k}):\n    return math.sqrt(abs(x * y)) + {k}\n")
+        if role == "model":
+            body.append("class Block(nn.Module):\n    def forward(self, x):\n        return x\n")
+        with open(os.path.join(d, f"{role}_{i}.py"), "w") as f:
+            f.write("\n".join(body))
+        n += 1
+    os.makedirs(os.path.join(root, "configs"), exist_ok=True)
+    for i in range(50):
+        with open(os.path.join(root, "configs", f"run-{i}.yml"), "w") as f:
+            f.write(f"optimizer:\n  type: Adam\n  lr: {0.0001 * (i + 1):.6f}\ntrain_iters: {1000 * i}\n"
+                    f"train_micro_batch_size_per_gpu: 8\nnum_layers: {6 + i % 20}\nhidden_size: 512\n")
+        n += 1
+    os.makedirs(os.path.join(root, "scripts"), exist_ok=True)
+    for i in range(20):
+        with open(os.path.join(root, "scripts", f"launch_{i}.sh"), "w") as f:
+            f.write(f"#!/bin/sh\npython train.py --config configs/run-{i}.yml\n")
+        n += 1
+    os.makedirs(os.path.join(root, "docs"), exist_ok=True)
+    for i in range(2000 - n - 2):
+        with open(os.path.join(root, "docs", f"page-{i}.md"), "w") as f:
+            f.write(f"# Page {i}\n\nNotes on run {i}.\n")
+    with open(os.path.join(root, "README.md"), "w") as f:
+        f.write("# A training repository\n\nCode and evaluation results of a model suite.\n\n"
+                "## License\n\nThe code is released under the Apache License, Version 2.0.\n")
+    with open(os.path.join(root, "LICENSE"), "w") as f:
+        f.write("Licensed under the Apache License, Version 2.0 (the \"License\").\n")
+    total = sum(len(fs) for _, _, fs in os.walk(root))
+    print(f"{root}: {total} files", file=sys.stderr)
+
+
+def write_licence_readme(args):
+    """A release whose licence is a README section (no card front matter, no
+    LICENSE file): a few paragraphs of prose around the licence name."""
+    root = args.dir
+    os.makedirs(root, exist_ok=True)
+    rng = random.Random(16)
+    write_small_safetensors(os.path.join(root, "model.safetensors"), rng)
+    with open(os.path.join(root, "config.json"), "w") as f:
+        json.dump(dict(model_type="gpt2", n_layer=4, n_embd=64, vocab_size=1000), f)
+    prose = " ".join(f"Paragraph text {i} about the model, its uses and its limits." for i in range(40))
+    with open(os.path.join(root, "README.md"), "w") as f:
+        f.write("# A small language model\n\n" + prose + "\n\n## Training\n\n" + prose +
+                "\n\n## License\n\nThe weights and the code are released under the MIT License. "
+                "Permission is granted to use, copy and modify them; see the licence for the terms.\n\n"
+                + prose + "\n\n## Citation\n\n" + prose + "\n")
+
+
+def write_hf_cache(args):
+    """A Hugging Face hub cache (`hub/models--org--name/{blobs,refs,
+    snapshots/REV}`, snapshot files symlinked to blobs) of N small releases,
+    each with a config, a card with front matter and a small safetensors."""
+    rng = random.Random(17)
+    hub = os.path.join(args.dir, "hub")
+    for i in range(args.releases):
+        repo = os.path.join(hub, f"models--org{i % 50}--model-{i:06d}")
+        rev = f"{rng.getrandbits(160):040x}"
+        snap = os.path.join(repo, "snapshots", rev)
+        os.makedirs(snap)
+        os.makedirs(os.path.join(repo, "blobs"), exist_ok=True)
+        os.makedirs(os.path.join(repo, "refs"), exist_ok=True)
+        with open(os.path.join(repo, "refs", "main"), "w") as f:
+            f.write(rev)
+        files = {
+            "config.json": json.dumps(dict(model_type="llama", hidden_size=64, num_hidden_layers=2,
+                                           vocab_size=1000, architectures=["LlamaForCausalLM"])),
+            "README.md": f"---\nlicense: apache-2.0\ndatasets:\n- org/data-{i % 7}\n---\n"
+                         f"# model-{i:06d}\n\nA small test model.\n",
+        }
+        for name, text in files.items():
+            blob = f"{rng.getrandbits(256):064x}"
+            with open(os.path.join(repo, "blobs", blob), "w") as f:
+                f.write(text)
+            os.symlink(os.path.join("..", "..", "blobs", blob), os.path.join(snap, name))
+        blob = f"{rng.getrandbits(256):064x}"
+        write_small_safetensors(os.path.join(repo, "blobs", blob), rng)
+        os.symlink(os.path.join("..", "..", "blobs", blob), os.path.join(snap, "model.safetensors"))
+    print(f"{hub}: {args.releases} releases", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -257,8 +400,14 @@ def main():
     s.add_argument("--shards", type=int, required=True)
     g = sub.add_parser("gguf")
     g.add_argument("file")
+    sub.add_parser("code-heavy").add_argument("dir")
+    sub.add_parser("licence-readme").add_argument("dir")
+    h = sub.add_parser("hf-cache")
+    h.add_argument("dir")
+    h.add_argument("--releases", type=int, required=True)
     args = ap.parse_args()
-    {"safetensors": write_safetensors, "gguf": write_gguf}[args.cmd](args)
+    {"safetensors": write_safetensors, "gguf": write_gguf, "code-heavy": write_code_heavy,
+     "licence-readme": write_licence_readme, "hf-cache": write_hf_cache}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,12 @@ shared-memory child hands on to the exec'd command. Standard library only.
       times timed; stdout and stderr go to /dev/null (a failing run's stderr
       is shown). Appends one JSON line to FILE.
 
+  measure.py pair --out FILE --comparison C --runs N [--warmup K] [--bytes B]
+                  --tool-a T --cmd-a 'CMD ARG...' --tool-b T --cmd-b 'CMD ARG...'
+      Runs A and B alternately (A B A B ...), K untimed rounds then N timed
+      ones, so a machine whose load drifts during the runs cannot favour one
+      side; appends one JSON line per tool (A first, the baseline).
+
   measure.py table FILE
       Prints the Markdown table. Within a comparison the first row is the
       baseline (openness): "ratio" is each row's median over the baseline's.
@@ -24,6 +30,7 @@ shared-memory child hands on to the exec'd command. Standard library only.
 import argparse
 import json
 import os
+import shlex
 import statistics
 import sys
 import tempfile
@@ -76,6 +83,38 @@ def cmd_run(a):
           f"({min(walls):.3f}-{max(walls):.3f}), peak RSS {max(rss) / 1024:.1f} MiB, CPU {rec['cpu_median']:.3f} s", file=sys.stderr)
 
 
+def record(out, comparison, tool, walls, rss, cpus, nbytes, order=None):
+    rec = {
+        "comparison": comparison, "tool": tool, "runs": len(walls),
+        "walls": walls, "median": statistics.median(walls),
+        "rss_kib": rss, "peak_rss_kib": max(rss), "bytes": nbytes,
+        "cpus": cpus, "cpu_median": statistics.median(cpus),
+    }
+    if order:
+        rec["order"] = order
+    with open(out, "a") as f:
+        f.write(json.dumps(rec) + "\n")
+    print(f"  {comparison} | {tool}: median {rec['median']:.3f} s "
+          f"({min(walls):.3f}-{max(walls):.3f}), peak RSS {max(rss) / 1024:.1f} MiB, "
+          f"CPU {rec['cpu_median']:.3f} s", file=sys.stderr)
+
+
+def cmd_pair(a):
+    cmds = [shlex.split(a.cmd_a), shlex.split(a.cmd_b)]
+    for _ in range(a.warmup):
+        for c in cmds:
+            run_once(c, {0})
+    runs = [([], [], []), ([], [], [])]
+    for _ in range(a.runs):
+        for c, (walls, rss, cpus) in zip(cmds, runs):
+            w, r, u = run_once(c, {0})
+            walls.append(w)
+            rss.append(r)
+            cpus.append(u)
+    for tool, (walls, rss, cpus) in zip([a.tool_a, a.tool_b], runs):
+        record(a.out, a.comparison, tool, walls, rss, cpus, a.bytes, order="alternating A B")
+
+
 def fmt_s(x):
     return f"{x:.3f}" if x < 10 else f"{x:.2f}"
 
@@ -90,7 +129,8 @@ def cmd_table(a):
         b = base.setdefault(r["comparison"], r["median"])
         ratio = r["median"] / b if b > 0 else float("nan")
         tp = f"{r['bytes'] / r['median'] / 1e6:,.0f} MB/s" if r.get("bytes") else ""
-        print(f"| {r['comparison']} | {r['tool']} | {r['runs']} | "
+        runs = f"{r['runs']} alt." if r.get("order") else r["runs"]
+        print(f"| {r['comparison']} | {r['tool']} | {runs} | "
               f"{fmt_s(r['median'])} ({fmt_s(min(r['walls']))}–{fmt_s(max(r['walls']))}) | "
               f"{ratio:.2f}× | {r['peak_rss_kib'] / 1024:.1f} | {fmt_s(r['cpu_median']) if r['cpu_median'] >= 0.01 else '<0.01'} | {tp} |")
 
@@ -107,6 +147,16 @@ def main():
     r.add_argument("--ok-rc", default="0")
     r.add_argument("--bytes", type=int, default=0, help="bytes processed, for a MB/s column")
     r.add_argument("cmd", nargs=argparse.REMAINDER)
+    p = sub.add_parser("pair")
+    p.add_argument("--out", required=True)
+    p.add_argument("--comparison", required=True)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--bytes", type=int, default=0)
+    p.add_argument("--tool-a", required=True)
+    p.add_argument("--cmd-a", required=True)
+    p.add_argument("--tool-b", required=True)
+    p.add_argument("--cmd-b", required=True)
     t = sub.add_parser("table")
     t.add_argument("file")
     a = ap.parse_args()
@@ -116,6 +166,8 @@ def main():
         if not a.cmd:
             ap.error("run needs a command after --")
         cmd_run(a)
+    elif a.sub == "pair":
+        cmd_pair(a)
     else:
         cmd_table(a)
 

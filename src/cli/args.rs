@@ -68,6 +68,10 @@ pub struct ScanFlags {
     /// (Hugging Face cache layouts included) and report each.
     #[arg(long)]
     pub discover: bool,
+    /// With `scan --format ndjson`: write the reports in PATH and discovery
+    /// order; by default each is written as soon as it is ready.
+    #[arg(long)]
+    pub stable_order: bool,
 }
 
 #[derive(clap::Args)]

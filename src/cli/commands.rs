@@ -11,11 +11,15 @@ use anyhow::Context;
 use openness::policy::{self, Policy, Violation};
 use openness::render::{self, Format};
 use openness::report::Report;
-use openness::{ScanOptions, diff as rdiff, discover, hash, manifest, mof, scan as scan_release};
+use openness::{
+    ScanOptions, diff as rdiff, discover, hash, manifest, mof, parallel, scan as scan_release,
+};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A scanned release: the name it is shown under and its report.
 struct Scanned {
@@ -34,9 +38,19 @@ fn format_of(arg: FormatArg) -> Format {
     }
 }
 
-/// Scans every PATH (or every release below it, with --discover). Errors on
-/// a PATH go to stderr and make the result `false`; the rest is scanned.
-fn gather(paths: &[PathBuf], flags: &ScanFlags) -> anyhow::Result<(Vec<Scanned>, bool)> {
+/// Scans every PATH (or every release below it, with --discover) and hands
+/// each scanned release to `sink` with its place in the input. With `stable`,
+/// releases arrive in input order (one finished out of turn waits for the
+/// ones before it); otherwise each arrives as soon as it is scanned, so
+/// nothing but what `sink` keeps stays in memory. Errors on a PATH go to
+/// stderr and make the result `false`; the rest is scanned. An error from
+/// `sink` (a closed pipe) stops the scan and is returned.
+fn scan_each(
+    paths: &[PathBuf],
+    flags: &ScanFlags,
+    stable: bool,
+    mut sink: impl FnMut(usize, Scanned) -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
     let mut targets: Vec<(String, PathBuf)> = Vec::new();
     let mut ok = true;
     for path in paths {
@@ -71,81 +85,77 @@ fn gather(paths: &[PathBuf], flags: &ScanFlags) -> anyhow::Result<(Vec<Scanned>,
         0
     };
     let bar = (flags.hash && !flags.no_progress).then(|| ProgressBar::start(progress, total));
-    let results = scan_all(&targets, &options, flags.jobs);
-    drop(bar);
-    let mut scanned = Vec::new();
-    for ((name, root), result) in targets.into_iter().zip(results) {
+    // Each scan already hashes in parallel, so with --hash the releases go
+    // one at a time.
+    let jobs = if flags.hash { 1 } else { flags.jobs };
+    // --manifest-out keeps its lines (one per file) until the end.
+    let mut manifest_text = flags.manifest_out.as_ref().map(|_| String::new());
+    let stop = AtomicBool::new(false);
+    let mut failed: Option<anyhow::Error> = None;
+    let mut waiting: BTreeMap<usize, Result<Report, openness::ScanError>> = BTreeMap::new();
+    let mut next = 0;
+    let mut deliver = |i: usize, result: Result<Report, openness::ScanError>| {
+        if failed.is_some() {
+            return;
+        }
         match result {
-            Ok(report) => scanned.push(Scanned { name, root, report }),
+            Ok(report) => {
+                if let Some(text) = &mut manifest_text {
+                    text.push_str(&manifest::render(&report));
+                }
+                let (name, root) = targets[i].clone();
+                if let Err(err) = sink(i, Scanned { name, root, report }) {
+                    stop.store(true, Ordering::Relaxed);
+                    failed = Some(err);
+                }
+            }
             Err(err) => {
                 warn(&err.to_string());
                 ok = false;
             }
         }
+    };
+    let order: Vec<usize> = (0..targets.len()).collect();
+    parallel::for_each_ready(
+        &order,
+        jobs,
+        |i| {
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let path = &targets[i].1;
+            Some(scan_release(path, &path.display().to_string(), &options))
+        },
+        |i, result| {
+            let Some(result) = result else { return };
+            if !stable {
+                return deliver(i, result);
+            }
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&next) {
+                deliver(next, result);
+                next += 1;
+            }
+        },
+    );
+    drop(bar);
+    if let Some(err) = failed {
+        return Err(err);
     }
-    if let Some(file) = &flags.manifest_out {
-        let text: String = scanned
-            .iter()
-            .map(|s| manifest::render(&s.report))
-            .collect();
+    if let (Some(file), Some(text)) = (&flags.manifest_out, manifest_text) {
         std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
     }
-    Ok((scanned, ok))
+    Ok(ok)
 }
 
-/// Scans releases on up to `jobs` threads (every core when 0), keeping the
-/// input order. Each scan already hashes in parallel, so with `--hash` the
-/// releases go one at a time.
-fn scan_all(
-    targets: &[(String, PathBuf)],
-    options: &ScanOptions,
-    jobs: usize,
-) -> Vec<Result<Report, openness::ScanError>> {
-    let workers = if options.hash || targets.len() < 2 {
-        1
-    } else if jobs == 0 {
-        hash::default_jobs()
-    } else {
-        jobs
-    };
-    if workers == 1 {
-        return targets
-            .iter()
-            .map(|(_, p)| scan_release(p, &p.display().to_string(), options))
-            .collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<Report, openness::ScanError>>>> = targets
-        .iter()
-        .map(|_| std::sync::Mutex::new(None))
-        .collect();
-    std::thread::scope(|s| {
-        for _ in 0..workers.min(targets.len()) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((_, path)) = targets.get(i) else {
-                        break;
-                    };
-                    let report = scan_release(path, &path.display().to_string(), options);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(report);
-                    }
-                }
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner().ok().flatten().unwrap_or_else(|| {
-                Err(openness::ScanError::Root {
-                    path: String::new(),
-                    source: io::Error::other("not scanned"),
-                })
-            })
-        })
-        .collect()
+/// Every scanned release, in input order.
+fn gather(paths: &[PathBuf], flags: &ScanFlags) -> anyhow::Result<(Vec<Scanned>, bool)> {
+    let mut scanned = Vec::new();
+    let ok = scan_each(paths, flags, true, |_, s| {
+        scanned.push(s);
+        Ok(())
+    })?;
+    Ok((scanned, ok))
 }
 
 /// Renders reports: with --discover, the table format is one summary row per
@@ -166,11 +176,64 @@ fn render_reports(out: &OutputArgs, discovered: bool, scanned: &[Scanned]) -> an
     })
 }
 
-pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let (scanned, ok) = gather(&args.paths, &args.scan)?;
-    if !scanned.is_empty() {
-        render_reports(&args.out, args.scan.discover, &scanned)?;
+/// `scan --format ndjson`: each report is one line, written (and flushed) as
+/// soon as its release is scanned, in completion order unless
+/// --stable-order. The file of `-o FILE` is created with the first line.
+fn scan_ndjson(args: &ScanArgs) -> anyhow::Result<bool> {
+    let mut out: Option<Box<dyn Write>> = None;
+    scan_each(
+        &args.paths,
+        &args.scan,
+        args.scan.stable_order || args.scan.manifest_out.is_some(),
+        |_, s| {
+            let w = match &mut out {
+                Some(w) => w,
+                None => out.insert(match &args.out.output {
+                    Some(file) => Box::new(io::BufWriter::new(
+                        std::fs::File::create(file)
+                            .with_context(|| format!("cannot write {}", file.display()))?,
+                    )),
+                    None => Box::new(io::BufWriter::new(io::stdout().lock())),
+                }),
+            };
+            render::render(w, std::slice::from_ref(&s.report), Format::Ndjson, false)?;
+            w.flush()?;
+            Ok(())
+        },
+    )
+}
+
+/// `scan --discover` as a table: only the summary rows are kept while the
+/// releases are scanned, then shown in discovery order.
+fn scan_summary(args: &ScanArgs) -> anyhow::Result<bool> {
+    let mut rows: Vec<(usize, render::summary::Row)> = Vec::new();
+    let ok = scan_each(&args.paths, &args.scan, false, |i, s| {
+        rows.push((i, render::summary::Row::new(&s.name, &s.report)));
+        Ok(())
+    })?;
+    if !rows.is_empty() {
+        rows.sort_by_key(|(i, _)| *i);
+        let rows: Vec<render::summary::Row> = rows.into_iter().map(|(_, r)| r).collect();
+        emit(args.out.output.as_deref(), args.out.color, |w, color| {
+            render::summary::render_rows(w, &rows, color)
+        })?;
     }
+    Ok(ok)
+}
+
+pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let format = format_of(args.out.format);
+    let ok = if format == Format::Ndjson {
+        scan_ndjson(&args)?
+    } else if args.scan.discover && format == Format::Table {
+        scan_summary(&args)?
+    } else {
+        let (scanned, ok) = gather(&args.paths, &args.scan)?;
+        if !scanned.is_empty() {
+            render_reports(&args.out, args.scan.discover, &scanned)?;
+        }
+        ok
+    };
     Ok(if ok {
         ExitCode::SUCCESS
     } else {

@@ -5,13 +5,52 @@
 
 use super::sanitize;
 use super::table::{human_count, new_table, severity_color, status_cell};
-use crate::finding::Finding;
-use crate::report::Report;
+use crate::finding::{Finding, Severity};
+use crate::report::{Report, Status};
 use comfy_table::{Cell, ColumnConstraint, Width};
 use std::io::{self, Write};
 
+/// What one row shows, kept instead of the report: a summary of many
+/// releases holds its rows, not every report, while the releases are scanned.
+pub struct Row {
+    name: String,
+    statuses: [Status; 3],
+    parameters: Option<u64>,
+    licence: String,
+    mof_class: String,
+    worst: Option<(Severity, String)>,
+}
+
+impl Row {
+    /// The row of `report`, shown under `name` (from discovery).
+    pub fn new(name: &str, report: &Report) -> Row {
+        let c = &report.components;
+        Row {
+            name: sanitize(name),
+            statuses: [
+                c.code.status,
+                c.weights.component.status,
+                c.data.component.status,
+            ],
+            parameters: c.weights.parameters,
+            licence: licence(report),
+            mof_class: match &report.frameworks.mof.class {
+                Some(class) => sanitize(class),
+                None => "-".to_owned(),
+            },
+            worst: worst_finding(&report.findings),
+        }
+    }
+}
+
 /// `rows` pairs each report with its display name (from discovery).
 pub fn render(out: &mut dyn Write, rows: &[(String, &Report)], color: bool) -> io::Result<()> {
+    let rows: Vec<Row> = rows.iter().map(|(n, r)| Row::new(n, r)).collect();
+    render_rows(out, &rows, color)
+}
+
+/// The table of rows made by [`Row::new`].
+pub fn render_rows(out: &mut dyn Write, rows: &[Row], color: bool) -> io::Result<()> {
     let mut table = new_table(color);
     table.set_header(vec![
         "release",
@@ -23,20 +62,17 @@ pub fn render(out: &mut dyn Write, rows: &[(String, &Report)], color: bool) -> i
         "MOF class",
         "worst finding",
     ]);
-    for (name, report) in rows {
-        let c = &report.components;
+    for row in rows {
+        let [code, weights, data] = row.statuses;
         table.add_row(vec![
-            Cell::new(sanitize(name)),
-            status_cell(c.code.status, color),
-            status_cell(c.weights.component.status, color),
-            status_cell(c.data.component.status, color),
-            Cell::new(c.weights.parameters.map_or("-".to_owned(), human_count)),
-            Cell::new(licence(report)),
-            Cell::new(match &report.frameworks.mof.class {
-                Some(class) => sanitize(class),
-                None => "-".to_owned(),
-            }),
-            worst_finding_cell(&report.findings, color),
+            Cell::new(&row.name),
+            status_cell(code, color),
+            status_cell(weights, color),
+            status_cell(data, color),
+            Cell::new(row.parameters.map_or("-".to_owned(), human_count)),
+            Cell::new(&row.licence),
+            Cell::new(&row.mof_class),
+            worst_finding_cell(&row.worst, color),
         ]);
     }
     // Names are what a user copies to scan one release again, and status
@@ -74,11 +110,9 @@ fn licence(report: &Report) -> String {
 
 /// The most severe finding (the first of those in report order), and how
 /// many findings there are in all, so the row says whether to look closer.
-fn worst_finding_cell(findings: &[Finding], color: bool) -> Cell {
+fn worst_finding(findings: &[Finding]) -> Option<(Severity, String)> {
     // `max_by_key` keeps the last maximum; reversing keeps the report's first.
-    let Some(worst) = findings.iter().rev().max_by_key(|f| f.severity) else {
-        return Cell::new("none");
-    };
+    let worst = findings.iter().rev().max_by_key(|f| f.severity)?;
     let text = if findings.len() == 1 {
         format!("{} {}", worst.severity, worst.code)
     } else {
@@ -89,9 +123,16 @@ fn worst_finding_cell(findings: &[Finding], color: bool) -> Cell {
             findings.len() - 1
         )
     };
+    Some((worst.severity, text))
+}
+
+fn worst_finding_cell(worst: &Option<(Severity, String)>, color: bool) -> Cell {
+    let Some((severity, text)) = worst else {
+        return Cell::new("none");
+    };
     let cell = Cell::new(text);
     if !color {
         return cell;
     }
-    cell.fg(severity_color(worst.severity))
+    cell.fg(severity_color(*severity))
 }

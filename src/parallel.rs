@@ -1,0 +1,123 @@
+//! The one way work is spread over threads: a local `rayon` pool of exactly
+//! the `-j/--jobs` threads asked for (never the global pool, so `-j 1` means
+//! one thread and the library never starts threads behind a caller's back),
+//! jobs started in the caller's order, and every result handed back on the
+//! calling thread as soon as it is ready. Hashing (largest file first) and
+//! scanning many releases (each report written when done) both run on it.
+
+use std::sync::mpsc;
+
+/// The number of threads `jobs` stands for: 0 is every core.
+pub fn threads(jobs: usize) -> usize {
+    if jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        jobs
+    }
+}
+
+/// Runs `work(i)` for every `i` of `order` on `jobs` threads (every core
+/// when 0; never more threads than items), starting the jobs in `order`
+/// (first in, first started), and calls `sink(i, result)` on the calling
+/// thread as each result is ready, so in completion order. At most a few
+/// results per thread wait for `sink`: a slow sink (a blocked pipe) holds the
+/// workers back instead of piling results up in memory.
+pub fn for_each_ready<R: Send>(
+    order: &[usize],
+    jobs: usize,
+    work: impl Fn(usize) -> R + Sync,
+    mut sink: impl FnMut(usize, R),
+) {
+    let threads = threads(jobs).min(order.len());
+    let pool = (threads > 1)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("openness-worker-{i}"))
+                .build()
+                .ok()
+        })
+        .flatten();
+    let Some(pool) = pool else {
+        for &i in order {
+            let result = work(i);
+            sink(i, result);
+        }
+        return;
+    };
+    let (tx, rx) = mpsc::sync_channel::<(usize, R)>(threads * 2);
+    let work = &work;
+    // The calling thread is not one of the pool's: it queues every job (in
+    // FIFO order), then only receives, while the pool's threads work.
+    pool.in_place_scope_fifo(|scope| {
+        for &i in order {
+            let tx = tx.clone();
+            scope.spawn_fifo(move |_| {
+                // The receiver outlives every job; a send cannot fail.
+                let _ = tx.send((i, work(i)));
+            });
+        }
+        drop(tx);
+        for (i, result) in rx {
+            sink(i, result);
+        }
+    });
+}
+
+/// `work` over every item, in parallel as [`for_each_ready`] (started in
+/// `order`), results in item order.
+pub fn map_in_order<R: Send>(
+    len: usize,
+    order: &[usize],
+    jobs: usize,
+    work: impl Fn(usize) -> R + Sync,
+) -> Vec<Option<R>> {
+    let mut out: Vec<Option<R>> = (0..len).map(|_| None).collect();
+    for_each_ready(order, jobs, work, |i, r| out[i] = Some(r));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn every_item_once_on_at_most_jobs_threads() {
+        for jobs in [0, 1, 2, 3, 8] {
+            let order: Vec<usize> = (0..100).rev().collect();
+            let calls = AtomicUsize::new(0);
+            let out = map_in_order(100, &order, jobs, |i| {
+                calls.fetch_add(1, Ordering::Relaxed);
+                (i * 2, std::thread::current().name().map(str::to_owned))
+            });
+            assert_eq!(calls.load(Ordering::Relaxed), 100);
+            let mut names = std::collections::BTreeSet::new();
+            for (i, slot) in out.into_iter().enumerate() {
+                let (v, name) = slot.unwrap();
+                assert_eq!(v, i * 2);
+                names.insert(name);
+            }
+            assert!(
+                names.len() <= threads(jobs).max(1),
+                "jobs {jobs}: {names:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_job_runs_in_order_on_the_calling_thread() {
+        let me = std::thread::current().id();
+        let mut seen = Vec::new();
+        for_each_ready(
+            &[2, 0, 1],
+            1,
+            |i| (i, std::thread::current().id()),
+            |i, (j, id)| {
+                assert_eq!((i, id), (j, me));
+                seen.push(i);
+            },
+        );
+        assert_eq!(seen, [2, 0, 1]);
+    }
+}
