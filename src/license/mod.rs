@@ -14,6 +14,8 @@ use spdx::{Expression, LicenseItem, LicenseReq, ParseMode};
 
 use crate::formats::truncate_at_char;
 
+pub(crate) mod open;
+
 /// Only the first 256 KiB of a text are examined: licence texts are far
 /// shorter, and this bounds the work on a hostile or mislabelled file.
 const MAX_TEXT_BYTES: usize = 256 << 10;
@@ -557,13 +559,9 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     }
 }
 
-/// Which part of a release a card sentence gives a licence for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Part {
-    Code,
-    Weights,
-    Data,
-}
+/// Which part of a release a card sentence gives a licence for: the
+/// policy's three components.
+pub use crate::policy::Part;
 
 /// Licences a card states per part ("the code is released under MIT, the
 /// weights under CC-BY-NC-4.0"): each sentence or line that names one part
@@ -1005,52 +1003,20 @@ fn parse_expression(expr: &str) -> Option<Expression> {
     Expression::parse_mode(expr, ParseMode::LAX).ok()
 }
 
-/// The Model Openness Tool's open-data list (`LicenseHandler.php`
-/// `OPEN_DATA_LICENSES`) with the real SPDX id for its `ODC-PDDL-1.0`.
-const OPEN_DATA: &[&str] = &[
-    "CC0-1.0",
-    "CDLA-Permissive-1.0",
-    "CDLA-Permissive-2.0",
-    "CDLA-Sharing-1.0",
-    "ODC-By-1.0",
-    "ODbL-1.0",
-    "PDDL-1.0",
-    "OpenMDW-1.0",
-];
-
-fn is_open_data(id: &str) -> bool {
-    if OPEN_DATA.contains(&id) {
-        return true;
-    }
-    // CC-BY-<version>[-port] and CC-BY-SA-<version>[-port], not NC or ND.
-    let versioned = |rest: &str| rest.starts_with(|c: char| c.is_ascii_digit());
-    if let Some(rest) = id.strip_prefix("CC-BY-SA-") {
-        return versioned(rest);
-    }
-    if let Some(rest) = id.strip_prefix("CC-BY-") {
-        return versioned(rest);
-    }
-    id.starts_with("GFDL-1.3") || id.starts_with("OGL-")
-}
-
 fn req_is_open(req: &LicenseReq) -> bool {
     match &req.license {
-        LicenseItem::Spdx { id, .. } => {
-            id.is_osi_approved() || id.is_fsf_free_libre() || is_open_data(id.name)
-        }
+        LicenseItem::Spdx { id, .. } => open::product_open(*id),
         // OpenMDW predates its SPDX listing; a LicenseRef naming it counts.
-        LicenseItem::Other(r) => {
-            r.doc_ref.is_none()
-                && (r.lic_ref.eq_ignore_ascii_case("OpenMDW-1.0")
-                    || r.lic_ref.eq_ignore_ascii_case("OpenMDW"))
-        }
+        LicenseItem::Other(r) => r.doc_ref.is_none() && open::product_open_ref(&r.lic_ref),
     }
 }
 
 /// Whether an SPDX expression is open as the Model Openness Tool counts it:
 /// every licence needed under the expression's best choice is OSI-approved or
 /// FSF-libre, an open data licence (CC0, CC-BY, CC-BY-SA, CDLA, ODC-By, ODbL,
-/// PDDL, GFDL-1.3, OGL) or OpenMDW-1.0. `A OR B` needs one open side, `A AND
+/// PDDL, GFDL-1.3, OGL) or OpenMDW-1.0. Where this verdict and the MOT's own
+/// differ on purpose (`PDDL-1.0`, newer OSI approvals, ...) is stated in
+/// the table of `src/license/open.rs`. `A OR B` needs one open side, `A AND
 /// B` both; `LicenseRef-*` ids are not open.
 ///
 /// Ids are matched in any case and a bare Hub id is mapped first, so
