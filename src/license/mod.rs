@@ -14,6 +14,7 @@ use spdx::{Expression, LicenseItem, LicenseReq, ParseMode};
 
 use crate::formats::truncate_at_char;
 
+mod fulltext;
 pub(crate) mod open;
 
 /// Only the first 256 KiB of a text are examined: licence texts are far
@@ -546,8 +547,9 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     {
         return by_phrases;
     }
-    // Texts the phrase rules do not know well: compare with every SPDX text.
-    match identify_by_spdx_texts(text) {
+    // Texts the phrase rules do not know well: long ones are compared with
+    // the texts of the licences that occur in model releases.
+    match fulltext::identify(text) {
         Some(full)
             if by_phrases
                 .as_ref()
@@ -614,31 +616,6 @@ pub fn per_part(text: &str) -> Vec<(Part, Identified)> {
 
 /// Phrase matches at least this sure are not second-guessed.
 const PHRASES_TRUSTED: f32 = 0.9;
-
-/// A whole-text match against the SPDX licence list below this score is not
-/// reported: askalono's own threshold for a confident match.
-const SPDX_TEXT_THRESHOLD: f32 = 0.9;
-
-/// Compares the text with the 600-odd SPDX licence texts embedded by the
-/// `spdx` crate (askalono's n-gram matcher). Loading the store costs about
-/// 0.2 s, so it happens once per process and only when a licence text is
-/// not recognised by its phrases.
-fn identify_by_spdx_texts(text: &str) -> Option<Identified> {
-    static STORE: std::sync::OnceLock<Option<spdx::detection::Store>> = std::sync::OnceLock::new();
-    let store = STORE
-        .get_or_init(|| spdx::detection::Store::load_inline().ok())
-        .as_ref()?;
-    let text = truncate_at_char(text, MAX_TEXT_BYTES);
-    if text.trim().is_empty() {
-        return None;
-    }
-    let found = store.analyze(&spdx::detection::TextData::new(text));
-    (found.score >= SPDX_TEXT_THRESHOLD).then(|| Identified {
-        spdx: found.name.to_owned(),
-        confidence: found.score,
-        family: None,
-    })
-}
 
 fn identify_by_phrases(text: &str) -> Option<Identified> {
     let text = truncate_at_char(text, MAX_TEXT_BYTES);
