@@ -1,67 +1,14 @@
-//! The Model Openness Tool's licence rules, reproduced from its PHP and data
-//! rather than from this crate's own licence module: a MOF rating must agree
-//! with what mot.isitopen.ai would say, quirks included.
+//! The Model Openness Tool's judgement of one component's licence
+//! (`ModelEvaluator::evaluateComponents`, four outcomes): a MOF rating must
+//! agree with what mot.isitopen.ai would say, quirks included.
 //!
-//! Sources (lfai/model_openness_tool, MIT, copies under `fixtures/mof/data/`):
-//! - `licenses.json` (the SPDX list with `isOsiApproved` / `isFsfLibre`) and
-//!   `mof-licenses.json` (the MOT's type-appropriate licences, with a
-//!   `ContentType`), loaded in that order by `LicenseImporter::import`, each
-//!   entry overwriting the stored licence of the same id;
-//! - `LicenseHandler::OPEN_DATA_LICENSES`, `isOpenSourceLicense` and
-//!   `isTypeAppropriate`;
-//! - `ModelEvaluator::evaluateComponents` for the four outcomes.
-
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use serde::Deserialize;
+//! Openness and type-appropriateness come from the crate's one licence
+//! engine (`src/license/open.rs`), which holds the MOT's verdict beside the
+//! product's and the MOT's licence lists as data (`data/mot/`, copied from
+//! lfai/model_openness_tool, MIT).
 
 use super::ContentType;
-
-const SPDX_JSON: &str = include_str!("../../fixtures/mof/data/licenses.json");
-const MOF_JSON: &str = include_str!("../../fixtures/mof/data/mof-licenses.json");
-
-/// `LicenseHandler::OPEN_DATA_LICENSES`, verbatim. Note `ODC-PDDL-1.0`: SPDX
-/// spells it `PDDL-1.0`, so the MOT does not treat `PDDL-1.0` as open even
-/// though `mof-licenses.json` lists it as a data licence.
-const OPEN_DATA_LICENSES: [&str; 31] = [
-    "CC0-1.0",
-    "CC-BY-1.0",
-    "CC-BY-2.0",
-    "CC-BY-2.5",
-    "CC-BY-2.5-AU",
-    "CC-BY-3.0",
-    "CC-BY-3.0-AT",
-    "CC-BY-3.0-AU",
-    "CC-BY-3.0-DE",
-    "CC-BY-3.0-IGO",
-    "CC-BY-3.0-NL",
-    "CC-BY-3.0-US",
-    "CC-BY-4.0",
-    "CC-BY-SA-1.0",
-    "CC-BY-SA-2.0",
-    "CC-BY-SA-2.0-UK",
-    "CC-BY-SA-2.1-JP",
-    "CC-BY-SA-2.5",
-    "CC-BY-SA-3.0",
-    "CC-BY-SA-3.0-AT",
-    "CC-BY-SA-4.0",
-    "CDLA-Permissive-1.0",
-    "CDLA-Permissive-2.0",
-    "CDLA-Sharing-1.0",
-    "ODC-PDDL-1.0",
-    "ODC-By-1.0",
-    "ODbL-1.0",
-    "GFDL-1.3",
-    "OGL-Canada-2.0",
-    "OGL-UK-2.0",
-    "OGL-UK-3.0",
-];
-
-/// Open for every content type in the current MOT although it is neither
-/// OSI-approved, FSF-libre nor in the open-data list (its `mof-licenses.json`
-/// entry has both flags false and `ContentType` code, data and document).
-const OPEN_MODEL_LICENSES: [&str; 1] = ["OpenMDW-1.0"];
+use crate::license::open::{mot_open, mot_type_appropriate};
 
 /// The MOT's value for "included without a licence": `ModelUpdater` stores
 /// `license: unlicensed` as an empty licence, and `evaluateComponents` names
@@ -104,8 +51,8 @@ pub fn license_status(license: Option<&str>, content_type: ContentType) -> Licen
     let Some(license) = license.filter(|l| !l.is_empty()) else {
         return LicenseStatus::Unlicensed;
     };
-    if is_open(license) {
-        if is_type_appropriate(license, content_type) {
+    if mot_open(license) {
+        if mot_type_appropriate(license, content_type) {
             LicenseStatus::Open
         } else {
             LicenseStatus::OpenWrongType
@@ -117,128 +64,10 @@ pub fn license_status(license: Option<&str>, content_type: ContentType) -> Licen
     }
 }
 
-/// `LicenseHandler::isOpenSourceLicense` (FSF-libre, open data or
-/// OSI-approved) extended with OpenMDW-1.0.
-pub(crate) fn is_open(license: &str) -> bool {
-    table()
-        .get(license)
-        .is_some_and(|r| r.osi_approved || r.fsf_libre)
-        || OPEN_DATA_LICENSES.contains(&license)
-        || OPEN_MODEL_LICENSES.contains(&license)
-}
-
-/// `LicenseHandler::isTypeAppropriate`: the licence's stored `ContentType`
-/// includes the component's type.
-pub(crate) fn is_type_appropriate(license: &str, content_type: ContentType) -> bool {
-    table()
-        .get(license)
-        .is_some_and(|r| r.content_types & content_type.bit() != 0)
-}
-
-/// A licence id the MOT knows that differs from `license` only in case, for
-/// a hint: the MOT itself would call `apache-2.0` invalid.
-pub(crate) fn case_insensitive_match(license: &str) -> Option<&'static str> {
-    let known = table()
-        .keys()
-        .map(String::as_str)
-        .chain(OPEN_DATA_LICENSES)
-        .chain(OPEN_MODEL_LICENSES);
-    known
-        .filter(|k| *k != license && k.eq_ignore_ascii_case(license))
-        // Prefer an id that the MOT calls open.
-        .max_by_key(|k| (is_open(k), std::cmp::Reverse(*k)))
-}
-
-/// What the MOT stores per licence id after `LicenseImporter::import`.
-#[derive(Debug, Clone, Copy, Default)]
-struct Record {
-    osi_approved: bool,
-    fsf_libre: bool,
-    /// Bit set of [`ContentType::bit`].
-    content_types: u8,
-}
-
-#[derive(Deserialize)]
-struct LicenseList {
-    licenses: Vec<LicenseEntry>,
-}
-
-#[derive(Deserialize)]
-struct LicenseEntry {
-    #[serde(rename = "licenseId")]
-    license_id: String,
-    #[serde(rename = "isOsiApproved", default)]
-    osi_approved: Option<bool>,
-    #[serde(rename = "isFsfLibre", default)]
-    fsf_libre: Option<bool>,
-    #[serde(rename = "ContentType", default)]
-    content_type: Option<ContentTypes>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ContentTypes {
-    One(String),
-    Many(Vec<String>),
-}
-
-fn table() -> &'static HashMap<String, Record> {
-    static TABLE: OnceLock<HashMap<String, Record>> = OnceLock::new();
-    TABLE.get_or_init(|| build_table(&[SPDX_JSON, MOF_JSON]))
-}
-
-/// Loads the lists in `LicenseImporter::import` order. `setLicenseData`
-/// overwrites every field of an existing licence, so the last entry of an id
-/// wins outright: `mof-licenses.json` lists CC0-1.0 (and CC-PDDC) first as
-/// data, then as document, so the MOT stores them as document licences only
-/// and CC0-1.0 on data is open but not type-appropriate. A missing flag is
-/// stored as false (`?? false`, `?? ''`).
-///
-/// The embedded lists are checked by the tests; should one still fail to
-/// parse, it contributes nothing rather than panicking.
-fn build_table(sources: &[&str]) -> HashMap<String, Record> {
-    let mut table = HashMap::new();
-    for source in sources {
-        let Ok(list) = serde_json::from_str::<LicenseList>(source) else {
-            continue;
-        };
-        for entry in list.licenses {
-            let types = match entry.content_type {
-                Some(ContentTypes::One(t)) => vec![t],
-                Some(ContentTypes::Many(ts)) => ts,
-                None => Vec::new(),
-            };
-            let content_types = types
-                .iter()
-                .filter_map(|t| ContentType::from_mot(t))
-                .fold(0, |bits, t| bits | t.bit());
-            table.insert(
-                entry.license_id,
-                Record {
-                    osi_approved: entry.osi_approved.unwrap_or(false),
-                    fsf_libre: entry.fsf_libre.unwrap_or(false),
-                    content_types,
-                },
-            );
-        }
-    }
-    table
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use ContentType::{Code, Data, Document};
-
-    #[test]
-    fn embedded_lists_parse_completely() {
-        for (source, n) in [(SPDX_JSON, 659), (MOF_JSON, 31)] {
-            let list: LicenseList = serde_json::from_str(source).unwrap();
-            assert_eq!(list.licenses.len(), n);
-        }
-        // 659 SPDX ids plus OpenMDW-1.0, which only mof-licenses.json has.
-        assert_eq!(table().len(), 660);
-    }
 
     #[test]
     fn statuses_follow_the_mot() {
@@ -298,7 +127,8 @@ mod tests {
     #[test]
     fn data_licences_the_mot_does_not_call_open() {
         // Type-appropriate for data in mof-licenses.json, but neither OSI,
-        // FSF nor in OPEN_DATA_LICENSES (which spells it ODC-PDDL-1.0).
+        // FSF nor in OPEN_DATA_LICENSES (which spells it ODC-PDDL-1.0); the
+        // product's verdict differs, as src/license/open.rs states.
         assert_eq!(
             license_status(Some("PDDL-1.0"), Data),
             LicenseStatus::Invalid
@@ -320,6 +150,7 @@ mod tests {
             license_status(Some("apache-2.0"), Code),
             LicenseStatus::Invalid
         );
+        use crate::license::open::mot_case_insensitive_match as case_insensitive_match;
         assert_eq!(case_insensitive_match("apache-2.0"), Some("Apache-2.0"));
         assert_eq!(case_insensitive_match("openmdw-1.0"), Some("OpenMDW-1.0"));
         assert_eq!(case_insensitive_match("Apache-2.0"), None);

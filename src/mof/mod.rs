@@ -7,7 +7,8 @@
 //!
 //! The MOT is the reference, quirks included; `tests/mof_conformance.rs`
 //! checks this port against the MOT's own `Test_Data/`. The MOT's data files
-//! are MIT-licensed; copies live under `fixtures/mof/`.
+//! are MIT-licensed: its licence lists, which the licence engine reads, live
+//! under `data/mot/`; its test data and settings under `fixtures/mof/`.
 
 mod from_report;
 mod licenses;
@@ -42,7 +43,7 @@ impl ContentType {
         }
     }
 
-    fn from_mot(s: &str) -> Option<Self> {
+    pub(crate) fn from_mot(s: &str) -> Option<Self> {
         match s {
             "code" => Some(ContentType::Code),
             "data" => Some(ContentType::Data),
@@ -51,7 +52,7 @@ impl ContentType {
         }
     }
 
-    fn bit(self) -> u8 {
+    pub(crate) fn bit(self) -> u8 {
         match self {
             ContentType::Code => 1,
             ContentType::Data => 2,
@@ -389,7 +390,7 @@ fn warning(r: &ComponentResult, report_counts: bool, paper_counts: bool) -> Opti
             let mut w = format!(
                 "{license:?} is not an open licence id the MOT recognises, so it does not count"
             );
-            if let Some(id) = licenses::case_insensitive_match(license) {
+            if let Some(id) = crate::license::open::mot_case_insensitive_match(license) {
                 w.push_str(&format!(
                     " (the MOT matches ids exactly: did you mean {id}?)"
                 ));

@@ -14,6 +14,9 @@ use spdx::{Expression, LicenseItem, LicenseReq, ParseMode};
 
 use crate::formats::truncate_at_char;
 
+mod fulltext;
+pub(crate) mod open;
+
 /// Only the first 256 KiB of a text are examined: licence texts are far
 /// shorter, and this bounds the work on a hostile or mislabelled file.
 const MAX_TEXT_BYTES: usize = 256 << 10;
@@ -544,8 +547,9 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     {
         return by_phrases;
     }
-    // Texts the phrase rules do not know well: compare with every SPDX text.
-    match identify_by_spdx_texts(text) {
+    // Texts the phrase rules do not know well: long ones are compared with
+    // the texts of the licences that occur in model releases.
+    match fulltext::identify(text) {
         Some(full)
             if by_phrases
                 .as_ref()
@@ -557,13 +561,9 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     }
 }
 
-/// Which part of a release a card sentence gives a licence for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Part {
-    Code,
-    Weights,
-    Data,
-}
+/// Which part of a release a card sentence gives a licence for: the
+/// policy's three components.
+pub use crate::policy::Part;
 
 /// Licences a card states per part ("the code is released under MIT, the
 /// weights under CC-BY-NC-4.0"): each sentence or line that names one part
@@ -616,31 +616,6 @@ pub fn per_part(text: &str) -> Vec<(Part, Identified)> {
 
 /// Phrase matches at least this sure are not second-guessed.
 const PHRASES_TRUSTED: f32 = 0.9;
-
-/// A whole-text match against the SPDX licence list below this score is not
-/// reported: askalono's own threshold for a confident match.
-const SPDX_TEXT_THRESHOLD: f32 = 0.9;
-
-/// Compares the text with the 600-odd SPDX licence texts embedded by the
-/// `spdx` crate (askalono's n-gram matcher). Loading the store costs about
-/// 0.2 s, so it happens once per process and only when a licence text is
-/// not recognised by its phrases.
-fn identify_by_spdx_texts(text: &str) -> Option<Identified> {
-    static STORE: std::sync::OnceLock<Option<spdx::detection::Store>> = std::sync::OnceLock::new();
-    let store = STORE
-        .get_or_init(|| spdx::detection::Store::load_inline().ok())
-        .as_ref()?;
-    let text = truncate_at_char(text, MAX_TEXT_BYTES);
-    if text.trim().is_empty() {
-        return None;
-    }
-    let found = store.analyze(&spdx::detection::TextData::new(text));
-    (found.score >= SPDX_TEXT_THRESHOLD).then(|| Identified {
-        spdx: found.name.to_owned(),
-        confidence: found.score,
-        family: None,
-    })
-}
 
 fn identify_by_phrases(text: &str) -> Option<Identified> {
     let text = truncate_at_char(text, MAX_TEXT_BYTES);
@@ -1005,52 +980,20 @@ fn parse_expression(expr: &str) -> Option<Expression> {
     Expression::parse_mode(expr, ParseMode::LAX).ok()
 }
 
-/// The Model Openness Tool's open-data list (`LicenseHandler.php`
-/// `OPEN_DATA_LICENSES`) with the real SPDX id for its `ODC-PDDL-1.0`.
-const OPEN_DATA: &[&str] = &[
-    "CC0-1.0",
-    "CDLA-Permissive-1.0",
-    "CDLA-Permissive-2.0",
-    "CDLA-Sharing-1.0",
-    "ODC-By-1.0",
-    "ODbL-1.0",
-    "PDDL-1.0",
-    "OpenMDW-1.0",
-];
-
-fn is_open_data(id: &str) -> bool {
-    if OPEN_DATA.contains(&id) {
-        return true;
-    }
-    // CC-BY-<version>[-port] and CC-BY-SA-<version>[-port], not NC or ND.
-    let versioned = |rest: &str| rest.starts_with(|c: char| c.is_ascii_digit());
-    if let Some(rest) = id.strip_prefix("CC-BY-SA-") {
-        return versioned(rest);
-    }
-    if let Some(rest) = id.strip_prefix("CC-BY-") {
-        return versioned(rest);
-    }
-    id.starts_with("GFDL-1.3") || id.starts_with("OGL-")
-}
-
 fn req_is_open(req: &LicenseReq) -> bool {
     match &req.license {
-        LicenseItem::Spdx { id, .. } => {
-            id.is_osi_approved() || id.is_fsf_free_libre() || is_open_data(id.name)
-        }
+        LicenseItem::Spdx { id, .. } => open::product_open(*id),
         // OpenMDW predates its SPDX listing; a LicenseRef naming it counts.
-        LicenseItem::Other(r) => {
-            r.doc_ref.is_none()
-                && (r.lic_ref.eq_ignore_ascii_case("OpenMDW-1.0")
-                    || r.lic_ref.eq_ignore_ascii_case("OpenMDW"))
-        }
+        LicenseItem::Other(r) => r.doc_ref.is_none() && open::product_open_ref(&r.lic_ref),
     }
 }
 
 /// Whether an SPDX expression is open as the Model Openness Tool counts it:
 /// every licence needed under the expression's best choice is OSI-approved or
 /// FSF-libre, an open data licence (CC0, CC-BY, CC-BY-SA, CDLA, ODC-By, ODbL,
-/// PDDL, GFDL-1.3, OGL) or OpenMDW-1.0. `A OR B` needs one open side, `A AND
+/// PDDL, GFDL-1.3, OGL) or OpenMDW-1.0. Where this verdict and the MOT's own
+/// differ on purpose (`PDDL-1.0`, newer OSI approvals, ...) is stated in
+/// the table of `src/license/open.rs`. `A OR B` needs one open side, `A AND
 /// B` both; `LicenseRef-*` ids are not open.
 ///
 /// Ids are matched in any case and a bare Hub id is mapped first, so
