@@ -13,6 +13,7 @@
 //! does not parse is never half-applied: the caller gets the errors only.
 
 use crate::finding::{Code, Severity};
+pub use crate::license::Part;
 use crate::report::{Report, Status};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,37 +30,6 @@ pub const TEMPLATE: &str = include_str!("../policy.template.toml");
 /// The policy file `check` reads from a release root when `--policy` is not
 /// given.
 pub const FILE_NAME: &str = "openness.toml";
-
-/// One of the three components of an open release (SPEC section 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Part {
-    Code,
-    Weights,
-    Data,
-}
-
-impl Part {
-    pub const ALL: [Part; 3] = [Part::Code, Part::Weights, Part::Data];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Part::Code => "code",
-            Part::Weights => "weights",
-            Part::Data => "data",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Part> {
-        Part::ALL.into_iter().find(|p| p.as_str() == name)
-    }
-}
-
-impl fmt::Display for Part {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// For clap's `value_parser`: `--require code,weights`.
 impl FromStr for Part {

@@ -561,9 +561,37 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     }
 }
 
-/// Which part of a release a card sentence gives a licence for: the
-/// policy's three components.
-pub use crate::policy::Part;
+/// One of the three components of an open release (SPEC section 2): the
+/// part a licence statement covers, and what a policy can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    Code,
+    Weights,
+    Data,
+}
+
+impl Part {
+    pub const ALL: [Part; 3] = [Part::Code, Part::Weights, Part::Data];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Code => "code",
+            Part::Weights => "weights",
+            Part::Data => "data",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// Licences a card states per part ("the code is released under MIT, the
 /// weights under CC-BY-NC-4.0"): each sentence or line that names one part
