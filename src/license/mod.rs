@@ -561,6 +561,45 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     }
 }
 
+/// What a component is, which decides the licences appropriate for it (the
+/// MOF's typing: code, data or document licences).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentType {
+    Code,
+    Data,
+    Document,
+}
+
+impl ContentType {
+    /// The MOT's spelling (`content_type` in `mof.settings.yml`, the keys of
+    /// `release.license`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentType::Code => "code",
+            ContentType::Data => "data",
+            ContentType::Document => "document",
+        }
+    }
+
+    pub(crate) fn from_mot(s: &str) -> Option<Self> {
+        match s {
+            "code" => Some(ContentType::Code),
+            "data" => Some(ContentType::Data),
+            "document" => Some(ContentType::Document),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn bit(self) -> u8 {
+        match self {
+            ContentType::Code => 1,
+            ContentType::Data => 2,
+            ContentType::Document => 4,
+        }
+    }
+}
+
 /// One of the three components of an open release (SPEC section 2): the
 /// part a licence statement covers, and what a policy can require.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use spdx::LicenseId;
 
-use crate::mof::ContentType;
+use super::ContentType;
 
 /// The MOT's copy of the SPDX licence list (`isOsiApproved`, `isFsfLibre`).
 const MOT_SPDX_JSON: &str = include_str!("../../data/mot/licenses.json");

@@ -23,43 +23,7 @@ pub use mot_yaml::{
 
 use serde::Serialize;
 
-/// What a component is, which decides the licences appropriate for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ContentType {
-    Code,
-    Data,
-    Document,
-}
-
-impl ContentType {
-    /// The MOT's spelling (`content_type` in `mof.settings.yml`, the keys of
-    /// `release.license`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ContentType::Code => "code",
-            ContentType::Data => "data",
-            ContentType::Document => "document",
-        }
-    }
-
-    pub(crate) fn from_mot(s: &str) -> Option<Self> {
-        match s {
-            "code" => Some(ContentType::Code),
-            "data" => Some(ContentType::Data),
-            "document" => Some(ContentType::Document),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn bit(self) -> u8 {
-        match self {
-            ContentType::Code => 1,
-            ContentType::Data => 2,
-            ContentType::Document => 4,
-        }
-    }
-}
+pub use crate::license::ContentType;
 
 /// One MOF component as `mof.settings.yml` defines it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
