@@ -177,39 +177,22 @@ const LENGTH_KEYS: &[&str] = &[
     "per_device_train_batch_size",
 ];
 
-/// Every key [`is_training_config`] asks about (at most 64, one bit each).
-const ALL_KEYS: &[&str] = &[
+/// Keys [`is_training_config`] asks about by name, beyond the three groups.
+const NAMED_KEYS: &[&str] = &[
     "zero_optimization",
     "train_micro_batch_size_per_gpu",
     "distributed_type",
     "compute_environment",
-    "optimizer",
-    "optim",
-    "optimizer_type",
-    "lr",
-    "learning_rate",
-    "base_lr",
-    "max_lr",
-    "peak_lr",
-    "epochs",
-    "num_epochs",
-    "num_train_epochs",
-    "max_epochs",
-    "max_steps",
-    "train_steps",
-    "total_steps",
-    "max_iters",
-    "batch_size",
-    "train_batch_size",
-    "micro_batch_size",
-    "global_batch_size",
-    "per_device_train_batch_size",
     "gradient_accumulation_steps",
     "finetuning_type",
     "stage",
     "base_model",
     "datasets",
 ];
+
+/// Every key [`is_training_config`] asks about (at most 64, one bit each).
+static ALL_KEYS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| [NAMED_KEYS, OPTIMIZER_KEYS, LR_KEYS, LENGTH_KEYS].concat());
 
 /// Which of [`ALL_KEYS`] appear in a text as keys: not inside a longer
 /// identifier, and followed (after an optional closing quote and spaces) by
@@ -684,6 +667,15 @@ fn extension(rel_path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn training_config_keys_fit_one_bit_each() {
+        assert!(ALL_KEYS.len() <= 64, "{} keys", ALL_KEYS.len());
+        let mut unique = ALL_KEYS.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ALL_KEYS.len(), "a key is listed twice");
+    }
 
     fn role(path: &str) -> CodeRole {
         classify(path, b"").0
