@@ -8,7 +8,7 @@
 //! in a fixed order of kinds, each sorted by what it names, so the same two
 //! reports always give the same diff.
 
-use crate::finding::{Code, Severity};
+use crate::finding::Severity;
 use crate::render::sanitize;
 use crate::report::{FileKind, Report, SCHEMA_VERSION, Status};
 use serde::Serialize;
@@ -368,13 +368,14 @@ fn files(old: &Report, new: &Report, out: &mut Vec<Change>) {
     }
 }
 
-/// Findings keyed by (code, path); several findings of one code on one path
-/// collapse into the worst, so a reworded message is not a change.
-fn finding_map(report: &Report) -> BTreeMap<(Code, Option<&str>), (Severity, &str)> {
-    let mut map: BTreeMap<(Code, Option<&str>), (Severity, &str)> = BTreeMap::new();
+/// Findings keyed by (code name, path), so changes list in the order of the
+/// codes' names; several findings of one code on one path collapse into the
+/// worst, so a reworded message is not a change.
+fn finding_map(report: &Report) -> BTreeMap<(&'static str, Option<&str>), (Severity, &str)> {
+    let mut map: BTreeMap<(&'static str, Option<&str>), (Severity, &str)> = BTreeMap::new();
     for f in &report.findings {
         let worst = (f.severity, f.message.as_str());
-        map.entry((f.code, f.path.as_deref()))
+        map.entry((f.code.as_str(), f.path.as_deref()))
             .and_modify(|e| {
                 if f.severity > e.0 {
                     *e = worst;
@@ -387,7 +388,7 @@ fn finding_map(report: &Report) -> BTreeMap<(Code, Option<&str>), (Severity, &st
 
 fn findings(old: &Report, new: &Report, out: &mut Vec<Change>) {
     let (m0, m1) = (finding_map(old), finding_map(new));
-    let keys: BTreeSet<&(Code, Option<&str>)> = m0.keys().chain(m1.keys()).collect();
+    let keys: BTreeSet<&(&str, Option<&str>)> = m0.keys().chain(m1.keys()).collect();
     for key in keys {
         let (code, path) = key;
         let at = path.map_or(String::new(), |p| format!(" {p}"));
@@ -461,6 +462,28 @@ mod tests {
         assert_eq!(d.changes.len(), 1);
         assert_eq!(d.changes[0].detail, "200 → 150 (-50, -25.0%)");
         assert!(!d.regression);
+    }
+
+    #[test]
+    fn finding_changes_list_by_code_name() {
+        use crate::finding::{Code, Finding};
+        let old = report("shipped", 1);
+        let mut new = report("shipped", 1);
+        // Declaration order puts pickle-weights before card-invalid; the
+        // diff lists by name, as it always has.
+        new.findings = vec![
+            Finding::new(Code::PickleWeights, Some("pytorch_model.bin"), "pickled"),
+            Finding::new(Code::CardInvalid, Some("README.md"), "bad front matter"),
+        ];
+        let changes = diff(&old, &new).changes;
+        let details: Vec<&str> = changes.iter().map(|c| c.detail.as_str()).collect();
+        assert_eq!(
+            details,
+            [
+                "warning card-invalid README.md: bad front matter",
+                "warning pickle-weights pytorch_model.bin: pickled",
+            ]
+        );
     }
 
     #[test]
