@@ -194,6 +194,18 @@ const NAMED_KEYS: &[&str] = &[
 static ALL_KEYS: std::sync::LazyLock<Vec<&'static str>> =
     std::sync::LazyLock::new(|| [NAMED_KEYS, OPTIMIZER_KEYS, LR_KEYS, LENGTH_KEYS].concat());
 
+/// Each of [`ALL_KEYS`] by its bytes, to its bit: one hash look-up per
+/// candidate word instead of a comparison with every key (results files
+/// hold a ':' every few bytes).
+static KEY_BITS: std::sync::LazyLock<std::collections::HashMap<&'static [u8], u32>> =
+    std::sync::LazyLock::new(|| {
+        ALL_KEYS
+            .iter()
+            .zip(0u32..)
+            .map(|(k, bit)| (k.as_bytes(), bit))
+            .collect()
+    });
+
 /// Which of [`ALL_KEYS`] appear in a text as keys: not inside a longer
 /// identifier, and followed (after an optional closing quote and spaces) by
 /// ':' (JSON, YAML) or '=' (TOML). Found in one pass over the text: every
@@ -220,8 +232,8 @@ impl KeySet {
                 .rposition(|&b| !is_ident_byte(b))
                 .map_or(0, |i| i + 1);
             let word = &text[start..end];
-            if let Some(i) = ALL_KEYS.iter().position(|k| k.as_bytes() == word) {
-                found |= 1 << i;
+            if let Some(bit) = KEY_BITS.get(word) {
+                found |= 1 << bit;
             }
         }
         KeySet(found)

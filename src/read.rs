@@ -533,7 +533,25 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
     let rel = file.entry.rel.clone();
     let name = file.entry.file_name().to_ascii_lowercase();
     let is_json = name.ends_with(".json");
-    let bytes = read_prefix(path, MAX_CONFIG_BYTES)?;
+    // Only the configs parsed whole are read whole; any other config or
+    // results file is only asked whether it is a training configuration,
+    // which its head answers (a results folder of thousands of JSON files
+    // was read in full before).
+    let parsed_whole = matches!(
+        name.as_str(),
+        "config.json"
+            | "tokenizer_config.json"
+            | "generation_config.json"
+            | "adapter_config.json"
+            | "model_index.json"
+            | "modules.json"
+    ) || name.ends_with(".index.json");
+    let cap = if parsed_whole {
+        MAX_CONFIG_BYTES
+    } else {
+        codeclass::HEAD_LIMIT as u64
+    };
+    let bytes = read_prefix(path, cap)?;
     if is_json && file.entry.bytes > MAX_CONFIG_BYTES {
         file.failures.push(Failure::Config(FormatError::TooLarge {
             what: "configuration file",
