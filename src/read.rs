@@ -628,7 +628,12 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
 
 /// Reads at most `cap` bytes; never more, whatever the file's size.
 fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    File::open(path)?.take(cap).read_to_end(&mut bytes)?;
+    let file = File::open(path)?;
+    // Sized from the file's length (never past the cap), the buffer takes
+    // the content in one read plus the one that sees the end; grown from
+    // empty it took a dozen reads for a 32 KiB file.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(cap);
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    file.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
