@@ -26,7 +26,8 @@ use std::path::Path;
 
 /// Caps on what is read of each non-weights file.
 const MAX_CONFIG_BYTES: u64 = 16 << 20;
-const MAX_CODE_HEAD: u64 = 64 << 10;
+/// What the code and training-config cues look at; more would be read for nothing.
+const MAX_CODE_HEAD: u64 = codeclass::HEAD_LIMIT as u64;
 const MAX_LICENSE_BYTES: u64 = 256 << 10;
 
 /// Reads every inventoried file into facts; `hash` adds each file's SHA-256
@@ -549,7 +550,7 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
     let cap = if parsed_whole {
         MAX_CONFIG_BYTES
     } else {
-        codeclass::HEAD_LIMIT as u64
+        MAX_CODE_HEAD
     };
     let bytes = read_prefix(path, cap)?;
     if is_json && file.entry.bytes > MAX_CONFIG_BYTES {
