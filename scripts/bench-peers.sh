@@ -38,15 +38,17 @@
 # Knobs (environment): RUNS (default 5) runs per fast comparison,
 # SLOW_RUNS (3) for hashing and gguf-dump, HASH_MB (2048) size of the
 # single hashed file, SHARD_MB (512) and SHARDS (4) for the multi-file
-# release, BENCH_TMPDIR (/tmp) where the inputs go, SECTIONS ("peers hash
-# real") which groups of rows to run: `peers` the Python peers (needs PyPI),
-# `hash` the hashing rows, `real` the real layouts. Hashing rows against
+# release, BENCH_TMPDIR (/tmp) where the inputs go, RW_DIR (/work/rw) the
+# extracted real-world set (../shared/realworld; its rows are skipped when
+# absent), SECTIONS ("peers hash real") which groups of rows to run:
+# `peers` the Python peers (needs PyPI), `hash` the hashing rows, `real`
+# the real layouts (beside the Python reference). Hashing rows against
 # openssl and sha256sum run as alternating pairs (A B A B ...), so a machine
 # whose load drifts cannot favour one side.
 set -euo pipefail
 
 command_line="$0${*:+ $*}"
-for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR SECTIONS; do
+for v in RUNS SLOW_RUNS HASH_MB SHARD_MB SHARDS BENCH_TMPDIR SECTIONS RW_DIR; do
     if [ -n "${!v:-}" ]; then command_line="$v=$(printf %q "${!v}") $command_line"; fi
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,6 +80,7 @@ log "building openness (release)"
 openness=$root/target/release/openness
 
 versions="none (SECTIONS=$SECTIONS)"
+venv=""
 pickles_skipped=""
 if want peers; then
 log "installing the peers into a throwaway venv"
@@ -88,6 +91,16 @@ venv=$work/venv/bin
 versions=$("$venv/pip" list --format=freeze 2>/dev/null |
     grep -iE '^(safetensors|huggingface.hub|numpy|gguf|picklescan|modelscan|model.signing)==' |
     tr '\n' ' ')
+fi
+if want real && ! want peers; then
+# The real layouts' rows run beside the Python reference (safetensors +
+# huggingface_hub), which needs only those two and numpy.
+log "installing the Python reference into a throwaway venv"
+python3 -m venv "$work/venv"
+venv=$work/venv/bin
+"$venv/pip" install --quiet --disable-pip-version-check safetensors huggingface_hub numpy >&2
+versions=$("$venv/pip" list --format=freeze 2>/dev/null |
+    grep -iE '^(safetensors|huggingface.hub|numpy)==' | tr '\n' ' ')
 fi
 
 # ---------------------------------------------------------------- inputs
@@ -120,6 +133,8 @@ fi
 if want real; then
 python3 "$bench/make_inputs.py" code-heavy "$work/code-heavy"
 python3 "$bench/make_inputs.py" licence-readme "$work/licence-readme"
+python3 "$bench/make_inputs.py" licence-readme "$work/licence-placeholder" --section placeholder
+python3 "$bench/make_inputs.py" licence-readme "$work/licence-none" --section none
 python3 "$bench/make_inputs.py" hf-cache "$work/hf-300" --releases 300
 python3 "$bench/make_inputs.py" hf-cache "$work/hf-3000" --releases 3000
 # The same repository without its README and LICENSE: what the licence
@@ -178,9 +193,36 @@ m --comparison "$c" --tool "openness scan --format json" --runs "$RUNS" -- \
     "$openness" scan "$work/code-heavy" --format json
 m --comparison "$c" --tool "openness scan, without README/LICENSE (no licence matching)" --runs "$RUNS" -- \
     "$openness" scan "$work/code-heavy-nolicence" --format json
+# The licence section's cost (issue 12: at most 2x the same release without
+# it), as alternating pairs against the baseline, beside the Python
+# reference (safetensors + huggingface_hub) on the same release.
 c="release whose README has a licence section"
-m --comparison "$c" --tool "openness scan --format json" --runs "$RUNS" -- \
-    "$openness" scan "$work/licence-readme" --format json
+pair --comparison "$c" --runs "$RUNS" \
+    --tool-a "openness, README without a licence section (baseline)" \
+    --cmd-a "$openness scan $work/licence-none --format json" \
+    --tool-b "openness, README with a licence statement" \
+    --cmd-b "$openness scan $work/licence-readme --format json"
+m --comparison "$c" --tool "openness, README section [More Information Needed]" --runs "$RUNS" -- \
+    "$openness" scan "$work/licence-placeholder" --format json
+if [ -n "${venv:-}" ]; then
+    m --comparison "$c" --tool "Python reference (safetensors + huggingface_hub)" --runs "$RUNS" -- \
+        "$venv/python" "$bench/reference_inspect.py" "$work/licence-readme"
+fi
+# Every extracted real-world repository (../shared/realworld, RW_DIR),
+# each beside the Python reference; budget 50 ms and 16 MiB per scan.
+RW_DIR=${RW_DIR:-/work/rw}
+if [ -d "$RW_DIR" ]; then
+    for repo in "$RW_DIR"/*/; do
+        name=$(basename "$repo")
+        c="real-world: $name"
+        m --comparison "$c" --tool "openness scan --format json" --runs "$RUNS" -- \
+            "$openness" scan "$repo" --format json
+        if [ -n "${venv:-}" ]; then
+            m --comparison "$c" --tool "Python reference" --runs "$RUNS" -- \
+                "$venv/python" "$bench/reference_inspect.py" "$repo"
+        fi
+    done
+fi
 c="HF cache, scan --discover --format ndjson"
 m --comparison "$c" --tool "openness, 3,000 releases" --runs "$RUNS" -- \
     "$openness" scan --discover "$work/hf-3000" --format ndjson

@@ -129,11 +129,11 @@ codes! {
         "the card's licence and the licence file disagree",
         "The model card declares one licence and the licence file holds the text of another. Users cannot know which applies. Fix: make the card's `license:` field and the LICENSE file agree (or, if components differ, say so per component).";
     LicenseNotOpen = "license-not-open", Info,
-        "the licence is not OSI-approved nor an open data/content licence",
+        "a part of the release's licence is not OSI-approved nor an open data/content licence, or an acceptable-use policy restricts the release",
         "The licence found is neither OSI-approved or FSF-libre nor an open data or content licence (CC-BY, CC-BY-SA, CC0, CDLA, ODbL, ...). Community licences (Llama, Gemma), RAIL licences and non-commercial terms restrict use, so the release is not open source whatever its name says.";
-    LicenseWrongType = "license-wrong-type", Warning,
-        "an open licence covers a component type it is not meant for",
-        "The Model Openness Framework asks for a type-appropriate open licence: an open-source licence for code, an open data licence (CDLA, CC-BY, ...) for data and parameters, an open content licence for documents. The Model Openness Tool still counts an open licence of the wrong type, with this warning. Fix: license data and parameters under CDLA-Permissive-2.0 or CC-BY-4.0, documents under CC-BY-4.0 (or use OpenMDW-1.0 for all).";
+    LicenseWrongType = "license-wrong-type", Info,
+        "the MOF's licence list types an open licence for another kind of content than the component's",
+        "The Model Openness Framework asks for a type-appropriate open licence: an open-source licence for code, an open data licence (CDLA, CC-BY, ...) for data and parameters, an open content licence for documents. The Model Openness Tool still counts an open licence of the wrong type; this note is informational, the typing of its licence list rather than a defect of the release. Fix: license data and parameters under CDLA-Permissive-2.0 or CC-BY-4.0, documents under CC-BY-4.0 (or use OpenMDW-1.0 for all).";
     CardInvalid = "card-invalid", Warning,
         "the model card front matter cannot be parsed",
         "The README's YAML front matter (between the leading `---` lines) is not valid YAML or has fields of the wrong type, so hubs and tools cannot read the licence, datasets or base model it declares. Fix: validate the front matter (for example with `huggingface_hub.ModelCard.load`).";

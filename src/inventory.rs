@@ -325,12 +325,12 @@ pub fn kind_by_name(rel: &str) -> FileKind {
     FileKind::Other
 }
 
-/// LICENSE, LICENCE, COPYING, NOTICE and their `.md`/`.txt` or suffixed
-/// variants (`LICENSE-APACHE`, `LICENSE_weights.txt`).
+/// Licence files by every name releases use (`LICENSE`, `MODEL_LICENSE`,
+/// `LICENSE-CODE`, `DATA_LICENSE`, `COPYING`), with the attribution files
+/// (`NOTICE`, `THIRD_PARTY_NOTICES`) and acceptable-use policies beside
+/// them; [`crate::license::role_by_name`] says which is which.
 pub fn is_license_name(lower_name: &str) -> bool {
-    ["license", "licence", "copying", "notice"]
-        .iter()
-        .any(|p| lower_name.starts_with(p))
+    crate::license::role_by_name(lower_name).is_some()
 }
 
 /// Datasheets and dataset cards shipped beside the model card.

@@ -133,7 +133,10 @@ pub struct FileFacts {
     /// A file named like a config whose content is a training configuration.
     pub training_config: bool,
     pub code_role: Option<(CodeRole, &'static str)>,
-    pub license: Option<Identified>,
+    /// What a licence file says (own licence, bundled ones, restrictions).
+    pub license: license::FileLicences,
+    /// The licence a source file's header states.
+    pub header_license: Option<Identified>,
     pub sha256: Option<String>,
 }
 
@@ -156,7 +159,8 @@ impl FileFacts {
             keras_lambdas: Vec::new(),
             training_config: false,
             code_role: None,
-            license: None,
+            license: license::FileLicences::default(),
+            header_license: None,
             sha256: None,
         }
     }
@@ -297,10 +301,17 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         FileKind::Config | FileKind::Tokenizer => read_config(file, facts, &path),
         FileKind::Docs | FileKind::Data => read_doc(file, facts, &path),
         FileKind::License => read_prefix(&path, MAX_LICENSE_BYTES).map(|bytes| {
-            file.license = license::identify_text(&String::from_utf8_lossy(&bytes));
+            let text = String::from_utf8_lossy(&bytes);
+            let lower_name = file.entry.file_name().to_ascii_lowercase();
+            file.license = match license::role_by_name(&lower_name) {
+                Some(license::FileRole::Attribution) => license::identify_notice(&text),
+                Some(license::FileRole::UsePolicy) => license::identify_policy(&text),
+                _ => license::identify_file(&text),
+            };
         }),
         FileKind::Code => read_prefix(&path, MAX_CODE_HEAD).map(|head| {
             file.code_role = Some(codeclass::classify(&rel, &head));
+            file.header_license = license::header_licence(&head);
         }),
         FileKind::Other => Ok(()),
     };
@@ -615,7 +626,7 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
     } else {
         "model-card"
     });
-    let license_section = card::license_section(&bytes).and_then(|s| license::identify_text(&s));
+    let license_section = card::license_section(&bytes).and_then(|s| license::identify_section(&s));
     let part_licenses = license::per_part(&String::from_utf8_lossy(&bytes));
     facts.cards.push(CardFacts {
         path: rel,

@@ -334,6 +334,10 @@ pub struct License {
     pub name: Option<String>,
     pub open: bool,
     pub files: Vec<LicenseFile>,
+    /// Extension: what each part of `spdx` covers, release's parts first
+    /// (code, weights, data), then sub-folders and bundled code.
+    #[serde(default)]
+    pub parts: Vec<LicensePart>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -341,6 +345,46 @@ pub struct LicenseFile {
     pub path: String,
     pub spdx: Option<String>,
     pub confidence: f32,
+    /// Extension: `license`, `use-policy` (an acceptable-use policy, a
+    /// restriction) or `attribution` (`NOTICE`, third-party notices: never
+    /// the release's licence).
+    #[serde(default)]
+    pub role: String,
+    /// Extension: the part the file covers, from its name (`MODEL_LICENSE`,
+    /// `LICENSE-CODE`, `DATA_LICENSE`) or its licence's kind (a model
+    /// licence covers weights, a database licence data); `null`: the release.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// Extension: the sub-folder a licence file below the root covers.
+    #[serde(default)]
+    pub covers: Option<String>,
+    /// Extension: `text` (the licence's text or notice) or `pointer` (a
+    /// short statement naming it); `null` when nothing was identified.
+    #[serde(default)]
+    pub identified_by: Option<String>,
+    /// Extension: licences appended after the file's own, for bundled code.
+    #[serde(default)]
+    pub bundled: Vec<String>,
+    /// Extension: use restrictions the text imposes (`field-of-use`,
+    /// `user-cap`, `acceptable-use-policy`, `non-commercial`,
+    /// `research-only`, `naming-duty`, `use-ban`).
+    #[serde(default)]
+    pub restrictions: Vec<String>,
+}
+
+/// One term of the release's licence expression and what it covers.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LicensePart {
+    /// `code`, `weights`, `data`, `release` (every part without a licence
+    /// of its own), `folder` (a sub-folder's licence file) or `bundled`
+    /// (third-party code whose licence is appended to a licence file).
+    pub covers: String,
+    /// The sub-folder, for `folder`.
+    pub path: Option<String>,
+    pub spdx: String,
+    pub open: bool,
+    /// Where the licence was found ("LICENSE-MODEL", "card statement").
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

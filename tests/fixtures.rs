@@ -590,7 +590,9 @@ fn a_card_can_license_code_and_weights_differently() {
     assert_eq!(c["code"]["license"], "MIT");
     assert_eq!(c["code"]["license_source"], "card statement");
     assert_eq!(c["weights"]["license"], "CC-BY-NC-4.0");
-    assert_eq!(r["license"]["spdx"], "CC-BY-NC-4.0");
+    // The release's expression holds both parts, and is not open.
+    assert_eq!(r["license"]["spdx"], "MIT AND CC-BY-NC-4.0");
+    assert_eq!(r["license"]["open"], false);
     let arch = r["frameworks"]["mof"]["components"]
         .as_array()
         .unwrap()

@@ -13,7 +13,8 @@ Usage:
   make_inputs.py safetensors DIR --preset {llama3-8b,llama-1t,tiny-1t} --shards N
   make_inputs.py gguf FILE            (needs the `gguf` package)
   make_inputs.py code-heavy DIR       (2,000 files, 1,800 of them results JSON)
-  make_inputs.py licence-readme DIR   (a release whose README has a licence section)
+  make_inputs.py licence-readme DIR [--section statement|placeholder|none]
+                                      (a release whose README has a licence section)
   make_inputs.py hf-cache DIR --releases N   (a Hugging Face cache of N releases)
 
 The last three reproduce the *layouts* of public releases (a training
@@ -352,11 +353,15 @@ def write_licence_readme(args):
     with open(os.path.join(root, "config.json"), "w") as f:
         json.dump(dict(model_type="gpt2", n_layer=4, n_embd=64, vocab_size=1000), f)
     prose = " ".join(f"Paragraph text {i} about the model, its uses and its limits." for i in range(40))
+    section = {
+        "statement": "\n\n## License\n\nThe weights and the code are released under the MIT License. "
+                     "Permission is granted to use, copy and modify them; see the licence for the terms.\n\n",
+        "placeholder": "\n\n## License\n\n[More Information Needed]\n\n",
+        "none": "\n\n",
+    }[args.section]
     with open(os.path.join(root, "README.md"), "w") as f:
         f.write("# A small language model\n\n" + prose + "\n\n## Training\n\n" + prose +
-                "\n\n## License\n\nThe weights and the code are released under the MIT License. "
-                "Permission is granted to use, copy and modify them; see the licence for the terms.\n\n"
-                + prose + "\n\n## Citation\n\n" + prose + "\n")
+                section + prose + "\n\n## Citation\n\n" + prose + "\n")
 
 
 def write_hf_cache(args):
@@ -401,7 +406,11 @@ def main():
     g = sub.add_parser("gguf")
     g.add_argument("file")
     sub.add_parser("code-heavy").add_argument("dir")
-    sub.add_parser("licence-readme").add_argument("dir")
+    lr = sub.add_parser("licence-readme")
+    lr.add_argument("dir")
+    lr.add_argument("--section", choices=["statement", "placeholder", "none"], default="statement",
+                    help="the README's licence section: a sentence naming the licence, the card "
+                         "template's placeholder, or no section (the baseline)")
     h = sub.add_parser("hf-cache")
     h.add_argument("dir")
     h.add_argument("--releases", type=int, required=True)

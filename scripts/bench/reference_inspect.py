@@ -28,7 +28,11 @@ def main():
     root = pathlib.Path(sys.argv[1])
     tensors, dtypes = 0, Counter()
     for path in sorted(root.rglob("*.safetensors")):
-        with safe_open(path, framework="numpy") as f:
+        try:
+            opened = safe_open(path, framework="numpy")
+        except Exception:  # an LFS pointer or a broken file in a real repository
+            continue
+        with opened as f:
             for name in f.keys():
                 sl = f.get_slice(name)
                 n = 1
@@ -39,9 +43,12 @@ def main():
     license, datasets = None, []
     card_path = root / "README.md"
     if card_path.exists():
-        card = ModelCard.load(card_path)
-        license = card.data.license
-        datasets = list(card.data.datasets or [])
+        try:
+            card = ModelCard.load(card_path)
+            license = card.data.license
+            datasets = list(card.data.datasets or [])
+        except Exception:  # a README that is not a card (invalid front matter)
+            pass
     print(json.dumps({
         "tensors": tensors,
         "parameters": sum(dtypes.values()),

@@ -73,13 +73,19 @@ pub fn assess(
         .license
         .clone()
         .or(license.spdx.clone());
-    let document_license = license.spdx.clone();
+    // Documents (cards, papers) are under the release-wide licence.
+    let document_license = license
+        .parts
+        .iter()
+        .find(|p| p.covers == "release")
+        .map(|p| p.spdx.clone())
+        .or(license.spdx.clone());
 
     // A licence file in a component's own folder (`data/LICENSE`) covers it.
     let per_folder: Vec<(&str, &str)> = license
         .files
         .iter()
-        .filter(|f| f.path != "README.md")
+        .filter(|f| f.covers.is_some() && f.role == "license")
         .filter_map(|f| Some((super::dir_of(&f.path), f.spdx.as_deref()?)))
         .collect();
     let file_paths: BTreeSet<&str> = facts.files.iter().map(|f| f.rel()).collect();
@@ -162,30 +168,54 @@ pub fn assess(
 }
 
 /// One finding per licence that the MOT counts on components of a type it
-/// is not meant for.
+/// is not meant for. Informational: it is the MOF's typing of licences (its
+/// list calls Apache-2.0 a code licence, CC-BY-4.0 a document licence), not
+/// a defect of the release.
 fn wrong_type_findings(eval: &mof::Evaluation) -> Vec<Finding> {
-    let mut by_license: BTreeMap<&str, (Vec<&str>, BTreeSet<&str>)> = BTreeMap::new();
+    let mut by_license: BTreeMap<(&str, ContentType), Vec<&str>> = BTreeMap::new();
     for c in &eval.components {
         if c.included
             && c.license_status == mof::LicenseStatus::OpenWrongType
             && let Some(l) = c.license.as_deref()
         {
-            let entry = by_license.entry(l).or_default();
-            entry.0.push(c.name);
-            entry.1.insert(c.content_type.as_str());
+            by_license
+                .entry((l, c.content_type))
+                .or_default()
+                .push(c.name);
         }
     }
-    by_license
+    let mut per_licence: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for ((lic, wanted), names) in by_license {
+        let example = match wanted {
+            ContentType::Code => "Apache-2.0",
+            ContentType::Data => "CDLA-Permissive-2.0",
+            ContentType::Document => "CC-BY-4.0",
+        };
+        per_licence.entry(lic).or_default().push(format!(
+            "an open {} licence such as {example} for {}",
+            wanted.as_str(),
+            names.join(", ")
+        ));
+    }
+    per_licence
         .into_iter()
-        .map(|(lic, (names, types))| {
+        .map(|(lic, expected)| {
+            let typed: Vec<&str> = license::open::mot_types(lic)
+                .into_iter()
+                .map(ContentType::as_str)
+                .collect();
+            let typing = if typed.is_empty() {
+                format!("its licence list gives {lic} no type")
+            } else {
+                format!(
+                    "its licence list types {lic} as a {} licence",
+                    typed.join("/")
+                )
+            };
             Finding::new(
                 Code::LicenseWrongType,
                 None,
-                format!(
-                    "{lic} is open but not a {} licence; it covers {}",
-                    types.into_iter().collect::<Vec<_>>().join("/"),
-                    names.join(", ")
-                ),
+                format!("the MOF expects {}; {typing}", expected.join(" and ")),
             )
         })
         .collect()

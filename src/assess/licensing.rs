@@ -1,16 +1,74 @@
-//! The release's licence, first cut: what the card declares (a Hub id, or
-//! `other` with a name and a link), what the licence files say, whether the
-//! two agree, whether the licence is open, and which one covers each
-//! component (a licence file in the component's own folder wins).
+//! The release's licence as SPEC section 2 reads it: every licence file by
+//! its name and text (its scope, the sub-folder it covers, the licences
+//! appended for bundled code, the restrictions it imposes), the card's
+//! declaration and per-part statements, a GGUF's own `general.license`, and
+//! the licences source headers state when nothing else does. Each component
+//! gets the licence the release grants for it, shipped or referenced; the
+//! release's expression is the conjunction of every part, and it is open
+//! only when every part is.
 
 use super::{dir_of, root_card, root_front_matter};
 use crate::finding::{Code, Finding};
-use crate::license;
-use crate::read::Facts;
-use crate::report::{Component, Components, FileKind, ItemSource, License, LicenseFile, Status};
+use crate::license::{self, FileRole, Part, Restriction};
+use crate::read::{Facts, FileFacts};
+use crate::report::{
+    Component, Components, FileKind, ItemSource, License, LicenseFile, LicensePart, Status,
+};
 
 /// Below this a text match is a guess, too weak to contradict the card.
 const MISMATCH_CONFIDENCE: f32 = 0.8;
+
+/// A licence one source grants, with where it was found.
+#[derive(Debug, Clone)]
+struct Grant {
+    spdx: String,
+    source: String,
+}
+
+/// A licence-related file as the assessment sees it.
+struct FileView<'a> {
+    facts: &'a FileFacts,
+    role: FileRole,
+    /// The part its name assigns it to.
+    name_scope: Option<Part>,
+    /// The part its licence's kind assigns it to.
+    text_scope: Option<Part>,
+    dir: &'a str,
+}
+
+impl FileView<'_> {
+    fn spdx(&self) -> Option<&str> {
+        self.facts.license.own.as_ref().map(|o| o.spdx.as_str())
+    }
+
+    fn is_licence(&self) -> bool {
+        matches!(self.role, FileRole::Licence { .. })
+    }
+
+    fn scope(&self) -> Option<Part> {
+        self.name_scope.or(self.text_scope)
+    }
+
+    fn grant(&self) -> Option<Grant> {
+        Some(Grant {
+            spdx: self.spdx()?.to_owned(),
+            source: self.facts.rel().to_owned(),
+        })
+    }
+
+    /// The file's licence, or for a file whose name scopes it but whose
+    /// text is not identified, a `LicenseRef-` of its name: a licence the
+    /// release grants for that part, unknown and so not open.
+    fn scoped_spdx(&self) -> Option<String> {
+        self.spdx().map(str::to_owned).or_else(|| {
+            self.name_scope.map(|_| {
+                let name = self.facts.entry.file_name();
+                let stem = name.split_once('.').map_or(name, |(s, _)| s);
+                license::license_ref(stem)
+            })
+        })
+    }
+}
 
 pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>) -> License {
     let fm = root_front_matter(facts);
@@ -21,39 +79,29 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         .filter(|l| !l.contains("://"))
         .map(|l| l.trim_start_matches("./").to_owned());
 
-    let mut files: Vec<LicenseFile> = facts
-        .files
-        .iter()
-        .filter(|f| f.entry.kind == FileKind::License && f.entry.read_path.is_some())
-        .map(|f| LicenseFile {
-            path: f.rel().to_owned(),
-            spdx: f.license.as_ref().map(|l| l.spdx.clone()),
-            confidence: f.license.as_ref().map_or(0.0, |l| l.confidence),
-        })
-        .collect();
+    let views = file_views(facts);
+    let mut files: Vec<LicenseFile> = views.iter().map(license_file).collect();
     if let Some(section) = root_card(facts).and_then(|c| c.license_section.as_ref()) {
         files.push(LicenseFile {
             path: "README.md".to_owned(),
             spdx: Some(section.spdx.clone()),
             confidence: section.confidence,
+            role: "license".to_owned(),
+            scope: None,
+            covers: None,
+            identified_by: Some(license::How::Text.as_str().to_owned()),
+            bundled: Vec::new(),
+            restrictions: Vec::new(),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
+    // `license: other` with no name and no file says only that the licence
+    // is not a Hub one: no assertion, not a licence called "Other".
     let card_spdx = declared
         .as_deref()
-        .and_then(|d| license::from_hub_id(d, license_name.as_deref()));
-    let linked = license_link
-        .as_deref()
-        .and_then(|link| files.iter().find(|f| f.path == link))
-        .and_then(|f| f.spdx.clone());
-    let mut root_ids: Vec<&str> = files
-        .iter()
-        .filter(|f| dir_of(&f.path).is_empty() && f.path != "README.md")
-        .filter_map(|f| f.spdx.as_deref())
-        .collect();
-    root_ids.sort();
-    root_ids.dedup();
+        .and_then(|d| license::from_hub_id(d, license_name.as_deref()))
+        .filter(|id| id != "LicenseRef-Other" || license_link.is_some());
     // A GGUF file carries its own `general.license` (an SPDX expression by
     // the spec, a Hub id in practice).
     let gguf_license = facts
@@ -61,15 +109,93 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         .iter()
         .find_map(|g| g.provenance.license.as_deref())
         .and_then(|l| license::from_hub_id(l, None));
-    let spdx = card_spdx
-        .clone()
-        .or(linked)
-        .or_else(|| (!root_ids.is_empty()).then(|| root_ids.join(" AND ")))
-        .or(gguf_license.clone());
-    let open = spdx.as_deref().is_some_and(license::is_open);
+    let release = release_grant(facts, &views, card_spdx.as_deref(), license_link.as_deref());
+
+    // What the card states per part ("code under MIT, weights under ...").
+    let stated = |part: Part| {
+        root_card(facts)
+            .and_then(|c| c.part_licenses.iter().find(|(p, _)| *p == part))
+            .map(|(_, id)| Grant {
+                spdx: id.spdx.clone(),
+                source: "card statement".to_owned(),
+            })
+    };
+    let dataset_card = facts
+        .cards
+        .iter()
+        .filter(|c| !c.path.eq_ignore_ascii_case("README.md"))
+        .filter_map(|c| c.front_matter.as_ref())
+        .filter(|fm| fm.dataset_card)
+        .find_map(|fm| license::from_hub_id(fm.license.as_deref()?, fm.license_name.as_deref()))
+        .map(|spdx| Grant {
+            spdx,
+            source: "dataset card".to_owned(),
+        });
+    let gguf = gguf_license.clone().map(|spdx| Grant {
+        spdx,
+        source: "GGUF general.license".to_owned(),
+    });
+    let per_folder: Vec<(&str, &str)> = views
+        .iter()
+        .filter(|v| v.is_licence() && !v.dir.is_empty())
+        .filter_map(|v| Some((v.dir, v.spdx()?)))
+        .collect();
+
+    let own_grants = [
+        (Part::Code, stated(Part::Code)),
+        (Part::Weights, stated(Part::Weights).or(gguf)),
+        (Part::Data, stated(Part::Data).or(dataset_card)),
+    ];
+    let mut parts: Vec<LicensePart> = Vec::new();
+    for (part, own) in own_grants {
+        let scoped = scoped_grant(&views, part);
+        let component = component_mut(components, part);
+        let grant = folder_grant(component, &per_folder)
+            .or(scoped)
+            .or(own)
+            .or_else(|| {
+                release
+                    .clone()
+                    .filter(|_| release_covers(part, component.status))
+            });
+        if let Some(grant) = grant {
+            if !matches!(component.status, Status::Absent)
+                || views.iter().any(|v| v.name_scope == Some(part))
+            {
+                component.license = Some(grant.spdx.clone());
+                component.license_source = Some(grant.source.clone());
+            }
+            push_part(&mut parts, part.as_str(), None, grant);
+        }
+    }
+    if let Some(grant) = release.clone() {
+        push_part(&mut parts, "release", None, grant);
+    }
+    for view in views.iter().filter(|v| v.is_licence() && !v.dir.is_empty()) {
+        if let Some(grant) = view.grant() {
+            push_part(&mut parts, "folder", Some(view.dir), grant);
+        }
+    }
+    for view in views.iter().filter(|v| v.is_licence()) {
+        for bundled in &view.facts.license.bundled {
+            let grant = Grant {
+                spdx: bundled.spdx.clone(),
+                source: view.facts.rel().to_owned(),
+            };
+            push_part(&mut parts, "bundled", None, grant);
+        }
+    }
+
+    let spdx = expression(&parts);
+    let policies: Vec<&str> = views
+        .iter()
+        .filter(|v| v.role == FileRole::UsePolicy)
+        .map(|v| v.facts.rel())
+        .collect();
+    let open = spdx.is_some() && parts.iter().all(|p| p.open) && policies.is_empty();
 
     let mut findings = Vec::new();
-    if declared.is_none() && files.is_empty() && gguf_license.is_none() {
+    if declared.is_none() && spdx.is_none() && !views.iter().any(|v| v.is_licence()) {
         findings.push(Finding::new(
             Code::LicenseMissing,
             None,
@@ -77,95 +203,22 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         ));
     }
     if let Some(card) = &card_spdx {
-        for file in files
-            .iter()
-            .filter(|f| dir_of(&f.path).is_empty() && f.path != "README.md")
-        {
-            if let Some(text_id) = &file.spdx
-                && file.confidence >= MISMATCH_CONFIDENCE
-                && !license::same_terms(card, text_id)
-            {
-                findings.push(Finding::new(
-                    Code::LicenseMismatch,
-                    Some(&file.path),
-                    format!(
-                        "the card declares {} but {} holds the text of {}",
-                        license::display_name(card),
-                        file.path,
-                        license::display_name(text_id)
-                    ),
-                ));
-            }
-        }
+        mismatch_findings(card, &views, &mut findings);
     }
-    match (&spdx, &declared) {
-        (Some(id), _) if !open => findings.push(Finding::new(
-            Code::LicenseNotOpen,
-            None,
-            format!(
-                "{} is not an OSI-approved, FSF-libre or open data licence",
-                license::display_name(id)
-            ),
-        )),
-        (None, Some(d)) => findings.push(Finding::new(
+    not_open_findings(&parts, &views, &policies, &mut findings);
+    if spdx.is_none()
+        && let Some(d) = &declared
+    {
+        findings.push(Finding::new(
             Code::LicenseNotOpen,
             None,
             format!(
                 "licence {:?} is not a recognised open licence",
                 license_name.as_deref().unwrap_or(d)
             ),
-        )),
-        _ => {}
+        ));
     }
     out.extend(findings);
-
-    let per_folder: Vec<(&str, &str)> = files
-        .iter()
-        .filter(|f| f.path != "README.md")
-        .filter_map(|f| Some((dir_of(&f.path), f.spdx.as_deref()?)))
-        .collect();
-    let dataset_card_license = facts
-        .cards
-        .iter()
-        .filter(|c| !c.path.eq_ignore_ascii_case("README.md"))
-        .filter_map(|c| c.front_matter.as_ref())
-        .filter(|fm| fm.dataset_card)
-        .find_map(|fm| license::from_hub_id(fm.license.as_deref()?, fm.license_name.as_deref()));
-    // What the card says per part ("code under MIT, weights under ...").
-    let stated = |part: license::Part| {
-        root_card(facts)
-            .and_then(|c| c.part_licenses.iter().find(|(p, _)| *p == part))
-            .map(|(_, id)| (id.spdx.clone(), "card statement".to_owned()))
-    };
-    let release = spdx.as_deref().map(|id| {
-        (
-            id,
-            release_source(card_spdx.is_some(), license_link.is_some()),
-        )
-    });
-    assign(
-        &mut components.code,
-        &per_folder,
-        release,
-        stated(license::Part::Code),
-    );
-    assign(
-        &mut components.weights.component,
-        &per_folder,
-        release,
-        gguf_license
-            .clone()
-            .map(|l| (l, "GGUF general.license".to_owned()))
-            .or_else(|| stated(license::Part::Weights)),
-    );
-    assign(
-        &mut components.data.component,
-        &per_folder,
-        release,
-        dataset_card_license
-            .map(|l| (l, "dataset card".to_owned()))
-            .or_else(|| stated(license::Part::Data)),
-    );
 
     License {
         declared,
@@ -173,44 +226,332 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         spdx,
         open,
         files,
+        parts,
     }
 }
 
-/// The licence covering a component: a licence file in the deepest folder that
-/// holds all of its shipped files, else the component's own declaration, else
-/// the release-wide licence. Components not in the release have none.
-fn assign(
-    component: &mut Component,
-    per_folder: &[(&str, &str)],
-    release: Option<(&str, &'static str)>,
-    own: Option<(String, String)>,
-) {
-    // A referenced component is not in the release, so the release's
-    // licence says nothing about it.
-    if matches!(component.status, Status::Absent | Status::Referenced) {
-        return;
+fn file_views(facts: &Facts) -> Vec<FileView<'_>> {
+    facts
+        .files
+        .iter()
+        .filter(|f| f.entry.kind == FileKind::License && f.entry.read_path.is_some())
+        .map(|f| {
+            let role = license::role_by_name(&f.entry.file_name().to_ascii_lowercase())
+                .unwrap_or(FileRole::Licence { scope: None });
+            let name_scope = match role {
+                FileRole::Licence { scope } => scope,
+                _ => None,
+            };
+            let text_scope = f
+                .license
+                .own
+                .as_ref()
+                .and_then(|o| license::scope_by_licence(&o.spdx));
+            FileView {
+                facts: f,
+                role,
+                name_scope,
+                text_scope,
+                dir: dir_of(f.rel()),
+            }
+        })
+        .collect()
+}
+
+fn license_file(view: &FileView<'_>) -> LicenseFile {
+    let found = &view.facts.license;
+    LicenseFile {
+        path: view.facts.rel().to_owned(),
+        spdx: found.own.as_ref().map(|o| o.spdx.clone()),
+        confidence: found.own.as_ref().map_or(0.0, |o| o.confidence),
+        role: match view.role {
+            FileRole::Licence { .. } => "license",
+            FileRole::UsePolicy => "use-policy",
+            FileRole::Attribution => "attribution",
+        }
+        .to_owned(),
+        scope: view
+            .is_licence()
+            .then(|| view.scope())
+            .flatten()
+            .map(|p| p.as_str().to_owned()),
+        covers: (!view.dir.is_empty()).then(|| view.dir.trim_end_matches('/').to_owned()),
+        identified_by: found.own.as_ref().map(|_| found.how.as_str().to_owned()),
+        bundled: found.bundled.iter().map(|b| b.spdx.clone()).collect(),
+        restrictions: found
+            .restrictions
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
     }
+}
+
+/// The licence of the release as a whole (every part without one of its
+/// own): the card's declaration, else the file `license_link` names, else
+/// the root licence files without a scope of their name (those without a
+/// scope of their text first), else the licence most source headers state.
+fn release_grant(
+    facts: &Facts,
+    views: &[FileView<'_>],
+    card: Option<&str>,
+    link: Option<&str>,
+) -> Option<Grant> {
+    if let Some(card) = card {
+        return Some(Grant {
+            spdx: card.to_owned(),
+            source: "model card".to_owned(),
+        });
+    }
+    if let Some(grant) = link
+        .and_then(|l| views.iter().find(|v| v.facts.rel() == l))
+        .and_then(FileView::grant)
+    {
+        return Some(grant);
+    }
+    let root: Vec<&FileView<'_>> = views
+        .iter()
+        .filter(|v| v.is_licence() && v.dir.is_empty() && v.name_scope.is_none())
+        .filter(|v| v.spdx().is_some())
+        .collect();
+    let unscoped: Vec<&&FileView<'_>> = root.iter().filter(|v| v.text_scope.is_none()).collect();
+    let chosen: Vec<&FileView<'_>> = if unscoped.is_empty() {
+        root.clone()
+    } else {
+        unscoped.into_iter().copied().collect()
+    };
+    if !chosen.is_empty() {
+        let mut ids: Vec<&str> = chosen.iter().filter_map(|v| v.spdx()).collect();
+        ids.dedup();
+        let sources: Vec<&str> = chosen.iter().map(|v| v.facts.rel()).collect();
+        return Some(Grant {
+            spdx: ids.join(" AND "),
+            source: sources.join(", "),
+        });
+    }
+    header_grant(facts)
+}
+
+/// The licence most source-file headers state, when at least two agree or
+/// the only code file states one.
+fn header_grant(facts: &Facts) -> Option<Grant> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for id in facts.files.iter().filter_map(|f| f.header_license.as_ref()) {
+        match counts.iter_mut().find(|(s, _)| *s == id.spdx) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&id.spdx, 1)),
+        }
+    }
+    let (spdx, n) = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?;
+    Some(Grant {
+        spdx: spdx.to_owned(),
+        source: format!(
+            "source file headers ({n} file{})",
+            if n == 1 { "" } else { "s" }
+        ),
+    })
+}
+
+/// Root licence files scoped to `part` by name, else by their licence's
+/// kind (a model licence covers the weights).
+fn scoped_grant(views: &[FileView<'_>], part: Part) -> Option<Grant> {
+    let pick = |by_name: bool| {
+        let chosen: Vec<&FileView<'_>> = views
+            .iter()
+            .filter(|v| v.is_licence() && v.dir.is_empty() && v.scoped_spdx().is_some())
+            .filter(|v| {
+                if by_name {
+                    v.name_scope == Some(part)
+                } else {
+                    v.name_scope.is_none() && v.text_scope == Some(part)
+                }
+            })
+            .collect();
+        let mut ids: Vec<String> = chosen.iter().filter_map(|v| v.scoped_spdx()).collect();
+        ids.sort();
+        ids.dedup();
+        (!ids.is_empty()).then(|| Grant {
+            spdx: ids.join(" AND "),
+            source: chosen
+                .iter()
+                .map(|v| v.facts.rel())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    };
+    pick(true).or_else(|| pick(false))
+}
+
+/// Whether the release-wide licence covers a component in this state:
+/// whatever the release ships, and weights it points to (its own
+/// checkpoints, downloaded elsewhere). Referenced code is a library's (an
+/// architecture implemented in transformers) and referenced data a
+/// dataset's: each has its own terms.
+fn release_covers(part: Part, status: Status) -> bool {
+    match status {
+        Status::Absent => false,
+        Status::Referenced => part == Part::Weights,
+        _ => true,
+    }
+}
+
+fn component_mut(components: &mut Components, part: Part) -> &mut Component {
+    match part {
+        Part::Code => &mut components.code,
+        Part::Weights => &mut components.weights.component,
+        Part::Data => &mut components.data.component,
+    }
+}
+
+/// The licence file in the deepest sub-folder holding every shipped file
+/// of the component.
+fn folder_grant(component: &Component, per_folder: &[(&str, &str)]) -> Option<Grant> {
     let paths: Vec<&str> = component
         .items
         .iter()
         .filter(|i| i.source == ItemSource::File)
         .filter_map(|i| i.path.as_deref())
         .collect();
-    let chosen = folder_license_entry(&paths, per_folder)
-        .map(|(dir, id)| (id.to_owned(), format!("LICENSE file in {dir}")))
-        .or(own)
-        .or_else(|| release.map(|(id, source)| (id.to_owned(), source.to_owned())));
-    if let Some((id, source)) = chosen {
-        component.license = Some(id);
-        component.license_source = Some(source);
+    folder_license_entry(&paths, per_folder).map(|(dir, id)| Grant {
+        spdx: id.to_owned(),
+        source: format!("LICENSE file in {dir}"),
+    })
+}
+
+fn push_part(parts: &mut Vec<LicensePart>, covers: &str, path: Option<&str>, grant: Grant) {
+    parts.push(LicensePart {
+        covers: covers.to_owned(),
+        path: path.map(|p| p.trim_end_matches('/').to_owned()),
+        open: license::is_open(&grant.spdx),
+        spdx: grant.spdx,
+        source: grant.source,
+    });
+}
+
+/// The conjunction of every part's licence, each once, in the parts'
+/// order; a part that is itself a choice (`MIT OR Apache-2.0`) keeps its
+/// parentheses.
+fn expression(parts: &[LicensePart]) -> Option<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for part in parts {
+        for term in split_and(&part.spdx) {
+            if !terms
+                .iter()
+                .any(|t| license::same_terms(t, &term) || *t == term)
+            {
+                terms.push(term);
+            }
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+/// The top-level `AND` terms of an expression; one with `OR` stays whole.
+fn split_and(expr: &str) -> Vec<String> {
+    if expr.contains(" OR ") || expr.contains(" or ") || expr.contains('(') {
+        return vec![if expr.contains(" OR ") || expr.contains(" or ") {
+            format!("({expr})")
+        } else {
+            expr.to_owned()
+        }];
+    }
+    expr.split(" AND ")
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn mismatch_findings(card: &str, views: &[FileView<'_>], findings: &mut Vec<Finding>) {
+    for view in views
+        .iter()
+        .filter(|v| v.is_licence() && v.dir.is_empty() && v.name_scope.is_none())
+    {
+        if let Some(own) = &view.facts.license.own
+            && own.confidence >= MISMATCH_CONFIDENCE
+            && !license::same_terms(card, &own.spdx)
+        {
+            findings.push(Finding::new(
+                Code::LicenseMismatch,
+                Some(view.facts.rel()),
+                format!(
+                    "the card declares {} but {} holds the text of {}",
+                    license::display_name(card),
+                    view.facts.rel(),
+                    license::display_name(&own.spdx)
+                ),
+            ));
+        }
     }
 }
 
-fn release_source(from_card: bool, linked: bool) -> &'static str {
-    match (from_card, linked) {
-        (true, _) => "release licence (model card)",
-        (false, true) => "release licence (file named by license_link)",
-        (false, false) => "release licence",
+/// One finding per licence that is not open, naming the parts it covers and
+/// the restrictions its text imposes; one per acceptable-use policy.
+fn not_open_findings(
+    parts: &[LicensePart],
+    views: &[FileView<'_>],
+    policies: &[&str],
+    findings: &mut Vec<Finding>,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for part in parts.iter().filter(|p| !p.open) {
+        if seen.contains(&part.spdx.as_str()) {
+            continue;
+        }
+        seen.push(&part.spdx);
+        let same: Vec<&LicensePart> = parts.iter().filter(|p| p.spdx == part.spdx).collect();
+        let only_release = same.iter().all(|p| p.covers == "release");
+        let mut covers: Vec<String> = same
+            .iter()
+            .filter(|p| only_release || p.covers != "release")
+            .map(|p| match &p.path {
+                Some(path) => format!("{path}/"),
+                None if p.covers == "bundled" => "bundled code".to_owned(),
+                None => format!("the {}", p.covers),
+            })
+            .collect();
+        covers.dedup();
+        let covers = match covers.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => covers.join(""),
+        };
+        let restrictions: Vec<Restriction> = views
+            .iter()
+            .filter(|v| v.spdx() == Some(part.spdx.as_str()))
+            .flat_map(|v| v.facts.license.restrictions.iter().copied())
+            .collect();
+        let mut message = format!(
+            "{} ({}, from {}) is not an OSI-approved, FSF-libre or open data licence; it covers {}",
+            license::display_name(&part.spdx),
+            part.spdx,
+            part.source,
+            covers
+        );
+        let looks_like = views
+            .iter()
+            .filter(|v| v.spdx() == Some(part.spdx.as_str()))
+            .find_map(|v| v.facts.license.looks_like.as_deref());
+        if let Some(base) = looks_like {
+            message.push_str(&format!(
+                "; it reuses {base}'s wording but adds use restrictions"
+            ));
+        }
+        let mut described: Vec<&str> = restrictions.iter().map(|r| r.describe()).collect();
+        described.sort();
+        described.dedup();
+        if !described.is_empty() {
+            message.push_str(&format!("; its text {}", described.join(", ")));
+        }
+        findings.push(Finding::new(Code::LicenseNotOpen, None, message));
+    }
+    for policy in policies {
+        findings.push(Finding::new(
+            Code::LicenseNotOpen,
+            Some(policy),
+            format!(
+                "{policy} is an acceptable-use policy: it restricts how the release may be used"
+            ),
+        ));
     }
 }
 

@@ -15,7 +15,15 @@ use spdx::{Expression, LicenseItem, LicenseReq, ParseMode};
 use crate::formats::truncate_at_char;
 
 mod fulltext;
+mod names;
 pub(crate) mod open;
+mod terms;
+
+pub use names::{FileRole, role_by_name};
+pub use terms::{
+    FileLicences, How, Restriction, header_licence, identify_file, identify_notice,
+    identify_policy, restrictions, scope_by_licence,
+};
 
 /// Only the first 256 KiB of a text are examined: licence texts are far
 /// shorter, and this bounds the work on a hostile or mislabelled file.
@@ -479,6 +487,94 @@ const RULES: &[Rule] = &[
         ..model("LicenseRef-TII-Falcon")
     },
     Rule {
+        titles: &["chatglm 6b license", "chatglm 6b model license"],
+        ..model("LicenseRef-ChatGLM-6B")
+    },
+    Rule {
+        titles: &["chatglm2 6b license", "chatglm2 6b model license"],
+        ..model("LicenseRef-ChatGLM2-6B")
+    },
+    Rule {
+        titles: &["chatglm3 6b license", "chatglm3 6b model license"],
+        ..model("LicenseRef-ChatGLM3-6B")
+    },
+    Rule {
+        titles: &["glm 4 license", "glm 4 model license", "the glm 4 license"],
+        ..model("LicenseRef-GLM-4")
+    },
+    Rule {
+        titles: &[
+            "baichuan 2 model community license agreement",
+            "community license for baichuan 2 model",
+            "baichuan model community license agreement",
+            "community license for baichuan model",
+        ],
+        ..model("LicenseRef-Baichuan-Community")
+    },
+    Rule {
+        titles: &[
+            "yi series models community license agreement",
+            "yi series models license agreement",
+        ],
+        ..model("LicenseRef-Yi")
+    },
+    Rule {
+        titles: &["mistral ai research license"],
+        ..model("LicenseRef-Mistral-Research")
+    },
+    Rule {
+        titles: &["mistral ai non production license"],
+        ..model("LicenseRef-Mistral-Non-Production")
+    },
+    Rule {
+        titles: &["stability ai non commercial research community license"],
+        ..model("LicenseRef-Stability-AI-Non-Commercial")
+    },
+    Rule {
+        titles: &["stability ai community license"],
+        ..model("LicenseRef-Stability-AI-Community")
+    },
+    Rule {
+        titles: &["nvidia open model license"],
+        ..model("LicenseRef-NVIDIA-Open-Model")
+    },
+    Rule {
+        titles: &["ai2 impact license low risk artifacts"],
+        ..model("LicenseRef-AI2-ImpACT-LR")
+    },
+    Rule {
+        titles: &["ai2 impact license medium risk artifacts"],
+        ..model("LicenseRef-AI2-ImpACT-MR")
+    },
+    Rule {
+        titles: &["ai2 impact license high risk artifacts"],
+        ..model("LicenseRef-AI2-ImpACT-HR")
+    },
+    // Database licences (Open Data Commons), which cover data.
+    Rule {
+        titles: &["open data commons attribution license"],
+        clauses: &[
+            "this license only governs the rights over the database and not the contents of the database individually",
+            "attribution requirements set out in section 4",
+        ],
+        ..model("ODC-By-1.0")
+    },
+    Rule {
+        titles: &["open data commons open database license"],
+        clauses: &[
+            "this license only governs the rights over the database and not the contents of the database individually",
+            "share alike",
+        ],
+        ..model("ODbL-1.0")
+    },
+    Rule {
+        titles: &["open data commons public domain dedication and license"],
+        clauses: &[
+            "this license only governs the rights over the database and not the contents of the database individually",
+        ],
+        ..model("PDDL-1.0")
+    },
+    Rule {
         titles: &["apple machine learning research model"],
         clauses: &[
             "for the sole purpose of scientific research of artificial intelligence and machine learning technology",
@@ -561,9 +657,29 @@ pub fn identify_text(text: &str) -> Option<Identified> {
     }
 }
 
+/// Identifies a card's licence section: prose that names a licence ("This
+/// model is released under the Apache 2.0 license"), which the phrase rules
+/// place. Only a long section they cannot place at all, a licence text
+/// pasted into the card, goes to the whole-text matcher: the card
+/// template's placeholder and one-paragraph statements never pay for it.
+pub fn identify_section(text: &str) -> Option<Identified> {
+    identify_by_phrases(text).or_else(|| {
+        let words = normalize(truncate_at_char(text, MAX_TEXT_BYTES))
+            .split(' ')
+            .take(SECTION_FULLTEXT_WORDS)
+            .count();
+        (words >= SECTION_FULLTEXT_WORDS)
+            .then(|| fulltext::identify(text))
+            .flatten()
+    })
+}
+
+/// A card section this long may be a pasted licence text.
+const SECTION_FULLTEXT_WORDS: usize = 150;
+
 /// What a component is, which decides the licences appropriate for it (the
 /// MOF's typing: code, data or document licences).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ContentType {
     Code,
@@ -641,8 +757,9 @@ pub fn per_part(text: &str) -> Vec<(Part, Identified)> {
     let text = truncate_at_char(text, MAX_TEXT_BYTES);
     let mut found: Vec<(Part, Identified)> = Vec::new();
     // Sentences end at ". " (not at every dot: "4.0", "3.1" are versions).
+    // Chinese sentences end at full-width stops and commas.
     let sentences = text
-        .split(['\n', ';'])
+        .split(['\n', ';', '。', '；', '，'])
         .flat_map(|line| line.split(". "))
         .take(2000);
     for sentence in sentences {
@@ -653,10 +770,13 @@ pub fn per_part(text: &str) -> Vec<(Part, Identified)> {
         let parts = [
             (
                 Part::Weights,
-                ["weights", "parameters", "checkpoint"].as_slice(),
+                ["weights", "parameters", "checkpoint", "权重", "参数"].as_slice(),
             ),
-            (Part::Code, ["code", "software", "scripts"].as_slice()),
-            (Part::Data, ["dataset", "data "].as_slice()),
+            (
+                Part::Code,
+                ["code", "software", "scripts", "代码"].as_slice(),
+            ),
+            (Part::Data, ["dataset", "data ", "数据"].as_slice()),
         ];
         let named: Vec<Part> = parts
             .iter()
@@ -922,6 +1042,22 @@ fn family_from_name(name: &str) -> Option<String> {
         "OpenMDW-1.0"
     } else if has("nvidiaopenmodel") {
         "LicenseRef-NVIDIA-Open-Model"
+    } else if has("chatglm2") {
+        "LicenseRef-ChatGLM2-6B"
+    } else if has("chatglm3") {
+        "LicenseRef-ChatGLM3-6B"
+    } else if has("chatglm") {
+        "LicenseRef-ChatGLM-6B"
+    } else if has("glm4") {
+        "LicenseRef-GLM-4"
+    } else if has("baichuan") {
+        "LicenseRef-Baichuan-Community"
+    } else if has("mistralainonproduction") || has("mnpl") {
+        "LicenseRef-Mistral-Non-Production"
+    } else if has("mistralairesearch") {
+        "LicenseRef-Mistral-Research"
+    } else if has("stabilityaicommunity") {
+        "LicenseRef-Stability-AI-Community"
     } else {
         return None;
     };
@@ -930,7 +1066,7 @@ fn family_from_name(name: &str) -> Option<String> {
 
 /// `LicenseRef-` plus the name with characters SPDX does not allow in an
 /// idstring (letters, digits, `.`, `-`) replaced by `-`, capped at 64.
-fn license_ref(name: &str) -> String {
+pub(crate) fn license_ref(name: &str) -> String {
     let mut s = String::from("LicenseRef-");
     let mut last_dash = true;
     for c in name.chars().take(64) {
@@ -1176,6 +1312,34 @@ fn req_key(req: &LicenseReq) -> String {
 
 /// Display names of the `LicenseRef-` families this module produces.
 const FAMILY_NAMES: &[(&str, &str)] = &[
+    (
+        "LicenseRef-Baichuan-Community",
+        "Baichuan Community License",
+    ),
+    ("LicenseRef-ChatGLM-6B", "ChatGLM-6B Model License"),
+    ("LicenseRef-ChatGLM2-6B", "ChatGLM2-6B Model License"),
+    ("LicenseRef-ChatGLM3-6B", "ChatGLM3-6B Model License"),
+    ("LicenseRef-GLM-4", "GLM-4 Model License"),
+    (
+        "LicenseRef-Mistral-Non-Production",
+        "Mistral AI Non-Production License",
+    ),
+    ("LicenseRef-Mistral-Research", "Mistral AI Research License"),
+    (
+        "LicenseRef-Stability-AI-Community",
+        "Stability AI Community License",
+    ),
+    (
+        "LicenseRef-Stability-AI-Non-Commercial",
+        "Stability AI Non-Commercial Research Community License",
+    ),
+    ("LicenseRef-Yi", "Yi Series Models License"),
+    ("LicenseRef-AI2-ImpACT-HR", "AI2 ImpACT License (high risk)"),
+    ("LicenseRef-AI2-ImpACT-LR", "AI2 ImpACT License (low risk)"),
+    (
+        "LicenseRef-AI2-ImpACT-MR",
+        "AI2 ImpACT License (medium risk)",
+    ),
     (
         "LicenseRef-Apple-AMLR",
         "Apple Machine Learning Research Model License",

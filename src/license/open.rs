@@ -209,6 +209,16 @@ pub(crate) fn mot_type_appropriate(license: &str, content_type: ContentType) -> 
         .is_some_and(|r| r.content_types & content_type.bit() != 0)
 }
 
+/// The content types the MOT's licence list gives a licence (empty when
+/// it lists none).
+pub(crate) fn mot_types(license: &str) -> Vec<ContentType> {
+    let bits = mot_records().get(license).map_or(0, |r| r.content_types);
+    [ContentType::Code, ContentType::Data, ContentType::Document]
+        .into_iter()
+        .filter(|t| bits & t.bit() != 0)
+        .collect()
+}
+
 /// A licence id the MOT knows that differs from `license` only in case, for
 /// a hint: the MOT itself would call `apache-2.0` invalid.
 pub(crate) fn mot_case_insensitive_match(license: &str) -> Option<&'static str> {

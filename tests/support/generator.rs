@@ -34,6 +34,8 @@ pub fn generate(out: &Path) -> io::Result<()> {
     custom_pickle(&out.join("custom-pickle"))?;
     detected_formats(&out.join("detected-formats"))?;
     licence_families(&out.join("licenses"))?;
+    model_licence_families(&out.join("licence-families"))?;
+    licence_cases(&out.join("licence-cases"))?;
     split_licences(&out.join("split-licences"))?;
     digests_tampered(&out.join("digests-tampered"))?;
     no_datasets(&out.join("no-datasets"))?;
@@ -1035,6 +1037,440 @@ fn licence_families(d: &Path) -> io::Result<()> {
         )?;
         write(&d, "model.safetensors", st_owned(&tiny_llama(1, 16)))?;
     }
+    Ok(())
+}
+
+/// Model licence families known by title and distinctive clauses, each
+/// paraphrased in our own words (never the licence's text): directory,
+/// expected id, text. The releases have no card licence, so the text alone
+/// decides.
+pub const MODEL_LICENCE_FAMILIES: &[(&str, &str, &str)] = &[
+    (
+        "llama3",
+        "LicenseRef-Llama-3",
+        "META LLAMA 3 COMMUNITY LICENSE AGREEMENT
+(a paraphrase for the openness fixtures)
+
+Meta Llama 3 Version Release Date: April 18, 2024. Products above 700 million
+monthly active users need a separate grant; derived works say Built with
+Meta Llama 3.
+",
+    ),
+    (
+        "llama3.2",
+        "LicenseRef-Llama-3.2",
+        "LLAMA 3.2 COMMUNITY LICENSE AGREEMENT
+(a paraphrase for the openness fixtures)
+
+Llama 3.2 Version Release Date: September 25, 2024. A cap of 700 million
+monthly active users applies.
+",
+    ),
+    (
+        "llama3.3",
+        "LicenseRef-Llama-3.3",
+        "LLAMA 3.3 COMMUNITY LICENSE AGREEMENT
+(a paraphrase for the openness fixtures)
+
+Llama 3.3 Version Release Date: December 6, 2024. Above 700 million monthly
+active users, ask for a licence.
+",
+    ),
+    (
+        "llama4",
+        "LicenseRef-Llama-4",
+        "LLAMA 4 COMMUNITY LICENSE AGREEMENT
+(a paraphrase for the openness fixtures)
+
+Llama 4 Version Effective Date: April 5, 2025. The usual cap of 700 million
+monthly active users holds.
+",
+    ),
+    (
+        "tongyi-qianwen",
+        "LicenseRef-Tongyi-Qianwen",
+        "Tongyi Qianwen LICENSE AGREEMENT
+(a paraphrase for the openness fixtures)
+
+The licensor is Alibaba Cloud; services with more than 100 million monthly
+active users must ask for a commercial licence.
+",
+    ),
+    (
+        "qwen-research",
+        "LicenseRef-Qwen-Research",
+        "Qwen RESEARCH LICENSE AGREEMENT
+(a paraphrase for the openness fixtures)
+
+Non-Commercial shall mean for research or evaluation purposes only; the
+licensor is Alibaba Cloud.
+",
+    ),
+    (
+        "chatglm2",
+        "LicenseRef-ChatGLM2-6B",
+        "The ChatGLM2-6B License
+(a paraphrase for the openness fixtures)
+
+The model parameters may be used and copied, but never for any military or
+unlawful purpose.
+",
+    ),
+    (
+        "baichuan",
+        "LicenseRef-Baichuan-Community",
+        "Baichuan 2 Model Community License Agreement
+(a paraphrase for the openness fixtures)
+
+Commercial use above a user threshold needs written permission.
+",
+    ),
+    (
+        "yi",
+        "LicenseRef-Yi",
+        "Yi Series Models Community License Agreement
+(a paraphrase of an older version, for the openness fixtures)
+
+Commercial use requires registration with the licensor first.
+",
+    ),
+    (
+        "falcon",
+        "LicenseRef-TII-Falcon",
+        "TII Falcon LLM License
+(a paraphrase for the openness fixtures)
+
+Granted by the Technology Innovation Institute; use follows its acceptable
+use policy.
+",
+    ),
+    (
+        "bigscience-openrail-m",
+        "LicenseRef-BigScience-OpenRAIL-M",
+        "BigScience Open RAIL-M License
+(a paraphrase for the openness fixtures)
+
+You agree not to use the Model or Derivatives of the Model for the uses in
+Attachment A.
+",
+    ),
+    (
+        "creativeml-openrail-m",
+        "LicenseRef-CreativeML-OpenRAIL-M",
+        "CreativeML Open RAIL-M
+(a paraphrase for the openness fixtures)
+
+Use restrictions in Attachment A travel with every copy of the model.
+",
+    ),
+    (
+        "openrail++",
+        "LicenseRef-CreativeML-OpenRAILpp-M",
+        "CreativeML Open RAIL++-M License
+(a paraphrase for the openness fixtures)
+
+Use restrictions in Attachment A bind every user of the model.
+",
+    ),
+    (
+        "bigcode-openrail-m",
+        "LicenseRef-BigCode-OpenRAIL-M",
+        "BigCode Open RAIL-M v1 License Agreement
+(a paraphrase for the openness fixtures)
+
+You agree not to use the Model or Derivatives of the Model for the listed
+uses.
+",
+    ),
+    (
+        "mistral-research",
+        "LicenseRef-Mistral-Research",
+        "Mistral AI Research License
+(a paraphrase for the openness fixtures)
+
+Use for research purposes only; anything else needs another licence.
+",
+    ),
+    (
+        "mistral-non-production",
+        "LicenseRef-Mistral-Non-Production",
+        "Mistral AI Non-Production License
+(a paraphrase for the openness fixtures)
+
+Testing and evaluation are allowed; production use is not.
+",
+    ),
+    (
+        "stability-community",
+        "LicenseRef-Stability-AI-Community",
+        "STABILITY AI COMMUNITY LICENSE AGREEMENT
+(a paraphrase for the openness fixtures)
+
+Free below an annual revenue threshold; above it, an enterprise licence.
+",
+    ),
+    (
+        "nvidia-open-model",
+        "LicenseRef-NVIDIA-Open-Model",
+        "NVIDIA Open Model License Agreement
+(a paraphrase for the openness fixtures)
+
+Bypassing the model's guardrails ends the licence.
+",
+    ),
+    (
+        "ai2-impact-lr",
+        "LicenseRef-AI2-ImpACT-LR",
+        "AI2 ImpACT License - Low Risk Artifacts
+(a paraphrase for the openness fixtures)
+
+Derivatives must disclose their intended uses.
+",
+    ),
+    (
+        "cc-by-nc-sa-4.0",
+        "CC-BY-NC-SA-4.0",
+        "Attribution-NonCommercial-ShareAlike 4.0 International
+(a paraphrase of its title block, for the openness fixtures)
+
+Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International
+Public License
+",
+    ),
+    (
+        "modified-mit",
+        "LicenseRef-Modified-MIT-License",
+        "Modified MIT License
+(for the openness fixtures)
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the \"Software\"), to
+deal in the Software without restriction, including without limitation the
+rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in
+all copies or substantial portions of the Software.
+
+You may not use the Software for military purposes, and any model derived
+from it must carry the model name of the original at the start of its own.
+
+THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND.
+",
+    ),
+];
+
+fn model_licence_families(d: &Path) -> io::Result<()> {
+    for (dir, _, text) in MODEL_LICENCE_FAMILIES {
+        let d = d.join(dir);
+        write(&d, "LICENSE", text)?;
+        write(
+            &d,
+            "README.md",
+            format!("---\nlibrary_name: transformers\n---\n# {dir}\n"),
+        )?;
+        write(&d, "model.safetensors", st_owned(&tiny_llama(1, 16)))?;
+    }
+    Ok(())
+}
+
+/// An MIT text, standard wording (the crates this project builds on carry
+/// the same text).
+pub const MIT_TEXT: &str =
+    "Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the \"Software\"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.
+";
+
+/// The BSD 3-clause text, standard wording.
+pub const BSD_3_TEXT: &str = "Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+
+1. Redistributions of source code must retain the above copyright notice, this
+   list of conditions and the following disclaimer.
+2. Redistributions in binary form must reproduce the above copyright notice,
+   this list of conditions and the following disclaimer in the documentation
+   and/or other materials provided with the distribution.
+3. Neither the name of the copyright holder nor the names of its contributors
+   may be used to endorse or promote products derived from this software
+   without specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS \"AS IS\".
+";
+
+/// A paraphrased model licence (our words) for scope fixtures.
+const DEEPSEEK_LIKE: &str = "DEEPSEEK LICENSE AGREEMENT
+Version 1.0, 23 October 2023
+(a paraphrase for the openness fixtures)
+
+Section I: PREAMBLE
+The model may be used subject to the use restrictions of Attachment A, which
+forbid military use among others.
+";
+
+/// An Open Data Commons attribution grant, paraphrased.
+const ODC_BY_LIKE: &str = "Open Data Commons Attribution License (ODC-By)
+(a paraphrase for the openness fixtures)
+
+This license only governs the rights over the database, and not the contents
+of the database individually. Use is free subject to the attribution
+requirements set out in section 4.
+";
+
+/// One release per licence-reading rule of SPEC section 2: scopes by file
+/// name, a referenced component's licence, a pointer, appended licences,
+/// restricted look-alikes of MIT and Apache-2.0, a sub-folder licence,
+/// attribution and use-policy files, and the card template's placeholder.
+fn licence_cases(d: &Path) -> io::Result<()> {
+    let weights = st_owned(&tiny_llama(1, 16));
+    let card = "---\nlibrary_name: transformers\n---\n# licence case\n";
+
+    // LICENSE-CODE, MODEL_LICENSE, DATA_LICENSE: each scopes its part.
+    let s = d.join("scopes-by-name");
+    write(&s, "LICENSE-CODE", format!("MIT License\n\n{MIT_TEXT}"))?;
+    write(&s, "MODEL_LICENSE", DEEPSEEK_LIKE)?;
+    write(&s, "DATA_LICENSE", ODC_BY_LIKE)?;
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "train.py",
+        "import torch\nloss.backward()\noptimizer.step()\n",
+    )?;
+    write(&s, "model.safetensors", &weights)?;
+    write(
+        &s,
+        "data/train.jsonl",
+        "{\"text\": \"a sample of our own\"}\n",
+    )?;
+
+    // LICENSE-MODEL and WEIGHT_DIFF_LICENSE for weights that are only
+    // referenced: the licence the release grants still reaches them.
+    let s = d.join("referenced-weights");
+    write(&s, "LICENSE", format!("MIT License\n\n{MIT_TEXT}"))?;
+    write(&s, "LICENSE-MODEL", DEEPSEEK_LIKE)?;
+    write(
+        &s,
+        "WEIGHT_DIFF_LICENSE",
+        "Attribution-NonCommercial 4.0 International\n\nCreative Commons Attribution-NonCommercial 4.0 International Public License\n",
+    )?;
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "model.py",
+        "import torch\nclass Net(torch.nn.Module):\n    def forward(self, x):\n        return x\n",
+    )?;
+    write_json(&s, "config.json", &llama_config(1, 16, "bfloat16"))?;
+    write(&s, "model.safetensors", lfs_pointer(1 << 20))?;
+
+    // A one-line pointer naming a model licence family.
+    let s = d.join("pointer");
+    write(
+        &s,
+        "LICENSE",
+        "This project is licensed under the Llama 2 Community License, see https://example.org/llama/LICENSE for its text.\n",
+    )?;
+    write(&s, "README.md", card)?;
+    write(&s, "generate.py", "import torch\nmodel.generate(tokens)\n")?;
+
+    // A pointer to a URL only; the source headers name the licence.
+    let s = d.join("source-headers");
+    write(
+        &s,
+        "LICENSE",
+        "Please refer to the licence at https://example.org/LICENSE\n",
+    )?;
+    write(&s, "README.md", card)?;
+    for name in ["model.py", "generate.py"] {
+        write(
+            &s,
+            name,
+            "# Copyright (c) Example Labs.\n# This software may be used and distributed according to the terms of the Llama 2 Community License Agreement.\nimport torch\n",
+        )?;
+    }
+
+    // The project's licence first, then the bundled code's licences.
+    let s = d.join("appended");
+    write(
+        &s,
+        "LICENSE",
+        format!(
+            "{APACHE_2_0}\n--\n\nThis repository also bundles code from two other projects; their licences follow.\n\n----------- LICENSE FOR the vendored tokenizer -----------\n\n{BSD_3_TEXT}\n----------- LICENSE FOR the vendored sampler -----------\n\nMIT License\n\n{MIT_TEXT}"
+        ),
+    )?;
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "train.py",
+        "import torch\nloss.backward()\noptimizer.step()\n",
+    )?;
+
+    // MIT's grant and disclaimer with use bans added, titled as MIT.
+    let s = d.join("mit-look-alike");
+    write(
+        &s,
+        "LICENSE",
+        format!(
+            "MIT License\n\n{MIT_TEXT}\nYou shall not use the Software or the model weights for military applications or mass surveillance.\n"
+        ),
+    )?;
+    write(&s, "README.md", card)?;
+    write(&s, "model.safetensors", &weights)?;
+
+    // Apache-2.0's text followed by a research-only rider.
+    let s = d.join("apache-look-alike");
+    write(
+        &s,
+        "LICENSE",
+        format!(
+            "{APACHE_2_0}\nADDITIONAL TERMS\n\nThe model weights may be used for research purposes only, and you agree not to use them in any commercial product.\n"
+        ),
+    )?;
+    write(&s, "README.md", card)?;
+    write(&s, "model.safetensors", &weights)?;
+
+    // MIT at the root, Apache-2.0 in a sub-folder of training code; a
+    // NOTICE and a use policy beside them.
+    let s = d.join("sub-folder");
+    write(&s, "LICENSE", format!("MIT License\n\n{MIT_TEXT}"))?;
+    write(&s, "training/flax/LICENSE", APACHE_2_0)?;
+    write(
+        &s,
+        "training/flax/train.py",
+        "import jax\nloss = step(params)\n",
+    )?;
+    write(&s, "inference.py", "import torch\nmodel.generate(tokens)\n")?;
+    write(
+        &s,
+        "NOTICE",
+        "This product includes software developed by Example Labs, licensed under the Apache License, Version 2.0.\n",
+    )?;
+    write(
+        &s,
+        "USE_POLICY.md",
+        "# Acceptable use policy\n\nYou agree not to use the model for surveillance or weapons development.\n",
+    )?;
+    write(&s, "README.md", card)?;
+    write(&s, "model.safetensors", &weights)?;
+
+    // The Hugging Face card template's placeholder: no licence, no matcher.
+    let s = d.join("more-information-needed");
+    write(
+        &s,
+        "README.md",
+        "---\nlibrary_name: transformers\n---\n# Model\n\n## License\n\n[More Information Needed]\n",
+    )?;
+    write(&s, "model.safetensors", &weights)?;
     Ok(())
 }
 
