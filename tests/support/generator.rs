@@ -1275,24 +1275,6 @@ fn model_licence_families(d: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// An MIT text, standard wording (the crates this project builds on carry
-/// the same text).
-pub const MIT_TEXT: &str =
-    "Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the \"Software\"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.
-";
-
 /// The BSD 3-clause text, standard wording.
 pub const BSD_3_TEXT: &str = "Redistribution and use in source and binary forms, with or without
 modification, are permitted provided that the following conditions are met:
@@ -1338,7 +1320,7 @@ fn licence_cases(d: &Path) -> io::Result<()> {
 
     // LICENSE-CODE, MODEL_LICENSE, DATA_LICENSE: each scopes its part.
     let s = d.join("scopes-by-name");
-    write(&s, "LICENSE-CODE", format!("MIT License\n\n{MIT_TEXT}"))?;
+    write(&s, "LICENSE-CODE", MIT)?;
     write(&s, "MODEL_LICENSE", DEEPSEEK_LIKE)?;
     write(&s, "DATA_LICENSE", ODC_BY_LIKE)?;
     write(&s, "README.md", card)?;
@@ -1357,7 +1339,7 @@ fn licence_cases(d: &Path) -> io::Result<()> {
     // LICENSE-MODEL and WEIGHT_DIFF_LICENSE for weights that are only
     // referenced: the licence the release grants still reaches them.
     let s = d.join("referenced-weights");
-    write(&s, "LICENSE", format!("MIT License\n\n{MIT_TEXT}"))?;
+    write(&s, "LICENSE", MIT)?;
     write(&s, "LICENSE-MODEL", DEEPSEEK_LIKE)?;
     write(
         &s,
@@ -1405,7 +1387,7 @@ fn licence_cases(d: &Path) -> io::Result<()> {
         &s,
         "LICENSE",
         format!(
-            "{APACHE_2_0}\n--\n\nThis repository also bundles code from two other projects; their licences follow.\n\n----------- LICENSE FOR the vendored tokenizer -----------\n\n{BSD_3_TEXT}\n----------- LICENSE FOR the vendored sampler -----------\n\nMIT License\n\n{MIT_TEXT}"
+            "{APACHE_2_0}\n--\n\nThis repository also bundles code from two other projects; their licences follow.\n\n----------- LICENSE FOR the vendored tokenizer -----------\n\n{BSD_3_TEXT}\n----------- LICENSE FOR the vendored sampler -----------\n\n{MIT}"
         ),
     )?;
     write(&s, "README.md", card)?;
@@ -1421,7 +1403,7 @@ fn licence_cases(d: &Path) -> io::Result<()> {
         &s,
         "LICENSE",
         format!(
-            "MIT License\n\n{MIT_TEXT}\nYou shall not use the Software or the model weights for military applications or mass surveillance.\n"
+            "{MIT}\nYou shall not use the Software or the model weights for military applications or mass surveillance.\n"
         ),
     )?;
     write(&s, "README.md", card)?;
@@ -1442,7 +1424,7 @@ fn licence_cases(d: &Path) -> io::Result<()> {
     // MIT at the root, Apache-2.0 in a sub-folder of training code; a
     // NOTICE and a use policy beside them.
     let s = d.join("sub-folder");
-    write(&s, "LICENSE", format!("MIT License\n\n{MIT_TEXT}"))?;
+    write(&s, "LICENSE", MIT)?;
     write(&s, "training/flax/LICENSE", APACHE_2_0)?;
     write(
         &s,
