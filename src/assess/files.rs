@@ -189,7 +189,7 @@ fn pickle_findings(
             if torchscript && import.module.starts_with("__torch__") {
                 continue;
             }
-            match pickle::verdict(import) {
+            match pickle::verdict_in(import, scan.invoked.binary_search(import).is_ok()) {
                 Verdict::Unsafe => {
                     unsafe_imports.insert(import.to_string());
                 }
