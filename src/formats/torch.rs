@@ -46,6 +46,109 @@ const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
 const CENTRAL_HEADER: &[u8] = b"PK\x01\x02";
 const END_OF_CENTRAL_DIR: &[u8] = b"PK\x05\x06";
 
+/// One record of the central directory as written, duplicates included
+/// (the zip crate keeps one entry per name).
+#[derive(Debug, Clone)]
+struct CentralRecord {
+    name: String,
+    method: u16,
+    compressed_size: u32,
+    local_offset: u32,
+}
+
+/// Walks the central directory named by the last end-of-central-directory
+/// record, record by record, without the zip crate's de-duplication.
+/// Zip64 archives are left to the zip crate (an empty list).
+fn central_records(file: &[u8]) -> Vec<CentralRecord> {
+    let tail_start = file.len().saturating_sub(22 + 65_535);
+    let Some(eocd) = file
+        .get(tail_start..)
+        .unwrap_or_default()
+        .windows(4)
+        .rposition(|w| w == END_OF_CENTRAL_DIR)
+        .map(|i| tail_start + i)
+    else {
+        return Vec::new();
+    };
+    let (Some(count), Some(cd_offset)) = (le16(file, eocd + 10), le32(file, eocd + 16)) else {
+        return Vec::new();
+    };
+    if cd_offset == u32::MAX || count == u16::MAX {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut at = cd_offset as usize;
+    while out.len() < usize::from(count).min(MAX_ENTRIES) {
+        let Some(h) = file.get(at..at.saturating_add(46)) else {
+            break;
+        };
+        if !h.starts_with(CENTRAL_HEADER) {
+            break;
+        }
+        let (Some(method), Some(csize), Some(name_len), Some(extra_len), Some(comment_len), Some(local)) = (
+            le16(h, 10),
+            le32(h, 20),
+            le16(h, 28),
+            le16(h, 30),
+            le16(h, 32),
+            le32(h, 42),
+        ) else {
+            break;
+        };
+        let name_start = at + 46;
+        let Some(name) = file.get(name_start..name_start + usize::from(name_len)) else {
+            break;
+        };
+        out.push(CentralRecord {
+            name: String::from_utf8_lossy(name).into_owned(),
+            method,
+            compressed_size: csize,
+            local_offset: local,
+        });
+        at = name_start + usize::from(name_len) + usize::from(extra_len) + usize::from(comment_len);
+    }
+    out
+}
+
+/// Names two readers may resolve to different entries: the same name
+/// twice (Python's zipfile loads the last, a streaming reader the first),
+/// names equal but for case (miniz, and so torch, matches either), or `\\`
+/// separators. One sentence each.
+fn name_anomalies(records: &[CentralRecord]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut exact: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut folded: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for r in records {
+        *exact.entry(r.name.as_str()).or_default() += 1;
+        folded.entry(normalised(&r.name)).or_default().insert(r.name.as_str());
+    }
+    for (name, n) in &exact {
+        if *n > 1 {
+            out.push(format!(
+                "entry name {name:?} is listed {n} times; readers disagree on which one they load (all were scanned)"
+            ));
+        }
+    }
+    for spellings in folded.values() {
+        if spellings.len() > 1 {
+            let list: Vec<String> = spellings.iter().map(|s| format!("{s:?}")).collect();
+            out.push(format!(
+                "entry names {} differ only in case or separators; a case-insensitive reader may load either",
+                list.join(" and ")
+            ));
+        }
+    }
+    for r in records {
+        if r.name.contains('\\') {
+            out.push(format!(
+                "entry name {:?} uses a backslash separator, which zip readers disagree on",
+                r.name
+            ));
+        }
+    }
+    out
+}
+
 /// How the checkpoint is packaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Container {
@@ -594,12 +697,20 @@ fn search_local_entries(file: &[u8]) -> Vec<LocalEntry> {
     out
 }
 
+/// torch's reader (miniz) finds entries case-insensitively, and Windows
+/// tools write `\\` separators: `ARCHIVE\\DATA.PKL` is still a pickle
+/// some reader loads.
+fn normalised(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
 fn is_pkl(name: &str) -> bool {
-    name.ends_with(".pkl")
+    normalised(name).ends_with(".pkl")
 }
 
 fn is_data_pkl(name: &str) -> bool {
-    name == "data.pkl" || name.ends_with("/data.pkl")
+    let n = normalised(name);
+    n == "data.pkl" || n.ends_with("/data.pkl")
 }
 
 fn pkl_cap(name: &str) -> u64 {
@@ -718,10 +829,13 @@ fn scan_zip(file: &[u8]) -> CheckpointScan {
             }
             // Local entries the directory does not list are invisible to
             // the loader's listing but not to a streaming reader.
-            let names: BTreeSet<&str> = listed.iter().map(|(n, _)| n.as_str()).collect();
+            let offsets: BTreeSet<usize> = listed
+                .iter()
+                .filter_map(|(_, l)| l.as_ref().map(|l| l.offset))
+                .collect();
             let hidden: Vec<LocalEntry> = hopped
                 .iter()
-                .filter(|e| !names.contains(e.name.as_str()))
+                .filter(|e| !offsets.contains(&e.offset))
                 .cloned()
                 .collect();
             for e in hidden {
@@ -753,8 +867,52 @@ fn scan_zip(file: &[u8]) -> CheckpointScan {
             }
         }
     }
+    add_central_records(file, &mut listed, &mut out.anomalies);
     examine_entries(file, &listed, &mut out);
     out
+}
+
+/// The directory as written: a name listed twice is one entry to the zip
+/// crate (or makes it reject the archive), but each copy is loaded by some
+/// reader, so every record's local entry not yet listed is added.
+fn add_central_records(
+    file: &[u8],
+    listed: &mut Vec<(String, Option<LocalEntry>)>,
+    anomalies: &mut Vec<String>,
+) {
+    let records = central_records(file);
+    anomalies.extend(name_anomalies(&records));
+    let known: BTreeSet<usize> = listed
+        .iter()
+        .filter_map(|(_, l)| l.as_ref().map(|l| l.offset))
+        .collect();
+    for r in &records {
+        let at = r.local_offset as usize;
+        let local = local_entry(file, at);
+        if let Some(l) = &local {
+            if l.method != r.method {
+                anomalies.push(format!(
+                    "entry {:?}: the local header says method {} but the central directory says {}",
+                    r.name, l.method, r.method
+                ));
+            }
+            if l.compressed_size.is_some_and(|c| c != u64::from(r.compressed_size))
+                && r.compressed_size != u32::MAX
+            {
+                anomalies.push(format!(
+                    "entry {:?}: the local header and the central directory disagree on its size",
+                    r.name
+                ));
+            }
+        }
+        if !known.contains(&at) {
+            let local = local.map(|mut l| {
+                l.compressed_size = Some(u64::from(r.compressed_size));
+                l
+            });
+            listed.push((r.name.clone(), local));
+        }
+    }
 }
 
 fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &mut CheckpointScan) {
@@ -804,7 +962,14 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
             out.anomalies
                 .push(format!("entry {name:?} is itself an archive"));
         }
-        if !is_pkl(name) {
+        // A stored entry that opens like a pickle is scanned whatever its
+        // name (storages under data/ are raw bytes and are not).
+        let pickle_inside = local.method == 0
+            && !normalised(name).contains("/data/")
+            && file
+                .get(local.data_start..)
+                .is_some_and(|b| matches!(b, [0x80, 2..=5, ..]));
+        if !is_pkl(name) && !pickle_inside {
             continue;
         }
         // The same bytes listed again under another name: their imports
@@ -1049,7 +1214,7 @@ mod tests {
         local.extend_from_slice(name.as_bytes());
         let mut central = b"PK\x01\x02\x14\x00".to_vec();
         central.extend_from_slice(&local[4..30]);
-        central.extend_from_slice(&[0; 12]); // comment len, disk, attrs
+        central.extend_from_slice(&[0; 10]); // comment len, disk, attrs
         central.extend_from_slice(&(offset as u32).to_le_bytes());
         central.extend_from_slice(name.as_bytes());
         local.extend_from_slice(data);
@@ -1110,6 +1275,55 @@ mod tests {
         assert!(joined.contains("top-level folders"), "{joined}");
         assert!(joined.contains("escapes the archive folder"), "{joined}");
         assert!(joined.contains("is itself an archive"), "{joined}");
+    }
+
+    #[test]
+    fn both_copies_of_a_duplicated_name_are_scanned() {
+        // First copy malicious, last benign: Python's zipfile and the zip
+        // crate load the last, a streaming reader the first.
+        let zip = zip_of(&[
+            ("archive/data.pkl", PAYLOAD),
+            ("archive/data.pkl", b"\x80\x02}."),
+        ]);
+        let s = scan(&zip).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe, "{s:?}");
+        assert!(s.anomalies.iter().any(|a| a.contains("is listed 2 times")), "{:?}", s.anomalies);
+        // And the other way round.
+        let zip = zip_of(&[
+            ("archive/data.pkl", b"\x80\x02}."),
+            ("archive/data.pkl", PAYLOAD),
+        ]);
+        assert_eq!(scan(&zip).expect("scan").verdict(), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn case_and_backslash_spellings_are_scanned_and_reported() {
+        let zip = zip_of(&[
+            ("archive/data.pkl", b"\x80\x02}."),
+            ("archive/DATA.PKL", PAYLOAD),
+            ("archive\\constants.pkl", PAYLOAD),
+        ]);
+        let s = scan(&zip).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        let joined = s.anomalies.join("\n");
+        assert!(joined.contains("differ only in case"), "{joined}");
+        assert!(joined.contains("backslash separator"), "{joined}");
+        // A pickle under a name that does not say so is still walked.
+        let zip = zip_of(&[("archive/data.pkl", b"\x80\x02}."), ("archive/extra", PAYLOAD)]);
+        assert_eq!(scan(&zip).expect("scan").verdict(), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn local_header_disagreeing_with_the_directory_is_reported() {
+        let mut zip = zip_of(&[("archive/data.pkl", b"\x80\x02}.")]);
+        // The local header's method field (offset 8) says deflate.
+        zip[8] = 8;
+        let s = scan(&zip).expect("scan");
+        assert!(
+            s.anomalies.iter().any(|a| a.contains("the local header says method 8")),
+            "{:?}",
+            s.anomalies
+        );
     }
 
     #[test]
