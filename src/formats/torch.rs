@@ -14,8 +14,9 @@
 //! holds. Everything read is capped: entry count, bytes per pickle, and the
 //! number of pickles per file.
 
-use super::FormatError;
+use super::compressed::{self, Codec};
 use super::pickle::{self, Limits, PickleScan, Verdict};
+use super::{Budget, FormatError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 
@@ -164,6 +165,11 @@ pub enum Container {
     BarePickle,
     /// The pre-1.0 tar layout (`sys_info`, `pickle`, `storages`, `tensors`).
     Tar,
+    /// Any other tar archive: each member that holds a pickle, a zip or a
+    /// compressed stream is scanned.
+    TarArchive,
+    /// A 7z archive: recognised, not opened.
+    SevenZip,
 }
 
 impl Container {
@@ -174,6 +180,8 @@ impl Container {
             Container::Legacy => "torch-legacy",
             Container::BarePickle => "pickle",
             Container::Tar => "torch-tar",
+            Container::TarArchive => "tar",
+            Container::SevenZip => "7z",
         }
     }
 }
@@ -198,6 +206,9 @@ pub struct CheckpointScan {
     pub anomalies: Vec<String>,
     /// Why part of the file could not be read, if it could not.
     pub error: Option<String>,
+    /// The compression the container was found under, outermost first
+    /// (`gzip`, `bzip2`, ...); empty when none.
+    pub compression: Vec<&'static str>,
 }
 
 impl CheckpointScan {
@@ -210,6 +221,7 @@ impl CheckpointScan {
             dtypes: BTreeMap::new(),
             anomalies: Vec::new(),
             error: None,
+            compression: Vec::new(),
         }
     }
 
@@ -236,22 +248,51 @@ impl CheckpointScan {
 
 /// `file` is the whole file (a memory map). Never extracts; entries are read
 /// through capped readers, stored entries straight from the map by offset.
+/// The budget is a fresh one: [`scan_within`] shares one across a release.
 pub fn scan(file: &[u8]) -> Result<CheckpointScan, FormatError> {
+    scan_within(file, &mut Budget::default())
+}
+
+/// [`scan`], spending from a release's `budget` what it decompresses and
+/// walks.
+pub fn scan_within(file: &[u8], budget: &mut Budget) -> Result<CheckpointScan, FormatError> {
+    scan_at(file, budget, 0)
+}
+
+/// Containers inside containers (a zip in a tar in a gzip) are opened this
+/// deep.
+const MAX_NESTING: u8 = 3;
+
+/// Whether `bytes` open like something [`scan`] reads: a zip, a tar, a
+/// compressed stream, a legacy checkpoint or a pickle.
+pub fn looks_scannable(bytes: &[u8]) -> bool {
+    bytes.starts_with(LOCAL_HEADER)
+        || bytes.starts_with(END_OF_CENTRAL_DIR)
+        || bytes.get(257..262) == Some(b"ustar")
+        || compressed::codec_of(bytes).is_some()
+        || looks_like_pickle(bytes)
+}
+
+fn scan_at(file: &[u8], budget: &mut Budget, depth: u8) -> Result<CheckpointScan, FormatError> {
     if file.is_empty() {
         return Err(FormatError::invalid("file is empty"));
     }
     if file.starts_with(LOCAL_HEADER) || file.starts_with(END_OF_CENTRAL_DIR) {
-        return Ok(scan_zip(file));
+        return Ok(scan_zip(file, budget));
     }
     if file.get(257..262) == Some(b"ustar") {
-        return Ok(scan_tar(file));
+        return Ok(scan_tar(file, budget, depth));
     }
     if is_legacy(file) {
-        return Ok(scan_legacy(file));
+        return Ok(scan_legacy(file, budget));
+    }
+    // Before the pickle test: raw lzma opens with `]`, EMPTY_LIST.
+    if let Some(codec) = compressed::codec_of(file) {
+        return scan_compressed(file, codec, budget, depth);
     }
     if looks_like_pickle(file) {
         let mut out = CheckpointScan::new(Container::BarePickle);
-        let pickles = scan_stream(file, "pickle", &mut out.anomalies);
+        let pickles = scan_stream(file, "pickle", &mut out.anomalies, budget);
         if let Some((_, first)) = pickles.first() {
             out.count_tensors(&first.clone());
         }
@@ -261,6 +302,55 @@ pub fn scan(file: &[u8]) -> Result<CheckpointScan, FormatError> {
     Err(FormatError::invalid(
         "not a pytorch checkpoint: neither a zip, a tar, nor a pickle stream",
     ))
+}
+
+/// Decodes a compressed stream within the budget and scans what it holds.
+fn scan_compressed(
+    file: &[u8],
+    codec: Codec,
+    budget: &mut Budget,
+    depth: u8,
+) -> Result<CheckpointScan, FormatError> {
+    if codec == Codec::SevenZip {
+        let mut out = CheckpointScan::new(Container::SevenZip);
+        out.anomalies.push(
+            "a 7z archive: not opened (openness has no 7z reader), so its content was not scanned"
+                .to_owned(),
+        );
+        return Ok(out);
+    }
+    let what = codec.as_str();
+    if depth >= MAX_NESTING {
+        let mut out = CheckpointScan::new(Container::BarePickle);
+        out.anomalies.push(format!(
+            "a {what} stream nested {depth} containers deep was not opened"
+        ));
+        return Ok(out);
+    }
+    let cap = budget.inflate_cap();
+    if cap == 0 {
+        let mut out = CheckpointScan::new(Container::BarePickle);
+        out.compression.push(what);
+        out.anomalies.push(format!(
+            "a {what} stream was not decompressed: the release's decompression budget of {} bytes is spent",
+            super::RELEASE_INFLATE_BYTES
+        ));
+        return Ok(out);
+    }
+    let decoded = compressed::decode(codec, file, cap)?;
+    budget.spend_inflate(decoded.bytes.len() as u64);
+    let mut out = scan_at(&decoded.bytes, budget, depth + 1)
+        .map_err(|e| FormatError::invalid(format!("{what}-compressed content: {e}")))?;
+    out.compression.insert(0, what);
+    if decoded.cut {
+        out.anomalies.push(format!(
+            "the {what} stream decompresses to more than {cap} bytes; only the first {cap} were scanned"
+        ));
+    }
+    if let Some(e) = decoded.error {
+        out.anomalies.push(e);
+    }
+    Ok(out)
 }
 
 fn is_legacy(file: &[u8]) -> bool {
@@ -292,10 +382,20 @@ fn scan_stream(
     bytes: &[u8],
     label: &str,
     anomalies: &mut Vec<String>,
+    budget: &mut Budget,
 ) -> Vec<(String, PickleScan)> {
     let mut out = Vec::new();
     let mut offset = 0usize;
     let mut resync = false;
+    let allowed = usize::try_from(budget.walk_left).unwrap_or(usize::MAX);
+    if bytes.len() > allowed {
+        anomalies.push(format!(
+            "{label}: only {allowed} of its {} bytes were walked: the release's pickle budget of {} bytes is spent",
+            bytes.len(),
+            super::RELEASE_WALK_BYTES
+        ));
+    }
+    let bytes = bytes.get(..allowed).unwrap_or(bytes);
     // A bare pickle holds its data inline, so the stream is read; but a
     // multi-gigabyte file is walked only this far, and says so.
     if bytes.len() > MAX_STREAM_BYTES {
@@ -305,6 +405,7 @@ fn scan_stream(
         ));
     }
     let bytes = bytes.get(..MAX_STREAM_BYTES).unwrap_or(bytes);
+    budget.spend_walk(bytes.len() as u64);
     while offset < bytes.len() && out.len() < MAX_PICKLES {
         let (s, consumed) = walk(bytes.get(offset..).unwrap_or_default());
         let clean = s.stopped_at_stop;
@@ -378,7 +479,7 @@ const LEGACY_LABELS: [&str; 5] = [
     "storage keys",
 ];
 
-fn scan_legacy(file: &[u8]) -> CheckpointScan {
+fn scan_legacy(file: &[u8], budget: &mut Budget) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::Legacy);
     let mut offset = 0usize;
     for (i, what) in LEGACY_LABELS.iter().enumerate() {
@@ -398,6 +499,7 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
                 file.get(rest..).unwrap_or_default(),
                 rest,
                 &mut out.anomalies,
+                budget,
             );
             out.pickles.extend(tail);
             if let Some((_, main)) = out.pickles.get(3) {
@@ -475,6 +577,7 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
             file.get(offset..).unwrap_or_default(),
             offset,
             &mut out.anomalies,
+            budget,
         );
         out.pickles.extend(tail);
     }
@@ -487,6 +590,7 @@ fn scan_stream_resync(
     bytes: &[u8],
     base: usize,
     anomalies: &mut Vec<String>,
+    budget: &mut Budget,
 ) -> Vec<(String, PickleScan)> {
     let start = if looks_like_pickle(bytes) {
         Some(0)
@@ -497,16 +601,23 @@ fn scan_stream_resync(
         return Vec::new();
     };
     let label = format!("trailing data at byte {}", base + start);
-    scan_stream(bytes.get(start..).unwrap_or_default(), &label, anomalies)
+    scan_stream(
+        bytes.get(start..).unwrap_or_default(),
+        &label,
+        anomalies,
+        budget,
+    )
 }
 
 // ---------------------------------------------------------------------------
 // Tar format
 
-fn scan_tar(file: &[u8]) -> CheckpointScan {
-    let mut out = CheckpointScan::new(Container::Tar);
+fn scan_tar(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
+    let mut out = CheckpointScan::new(Container::TarArchive);
     let mut offset = 0usize;
     let mut entries = 0usize;
+    // A GNU `L` or pax `x` entry names the next one.
+    let mut long_name: Option<String> = None;
     while let Some(header) = file
         .get(offset..offset + 512)
         .and_then(|h| <&[u8; 512]>::try_from(h).ok())
@@ -521,9 +632,17 @@ fn scan_tar(file: &[u8]) -> CheckpointScan {
             ));
             break;
         }
-        // The name field is 100 bytes, NUL-terminated unless full.
-        let name = header[..100].split(|&b| b == 0).next().unwrap_or_default();
-        let name = String::from_utf8_lossy(name).into_owned();
+        // The name field is 100 bytes, NUL-terminated unless full; ustar
+        // keeps a 155-byte prefix at 345.
+        let short = header[..100].split(|&b| b == 0).next().unwrap_or_default();
+        let prefix = header[345..500].split(|&b| b == 0).next().unwrap_or_default();
+        let mut name = String::from_utf8_lossy(short).into_owned();
+        if !prefix.is_empty() {
+            name = format!("{}/{name}", String::from_utf8_lossy(prefix));
+        }
+        if let Some(long) = long_name.take() {
+            name = long;
+        }
         let size = parse_octal(&header[124..136]);
         let Some(size) = size else {
             out.error = Some(format!("tar entry {name:?} has an unreadable size"));
@@ -540,28 +659,77 @@ fn scan_tar(file: &[u8]) -> CheckpointScan {
             ));
             break;
         };
-        let base = name.rsplit('/').next().unwrap_or(&name);
-        let regular = matches!(header[156], 0 | b'0');
-        if regular
-            && (matches!(base, "pickle" | "sys_info" | "tensors" | "storages")
-                || base.ends_with(".pkl"))
-        {
-            let cap = usize::try_from(MAX_OTHER_PKL).unwrap_or(usize::MAX);
-            let bytes = file
-                .get(data_start..data_end.min(data_start.saturating_add(cap)))
-                .unwrap_or_default();
-            let found = scan_stream(bytes, &name, &mut out.anomalies);
-            if base == "pickle"
-                && let Some((_, main)) = found.first()
-            {
-                out.count_tensors(&main.clone());
+        let data = file.get(data_start..data_end).unwrap_or_default();
+        match header[156] {
+            b'L' => {
+                let text = data.get(..4096).unwrap_or(data);
+                let text = text.split(|&b| b == 0).next().unwrap_or_default();
+                long_name = Some(String::from_utf8_lossy(text).into_owned());
             }
-            out.pickles.extend(found);
+            b'x' => {
+                // pax records: "<len> path=<name>\n".
+                let text = String::from_utf8_lossy(data.get(..65_536).unwrap_or(data));
+                long_name = text
+                    .lines()
+                    .find_map(|l| l.split_once(" path=").map(|(_, p)| p.to_owned()));
+            }
+            0 | b'0' | b'7' => scan_tar_member(&name, data, budget, depth, &mut out),
+            _ => {}
         }
         // Data is padded to whole 512-byte blocks.
         offset = data_end.div_ceil(512).saturating_mul(512);
     }
     out
+}
+
+/// One regular tar member: torch's legacy tar members and `.pkl` names are
+/// pickle streams; anything else that opens like a zip, a tar, a pickle or
+/// a compressed stream is scanned as a file of its own.
+fn scan_tar_member(
+    name: &str,
+    data: &[u8],
+    budget: &mut Budget,
+    depth: u8,
+    out: &mut CheckpointScan,
+) {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    if matches!(base, "pickle" | "sys_info" | "tensors" | "storages") {
+        out.container = Container::Tar;
+    }
+    if matches!(base, "pickle" | "sys_info" | "tensors" | "storages") || is_pkl(base) {
+        let cap = usize::try_from(MAX_OTHER_PKL).unwrap_or(usize::MAX);
+        let bytes = data.get(..cap).unwrap_or(data);
+        let found = scan_stream(bytes, name, &mut out.anomalies, budget);
+        if base == "pickle"
+            && let Some((_, main)) = found.first()
+        {
+            out.count_tensors(&main.clone());
+        }
+        out.pickles.extend(found);
+        return;
+    }
+    if !looks_scannable(data) {
+        return;
+    }
+    if depth + 1 >= MAX_NESTING {
+        out.anomalies.push(format!(
+            "tar member {name:?} is itself an archive nested too deep to open"
+        ));
+        return;
+    }
+    if let Ok(inner) = scan_at(data, budget, depth + 1) {
+        for (label, s) in inner.pickles {
+            out.pickles.push((format!("{name}: {label}"), s));
+        }
+        for a in inner.anomalies {
+            out.anomalies.push(format!("{name}: {a}"));
+        }
+        if out.tensors == 0 {
+            out.tensors = inner.tensors;
+            out.parameters = inner.parameters;
+            out.dtypes = inner.dtypes;
+        }
+    }
 }
 
 fn parse_octal(field: &[u8]) -> Option<u64> {
@@ -745,7 +913,11 @@ fn is_archive_magic(bytes: &[u8]) -> bool {
 /// Reads a local entry's bytes, up to `cap`: stored entries straight from
 /// the file, deflated ones through the zip crate's stream reader (the cap
 /// bounds a deflate bomb). Returns the bytes and whether they were cut.
-fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), String> {
+fn read_local<'f>(
+    file: &'f [u8],
+    e: &LocalEntry,
+    cap: u64,
+) -> Result<(std::borrow::Cow<'f, [u8]>, bool), String> {
     let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
     if e.method == 0 {
         let declared = e
@@ -758,7 +930,8 @@ fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), 
         let kept = file
             .get(start..end.min(start + cap_usize))
             .unwrap_or_default();
-        return Ok((kept.to_vec(), cut));
+        // Borrowed from the map: a stored data.pkl costs no copy.
+        return Ok((std::borrow::Cow::Borrowed(kept), cut));
     }
     let mut cursor = Cursor::new(file.get(e.offset..).unwrap_or_default());
     let entry = match e.compressed_size {
@@ -766,7 +939,7 @@ fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), 
         None => zip::read::read_zipfile_from_stream(&mut cursor),
     };
     match entry {
-        Ok(Some(mut z)) => read_capped(&mut z, cap),
+        Ok(Some(mut z)) => read_capped(&mut z, cap).map(|(b, cut)| (std::borrow::Cow::Owned(b), cut)),
         Ok(None) => Err("no entry at its local header".to_owned()),
         Err(err) => Err(err.to_string()),
     }
@@ -786,7 +959,7 @@ fn read_capped(r: &mut impl Read, cap: u64) -> Result<(Vec<u8>, bool), String> {
     }
 }
 
-fn scan_zip(file: &[u8]) -> CheckpointScan {
+fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::TorchZip);
     let (hopped, hop_stop) = hop_local_entries(file);
     // (name, local entry) of every entry the central directory lists.
@@ -868,7 +1041,7 @@ fn scan_zip(file: &[u8]) -> CheckpointScan {
         }
     }
     add_central_records(file, &mut listed, &mut out.anomalies);
-    examine_entries(file, &listed, &mut out);
+    examine_entries(file, &listed, &mut out, budget);
     out
 }
 
@@ -915,7 +1088,12 @@ fn add_central_records(
     }
 }
 
-fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &mut CheckpointScan) {
+fn examine_entries(
+    file: &[u8],
+    listed: &[(String, Option<LocalEntry>)],
+    out: &mut CheckpointScan,
+    release: &mut Budget,
+) {
     let mut tops: BTreeSet<&str> = BTreeSet::new();
     let mut spans: Vec<(usize, usize, &str)> = Vec::new();
     let mut data_entries: BTreeMap<String, u64> = BTreeMap::new();
@@ -987,16 +1165,30 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
             }
             continue;
         }
-        let cap = pkl_cap(name).min(budget);
+        let mut cap = pkl_cap(name).min(budget);
+        if local.method != 0 {
+            // Inflated bytes come out of the release's budget too.
+            cap = cap.min(release.inflate_cap());
+            if cap == 0 {
+                out.anomalies.push(format!(
+                    "entry {name:?} was not inflated: the release's decompression budget of {} bytes is spent",
+                    super::RELEASE_INFLATE_BYTES
+                ));
+                continue;
+            }
+        }
         match read_local(file, local, cap) {
             Ok((bytes, cut)) => {
                 budget = budget.saturating_sub(bytes.len() as u64);
+                if local.method != 0 {
+                    release.spend_inflate(bytes.len() as u64);
+                }
                 if cut {
                     out.anomalies.push(format!(
                         "entry {name:?} is larger than {cap} bytes; only the first {cap} were scanned"
                     ));
                 }
-                let found = scan_stream(&bytes, name, &mut out.anomalies);
+                let found = scan_stream(&bytes, name, &mut out.anomalies, release);
                 for (i, (label, s)) in found.into_iter().enumerate() {
                     if i == 0 && is_data_pkl(name) && main.is_none() {
                         main = Some(s.clone());
@@ -1378,6 +1570,76 @@ mod tests {
         assert_eq!(s.container, Container::Tar);
         assert_eq!(s.pickles.len(), 2);
         assert_eq!(s.verdict(), Verdict::Unsafe);
+    }
+
+    fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut tar = Vec::new();
+        for (name, data) in members {
+            let mut h = vec![0u8; 512];
+            h[..name.len()].copy_from_slice(name.as_bytes());
+            let size = format!("{:011o}\0", data.len());
+            h[124..136].copy_from_slice(size.as_bytes());
+            h[156] = b'0';
+            h[257..262].copy_from_slice(b"ustar");
+            tar.extend_from_slice(&h);
+            tar.extend_from_slice(data);
+            tar.resize(tar.len().div_ceil(512) * 512, 0);
+        }
+        tar.extend_from_slice(&[0; 1024]);
+        tar
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn compressed_pickles_and_archives_are_opened() {
+        let s = scan(&gzip(PAYLOAD)).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert_eq!(s.compression, ["gzip"]);
+        // A .tar.gz with the pickle under an innocent name.
+        let tgz = gzip(&tar_of(&[("model/README", b"hello"), ("model/weights.sav", PAYLOAD)]));
+        let s = scan(&tgz).expect("scan");
+        assert_eq!(s.container, Container::TarArchive);
+        assert_eq!(s.verdict(), Verdict::Unsafe, "{s:?}");
+        assert!(s.pickles[0].0.starts_with("model/weights.sav"));
+        // A torch zip inside a tar.
+        let zip = zip_of(&[("archive/data.pkl", PAYLOAD)]);
+        let s = scan(&tar_of(&[("ckpt.pt", &zip)])).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        // 7z: recognised, reported, not opened.
+        let s = scan(b"7z\xbc\xaf\x27\x1c\x00\x04rest").expect("scan");
+        assert_eq!(s.container, Container::SevenZip);
+        assert!(s.anomalies[0].contains("not scanned"));
+        // Text under gzip is not a checkpoint.
+        assert!(scan(&gzip(b"just text")).is_err());
+    }
+
+    #[test]
+    fn the_release_budget_bounds_decompression() {
+        let bomb = gzip(&vec![0u8; 8 << 20]);
+        let mut budget = Budget {
+            inflate_left: 1 << 20,
+            walk_left: u64::MAX,
+        };
+        let s = scan_within(&bomb, &mut budget).map(|s| s.anomalies);
+        // Zeros are no pickle: an error, but the budget is spent.
+        assert!(s.is_err());
+        assert_eq!(budget.inflate_left, 0);
+        let s = scan_within(&gzip(PAYLOAD), &mut budget).expect("scan");
+        assert!(s.pickles.is_empty());
+        assert!(s.anomalies[0].contains("budget"), "{:?}", s.anomalies);
+        // The walk budget cuts pickle walking the same way.
+        let mut budget = Budget {
+            inflate_left: 0,
+            walk_left: 4,
+        };
+        let s = scan_within(PAYLOAD, &mut budget).expect("scan");
+        assert!(s.anomalies.iter().any(|a| a.contains("pickle budget")), "{:?}", s.anomalies);
     }
 
     #[test]
