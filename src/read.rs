@@ -74,6 +74,8 @@ pub struct Facts {
     /// Digests the release itself declares: rel path → (sha256, source).
     pub expected_digests: BTreeMap<String, (String, DigestSource)>,
     pub cards: Vec<CardFacts>,
+    /// What the whole release may still decompress and walk (SECURITY.md).
+    pub budget: crate::formats::Budget,
 }
 
 /// Why (part of) a file could not be read; the assessment picks the finding.
@@ -302,11 +304,36 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         FileKind::Code => read_prefix(&path, MAX_CODE_HEAD).map(|head| {
             file.code_role = Some(codeclass::classify(&rel, &head));
         }),
-        FileKind::Other => Ok(()),
+        FileKind::Other => sniff_other(file, facts, &path),
     };
     if let Err(err) = result {
         file.failures.push(Failure::Read(err.to_string()));
     }
+}
+
+/// A file whose name says nothing (`model.sav`, `weights.dat`, no
+/// extension, `.pkl.gz`) is read as weights when its first bytes are a
+/// pickle, a compressed stream or an archive and a pickle is found in it;
+/// otherwise it stays what its name made it.
+fn sniff_other(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
+    if file.entry.bytes < 2 {
+        return Ok(());
+    }
+    let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
+    if !sniff::holds_pickle_or_archive(&head) {
+        return Ok(());
+    }
+    file.entry.kind = FileKind::Weights;
+    let read = read_weights(file, facts, path);
+    let is_7z = file.anomalies.iter().any(|a| a.starts_with("a 7z archive"));
+    if read.is_err() || (file.pickles.is_empty() && !is_7z) {
+        // Not a pickle after all (a compressed log, a tar of images).
+        file.entry.kind = FileKind::Other;
+        file.forget_weights();
+        file.weights_format = None;
+        return Ok(());
+    }
+    Ok(())
 }
 
 fn record_pointer(file: &mut FileFacts, head: &[u8]) {
@@ -385,7 +412,8 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
             });
         }),
         WeightsFormat::TorchZip | WeightsFormat::Pickle | WeightsFormat::Paddle => {
-            torch::scan(map).map(|checkpoint| record_checkpoint(file, checkpoint))
+            torch::scan_within(map, &mut facts.budget)
+                .map(|checkpoint| record_checkpoint(file, checkpoint))
         }
         WeightsFormat::Numpy => numpy::parse_npy(map).map(|header| {
             if header.object {
@@ -502,8 +530,13 @@ fn npy_counts(header: &numpy::NpyHeader) -> FileWeights {
 fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     let torchscript = checkpoint.container == torch::Container::TorchScript;
     file.torchscript = torchscript;
+    let compressed: String = checkpoint
+        .compression
+        .iter()
+        .map(|c| format!("{c}-compressed "))
+        .collect();
     file.note = Some(format!(
-        "{}{}",
+        "{compressed}{}{}",
         checkpoint.container.as_str(),
         if torchscript {
             " (loading runs the archive's TorchScript code)"
