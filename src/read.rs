@@ -353,9 +353,28 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
     let by_name =
         sniff::weights_format_by_name(file.entry.file_name()).unwrap_or(WeightsFormat::Other);
     let handle = File::open(path)?;
-    if handle.metadata()?.len() == 0 {
+    let len = handle.metadata()?.len();
+    if len == 0 {
         file.weights_format = Some(by_name);
         file.failures.push(Failure::EmptyWeights);
+        return Ok(());
+    }
+    // safetensors needs its prefix and header only: read them rather than
+    // map the whole file, so a huge file costs no address space.
+    let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
+    if sniff::sniff(&head, by_name) == Sniffed::Format(WeightsFormat::Safetensors) {
+        file.weights_format = Some(WeightsFormat::Safetensors);
+        let header_end = head
+            .first_chunk::<8>()
+            .map(|p| u64::from_le_bytes(*p))
+            .filter(|&n| n <= safetensors::MAX_HEADER_LEN)
+            .map_or(8, |n| n + 8);
+        let bytes = read_prefix(path, header_end)?;
+        if let Err(err) =
+            safetensors::parse_prefix(&bytes, len).map(|header| read_safetensors(file, header))
+        {
+            file.failures.push(Failure::Weights(err));
+        }
         return Ok(());
     }
     // SAFETY: the map is read-only and the scan never writes the release.

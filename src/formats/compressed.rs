@@ -168,7 +168,9 @@ fn read_capped(r: impl Read, cap: u64) -> Decoded {
     Decoded {
         bytes,
         cut,
-        error: res.err().map(|e| format!("compressed stream is corrupt: {e}")),
+        error: res
+            .err()
+            .map(|e| format!("compressed stream is corrupt: {e}")),
     }
 }
 

@@ -609,8 +609,7 @@ pub fn verdict(import: &Import) -> Verdict {
     }
     // `posixpath` + `os.system`, `torch.serialization` + `os.system`: the
     // dangerous module reached through an innocent one's attributes.
-    if reexported_tails(&import.name)
-        .any(|tail| UNSAFE_PATHS.iter().any(|rule| under(tail, rule)))
+    if reexported_tails(&import.name).any(|tail| UNSAFE_PATHS.iter().any(|rule| under(tail, rule)))
     {
         return Verdict::Unsafe;
     }
@@ -653,8 +652,8 @@ pub fn verdict_in(import: &Import, invoked: bool) -> Verdict {
     let class_like = last
         .trim_start_matches('_')
         .starts_with(|c: char| c.is_ascii_uppercase());
-    let benign_helper = last.starts_with('_')
-        && BENIGN_HELPER_MODULES.iter().any(|m| under(&path, m));
+    let benign_helper =
+        last.starts_with('_') && BENIGN_HELPER_MODULES.iter().any(|m| under(&path, m));
     if class_like || benign_helper || BENIGN_INVOKED.contains(&path.as_str()) {
         Verdict::Suspicious
     } else {
@@ -2408,19 +2407,25 @@ mod tests {
     fn called_functions_not_proven_safe_are_unsafe() {
         // REDUCE on a function nobody vetted: unsafe; on a class, or on a
         // helper standard libraries' reducers call: suspicious as before.
-        let reduce = |m: &str, n: &str| {
-            cat(&[b"\x80\x02", &global(m, n), b")R."])
-        };
+        let reduce = |m: &str, n: &str| cat(&[b"\x80\x02", &global(m, n), b")R."]);
         for (m, n, want) in [
             ("tempfile", "mkdtemp", Verdict::Unsafe),
             ("builtins", "map", Verdict::Unsafe),
             ("codecs", "open", Verdict::Unsafe),
             ("sklearn.tree._tree", "Tree", Verdict::Suspicious),
-            ("numpy.random._pickle", "__randomstate_ctor", Verdict::Suspicious),
+            (
+                "numpy.random._pickle",
+                "__randomstate_ctor",
+                Verdict::Suspicious,
+            ),
             ("numpy.core.multiarray", "scalar", Verdict::Suspicious),
             ("copyreg", "_reconstructor", Verdict::Suspicious),
             ("collections", "OrderedDict", Verdict::Safe),
-            ("pandas._libs.internals", "_unpickle_block", Verdict::Suspicious),
+            (
+                "pandas._libs.internals",
+                "_unpickle_block",
+                Verdict::Suspicious,
+            ),
         ] {
             let s = walk(&reduce(m, n));
             assert_eq!(s.error, None);

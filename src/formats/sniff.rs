@@ -193,12 +193,16 @@ pub fn looks_like_old_pickle(head: &[u8]) -> bool {
         .error
         .as_deref()
         .is_some_and(|e| e.contains("without a STOP") || e.contains("ends"));
-    let clean = scan.stopped_at_stop || scan.truncated_walk || (ran_off_the_head && consumed + 64 >= head.len());
+    let clean = scan.stopped_at_stop
+        || scan.truncated_walk
+        || (ran_off_the_head && consumed + 64 >= head.len());
     let identifiers = scan.imports.iter().all(|i| {
         let ok = |s: &str| {
             !s.is_empty()
                 && s.split('.').all(|part| {
-                    part.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                    part.chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic() || c == '_')
                         && part.chars().all(|c| c.is_alphanumeric() || c == '_')
                 })
         };
@@ -292,7 +296,11 @@ mod tests {
             b"Loading...",
             b"cat and dog\n",
         ] {
-            assert_eq!(sniff(text, WeightsFormat::Other), Sniffed::Unknown, "{text:?}");
+            assert_eq!(
+                sniff(text, WeightsFormat::Other),
+                Sniffed::Unknown,
+                "{text:?}"
+            );
         }
         assert_eq!(
             sniff(b"\x1f\x8b\x08\x00", WeightsFormat::Other),
@@ -300,7 +308,10 @@ mod tests {
         );
         let mut tar = vec![0u8; 512];
         tar[257..262].copy_from_slice(b"ustar");
-        assert_eq!(sniff(&tar, WeightsFormat::Other), Sniffed::Format(WeightsFormat::Pickle));
+        assert_eq!(
+            sniff(&tar, WeightsFormat::Other),
+            Sniffed::Format(WeightsFormat::Pickle)
+        );
         // A name without a magic number keeps its format.
         assert_eq!(
             sniff(b"\x78\x9c", WeightsFormat::Onnx),

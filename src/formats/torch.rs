@@ -86,14 +86,22 @@ fn central_records(file: &[u8]) -> Vec<CentralRecord> {
         if !h.starts_with(CENTRAL_HEADER) {
             break;
         }
-        let (Some(method), Some(csize), Some(name_len), Some(extra_len), Some(comment_len), Some(local)) = (
+        let (
+            Some(method),
+            Some(csize),
+            Some(name_len),
+            Some(extra_len),
+            Some(comment_len),
+            Some(local),
+        ) = (
             le16(h, 10),
             le32(h, 20),
             le16(h, 28),
             le16(h, 30),
             le16(h, 32),
             le32(h, 42),
-        ) else {
+        )
+        else {
             break;
         };
         let name_start = at + 46;
@@ -121,7 +129,10 @@ fn name_anomalies(records: &[CentralRecord]) -> Vec<String> {
     let mut folded: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for r in records {
         *exact.entry(r.name.as_str()).or_default() += 1;
-        folded.entry(normalised(&r.name)).or_default().insert(r.name.as_str());
+        folded
+            .entry(normalised(&r.name))
+            .or_default()
+            .insert(r.name.as_str());
     }
     for (name, n) in &exact {
         if *n > 1 {
@@ -425,10 +436,8 @@ fn scan_stream(
             // Trailing padding (newlines, zeros) is not another pickle;
             // padding with a stream behind it is, and the marker search
             // below finds it.
+            // (All padding: no marker is found, and the loop ends.)
             let rest = bytes.get(offset..).unwrap_or_default();
-            if rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) {
-                break;
-            }
             if rest
                 .first()
                 .is_some_and(|&b| b == 0 || b.is_ascii_whitespace())
@@ -465,7 +474,7 @@ fn scan_stream(
 pub const MAX_STREAM_BYTES: usize = 256 << 20;
 
 fn find_proto(bytes: &[u8]) -> Option<usize> {
-    bytes.windows(2).position(|w| matches!(w, [0x80, 2..=5]))
+    memchr::memchr_iter(0x80, bytes).find(|&i| matches!(bytes.get(i + 1), Some(2..=5)))
 }
 
 // ---------------------------------------------------------------------------
@@ -635,7 +644,10 @@ fn scan_tar(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
         // The name field is 100 bytes, NUL-terminated unless full; ustar
         // keeps a 155-byte prefix at 345.
         let short = header[..100].split(|&b| b == 0).next().unwrap_or_default();
-        let prefix = header[345..500].split(|&b| b == 0).next().unwrap_or_default();
+        let prefix = header[345..500]
+            .split(|&b| b == 0)
+            .next()
+            .unwrap_or_default();
         let mut name = String::from_utf8_lossy(short).into_owned();
         if !prefix.is_empty() {
             name = format!("{}/{name}", String::from_utf8_lossy(prefix));
@@ -939,7 +951,9 @@ fn read_local<'f>(
         None => zip::read::read_zipfile_from_stream(&mut cursor),
     };
     match entry {
-        Ok(Some(mut z)) => read_capped(&mut z, cap).map(|(b, cut)| (std::borrow::Cow::Owned(b), cut)),
+        Ok(Some(mut z)) => {
+            read_capped(&mut z, cap).map(|(b, cut)| (std::borrow::Cow::Owned(b), cut))
+        }
         Ok(None) => Err("no entry at its local header".to_owned()),
         Err(err) => Err(err.to_string()),
     }
@@ -1069,7 +1083,8 @@ fn add_central_records(
                     r.name, l.method, r.method
                 ));
             }
-            if l.compressed_size.is_some_and(|c| c != u64::from(r.compressed_size))
+            if l.compressed_size
+                .is_some_and(|c| c != u64::from(r.compressed_size))
                 && r.compressed_size != u32::MAX
             {
                 anomalies.push(format!(
@@ -1479,7 +1494,11 @@ mod tests {
         ]);
         let s = scan(&zip).expect("scan");
         assert_eq!(s.verdict(), Verdict::Unsafe, "{s:?}");
-        assert!(s.anomalies.iter().any(|a| a.contains("is listed 2 times")), "{:?}", s.anomalies);
+        assert!(
+            s.anomalies.iter().any(|a| a.contains("is listed 2 times")),
+            "{:?}",
+            s.anomalies
+        );
         // And the other way round.
         let zip = zip_of(&[
             ("archive/data.pkl", b"\x80\x02}."),
@@ -1501,7 +1520,10 @@ mod tests {
         assert!(joined.contains("differ only in case"), "{joined}");
         assert!(joined.contains("backslash separator"), "{joined}");
         // A pickle under a name that does not say so is still walked.
-        let zip = zip_of(&[("archive/data.pkl", b"\x80\x02}."), ("archive/extra", PAYLOAD)]);
+        let zip = zip_of(&[
+            ("archive/data.pkl", b"\x80\x02}."),
+            ("archive/extra", PAYLOAD),
+        ]);
         assert_eq!(scan(&zip).expect("scan").verdict(), Verdict::Unsafe);
     }
 
@@ -1512,7 +1534,9 @@ mod tests {
         zip[8] = 8;
         let s = scan(&zip).expect("scan");
         assert!(
-            s.anomalies.iter().any(|a| a.contains("the local header says method 8")),
+            s.anomalies
+                .iter()
+                .any(|a| a.contains("the local header says method 8")),
             "{:?}",
             s.anomalies
         );
@@ -1602,7 +1626,10 @@ mod tests {
         assert_eq!(s.verdict(), Verdict::Unsafe);
         assert_eq!(s.compression, ["gzip"]);
         // A .tar.gz with the pickle under an innocent name.
-        let tgz = gzip(&tar_of(&[("model/README", b"hello"), ("model/weights.sav", PAYLOAD)]));
+        let tgz = gzip(&tar_of(&[
+            ("model/README", b"hello"),
+            ("model/weights.sav", PAYLOAD),
+        ]));
         let s = scan(&tgz).expect("scan");
         assert_eq!(s.container, Container::TarArchive);
         assert_eq!(s.verdict(), Verdict::Unsafe, "{s:?}");
@@ -1639,7 +1666,11 @@ mod tests {
             walk_left: 4,
         };
         let s = scan_within(PAYLOAD, &mut budget).expect("scan");
-        assert!(s.anomalies.iter().any(|a| a.contains("pickle budget")), "{:?}", s.anomalies);
+        assert!(
+            s.anomalies.iter().any(|a| a.contains("pickle budget")),
+            "{:?}",
+            s.anomalies
+        );
     }
 
     #[test]

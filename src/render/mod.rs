@@ -238,7 +238,17 @@ mod tests {
 
     #[test]
     fn bidi_and_format_characters_are_escaped() {
-        for c in ['\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200f}', '\u{61c}', '\u{feff}', '\u{2028}', '\u{e0041}'] {
+        for c in [
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200f}',
+            '\u{61c}',
+            '\u{feff}',
+            '\u{2028}',
+            '\u{e0041}',
+        ] {
             let out = super::sanitize(&format!("a{c}b"));
             assert!(!out.contains(c), "{c:?} kept in {out}");
             assert!(out.starts_with("a\\u{"), "{out}");
