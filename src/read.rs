@@ -132,6 +132,8 @@ pub struct FileFacts {
     pub npz_object_members: Vec<String>,
     /// Keras Lambda layers, by name.
     pub keras_lambdas: Vec<String>,
+    /// Keras objects naming a function outside Keras (module injection).
+    pub keras_unsafe: Vec<String>,
     /// A file named like a config whose content is a training configuration.
     pub training_config: bool,
     pub code_role: Option<(CodeRole, &'static str)>,
@@ -156,6 +158,7 @@ impl FileFacts {
             npy_object: false,
             npz_object_members: Vec::new(),
             keras_lambdas: Vec::new(),
+            keras_unsafe: Vec::new(),
             training_config: false,
             code_role: None,
             license: None,
@@ -191,6 +194,7 @@ impl FileFacts {
         self.npy_object = false;
         self.npz_object_members.clear();
         self.keras_lambdas.clear();
+        self.keras_unsafe.clear();
     }
 }
 
@@ -317,6 +321,16 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
 /// otherwise it stays what its name made it.
 fn sniff_other(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     if file.entry.bytes < 2 {
+        return Ok(());
+    }
+    if file.entry.file_name() == "keras_metadata.pb" {
+        // A SavedModel's Keras config, as JSON strings in a protobuf.
+        let bytes = read_prefix(path, keras::MAX_CONFIG_BYTES)?;
+        if let Some(k) = keras::scan_json(&bytes) {
+            file.other_format = Some("keras-metadata");
+            file.keras_lambdas = k.lambda_layers;
+            file.keras_unsafe = k.unsafe_objects;
+        }
         return Ok(());
     }
     let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
@@ -447,7 +461,9 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
             }
             file.counts = Some(npy_counts(&header));
         }),
-        WeightsFormat::NumpyZip => numpy::parse_npz(map).map(|npz| read_npz(file, npz)),
+        WeightsFormat::NumpyZip => {
+            numpy::parse_npz_within(map, &mut facts.budget).map(|npz| read_npz(file, npz))
+        }
         WeightsFormat::Onnx => onnx::parse(map).map(|model| {
             for location in model.external_locations() {
                 facts.external_data.push((rel.clone(), location));
@@ -470,6 +486,7 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
                 keras::scan_h5(map)
             };
             scanned.map(|k| {
+                file.keras_unsafe = k.unsafe_objects;
                 file.keras_lambdas = k.lambda_layers;
                 if !k.custom_objects.is_empty() {
                     file.note = Some(format!(
@@ -520,6 +537,10 @@ fn read_npz(file: &mut FileFacts, npz: numpy::NpzScan) {
         if let Ok(header) = &member.header {
             if header.object {
                 file.npz_object_members.push(member.name.clone());
+            }
+            if let Some(scan) = &member.pickle {
+                file.pickles
+                    .push((format!("{} (object array)", member.name), scan.clone()));
             }
             let c = npy_counts(header);
             counts.tensors += 1;
@@ -636,6 +657,18 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
             file.other_format = Some("shard-index");
             facts.shard_indexes.push((rel.clone(), c));
         }),
+        _ if is_json && memchr::memmem::find(&bytes, b"\"class_name\"").is_some() => {
+            // A Keras 2 `model.to_json()` file (model.json): read whole.
+            let whole = read_prefix(path, keras::MAX_CONFIG_BYTES)?;
+            if let Some(k) = keras::scan_json(&whole) {
+                file.other_format = Some("keras-json");
+                file.keras_lambdas = k.lambda_layers;
+                file.keras_unsafe = k.unsafe_objects;
+            }
+            file.training_config =
+                file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes);
+            Ok(())
+        }
         _ => {
             file.training_config =
                 file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes);

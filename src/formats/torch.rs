@@ -1014,6 +1014,7 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
                     )),
                 }
             }
+            add_central_records(file, &mut listed, &mut out.anomalies);
             // Local entries the directory does not list are invisible to
             // the loader's listing but not to a streaming reader.
             let offsets: BTreeSet<usize> = listed
@@ -1052,9 +1053,9 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
             for e in search_local_entries(file) {
                 listed.push((e.name.clone(), Some(e)));
             }
+            add_central_records(file, &mut listed, &mut out.anomalies);
         }
     }
-    add_central_records(file, &mut listed, &mut out.anomalies);
     examine_entries(file, &listed, &mut out, budget);
     out
 }
