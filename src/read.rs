@@ -420,6 +420,10 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
     let format = match sniff::sniff(head, by_name) {
         Sniffed::LfsPointer => return record_pointer(file, head),
         Sniffed::Format(format) => format,
+        // A zip found from its end (data before its first entry).
+        Sniffed::Unknown if by_name.is_pickle() && torch::ends_like_zip(map) => {
+            WeightsFormat::TorchZip
+        }
         Sniffed::Unknown => {
             file.weights_format = None;
             return;

@@ -291,6 +291,14 @@ fn scan_at(file: &[u8], budget: &mut Budget, depth: u8) -> Result<CheckpointScan
     if file.starts_with(LOCAL_HEADER) || file.starts_with(END_OF_CENTRAL_DIR) {
         return Ok(scan_zip(file, budget));
     }
+    if ends_like_zip(file) {
+        // Bytes before the first entry (a polyglot, a self-extracting
+        // stub): zipfile, np.load and Keras still open it from its end.
+        let mut out = scan_zip(file, budget);
+        out.anomalies
+            .insert(0, "data precedes the zip's first entry".to_owned());
+        return Ok(out);
+    }
     if file.get(257..262) == Some(b"ustar") {
         return Ok(scan_tar(file, budget, depth));
     }
@@ -362,6 +370,18 @@ fn scan_compressed(
         out.anomalies.push(e);
     }
     Ok(out)
+}
+
+/// An end-of-central-directory record in the last 64 KiB + 22 bytes, with
+/// the file not opening like anything else this module reads.
+pub fn ends_like_zip(file: &[u8]) -> bool {
+    if compressed::codec_of(file).is_some() || looks_like_pickle(file) {
+        return false;
+    }
+    let tail = file
+        .get(file.len().saturating_sub(22 + 65_535)..)
+        .unwrap_or(file);
+    memchr::memmem::rfind(tail, END_OF_CENTRAL_DIR).is_some()
 }
 
 fn is_legacy(file: &[u8]) -> bool {
@@ -995,6 +1015,14 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
                         // which may defer it to a data descriptor.
                         let local = local_entry(file, header).map(|mut l| {
                             l.compressed_size = Some(z.compressed_size());
+                            // Loaders (zipfile, miniz) take the method from
+                            // the directory; a disagreeing local header is
+                            // reported by add_central_records.
+                            match z.compression() {
+                                zip::CompressionMethod::Stored => l.method = 0,
+                                zip::CompressionMethod::Deflated => l.method = 8,
+                                _ => {}
+                            }
                             l
                         });
                         match &local {
@@ -1097,6 +1125,7 @@ fn add_central_records(
         if !known.contains(&at) {
             let local = local.map(|mut l| {
                 l.compressed_size = Some(u64::from(r.compressed_size));
+                l.method = r.method;
                 l
             });
             listed.push((r.name.clone(), local));
@@ -1541,6 +1570,20 @@ mod tests {
             "{:?}",
             s.anomalies
         );
+    }
+
+    #[test]
+    fn the_directory_method_wins_and_prepended_data_is_found() {
+        let mut zip = zip_of(&[("archive/data.pkl", PAYLOAD)]);
+        zip[8] = 8; // the local header claims deflate; the data is stored
+        assert_eq!(scan(&zip).expect("scan").verdict(), Verdict::Unsafe);
+        let mut junk = vec![0u8; 64];
+        junk.extend(zip_of(&[("archive/data.pkl", PAYLOAD)]));
+        assert!(ends_like_zip(&junk));
+        let s = scan(&junk).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert_eq!(s.anomalies[0], "data precedes the zip's first entry");
+        assert!(!ends_like_zip(PAYLOAD));
     }
 
     #[test]
