@@ -62,7 +62,7 @@ pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
             FormatError::invalid("archive has no config.json, so it is not a keras model")
         })?;
     let config = &config_bytes;
-    let config = match serde_json::from_slice::<Value>(&config) {
+    let config = match serde_json::from_slice::<Value>(config) {
         Ok(v) => Some(v),
         // Deeper than serde_json's 128 levels (a Lambda nested 60 models
         // deep): walked by the iterative reader instead, so the layers are
