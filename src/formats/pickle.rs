@@ -569,6 +569,8 @@ const BENIGN_INVOKED: &[&str] = &[
     "datetime.timezone",
     "numpy.core.multiarray.scalar",
     "numpy._core.multiarray.scalar",
+    "re._compile",
+    "array._array_reconstructor",
 ];
 
 /// Every tail of a dotted `name` that is itself a module path and attribute
