@@ -151,9 +151,12 @@ import json, os, subprocess, sys, tempfile
 corpus, venv, openness, details = sys.argv[1:5]
 manifest = json.load(open(os.path.join(corpus, "manifest.json")))
 
+scratch = tempfile.mkdtemp()
+
 def run(cmd):
+    # In a scratch folder: fickling writes safety_results.json to its cwd.
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=scratch)
         return p.returncode, p.stdout + p.stderr
     except subprocess.TimeoutExpired:
         return -1, "timeout"
