@@ -7,19 +7,31 @@
 # the reference users will compare against. Nothing here loads a pickle:
 # every tool reads the files statically.
 #
-# Usage: scripts/compare-peers.sh [FIXTURE_DIR]
+# Then it writes the adversarial corpus of scripts/make-adversarial-corpus.py
+# (issue 14: pickles under any name, compressed pickles and archives,
+# indirect callables, zip tricks, Keras injection, NumPy object arrays,
+# plus benign controls) and prints, per class, how many malicious files
+# each tool detects, misses or errors on, and how many benign controls it
+# flags (false positives). fickling joins for that part.
+#
+# Usage: scripts/compare-peers.sh [--corpus-only] [FIXTURE_DIR]
 # Needs python3 (with venv) and cargo; pip reaches PyPI for the peers.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+corpus_only=no
+if [ "${1:-}" = --corpus-only ]; then corpus_only=yes; shift; fi
 dir=${1:-$root/fixtures/interop-pickle}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 python3 -m venv "$work/venv"
-"$work/venv/bin/pip" install --quiet picklescan modelscan >&2
+# typing_extensions: fickling 0.1.12 imports it without declaring it;
+# h5py and numpy write the corpus's .h5 files.
+"$work/venv/bin/pip" install --quiet picklescan modelscan fickling typing_extensions h5py numpy >&2
 picklescan_version=$("$work/venv/bin/pip" show picklescan | sed -n 's/^Version: //p')
 modelscan_version=$("$work/venv/bin/pip" show modelscan | sed -n 's/^Version: //p')
+fickling_version=$("$work/venv/bin/pip" show fickling | sed -n 's/^Version: //p')
 
 (cd "$root" && cargo build --release --quiet >&2)
 openness=$root/target/release/openness
@@ -110,8 +122,9 @@ else:
 '
 }
 
-echo "picklescan $picklescan_version, modelscan $modelscan_version, openness $(git -C "$root" rev-parse --short HEAD)"
+echo "picklescan $picklescan_version, modelscan $modelscan_version, fickling $fickling_version, openness $(git -C "$root" rev-parse --short HEAD)"
 echo
+if [ "$corpus_only" = no ]; then
 echo "| file | expected | picklescan | modelscan | openness |"
 echo "|---|---|---|---|---|"
 for f in "$dir"/*; do
@@ -123,3 +136,99 @@ for f in "$dir"/*; do
     mkdir -p "$work/one" && rm -rf "$work/one"/* && cp "$f" "$work/one/"
     echo "| $name | $expected | $(picklescan_verdict "$work/one/$name") | $(modelscan_verdict "$work/one/$name") | $(openness_verdict "$work/one/$name") |"
 done
+echo
+fi
+
+# The adversarial corpus: one folder per file, each tool run on that
+# folder (fickling on the file: it takes no folder). Detected means:
+# openness an unsafe-pickle, keras-lambda or keras-unsafe-object finding;
+# picklescan a dangerous import; modelscan any issue (its Keras Lambda
+# issues are MEDIUM); fickling exit 1 (exit 2 is its parse error).
+# COMPARE_DETAILS=1 adds the per-file table.
+"$work/venv/bin/python" "$root/scripts/make-adversarial-corpus.py" "$work/corpus" >&2
+"$work/venv/bin/python" - "$work/corpus" "$work/venv/bin" "$openness" "${COMPARE_DETAILS:-}" <<'EOF'
+import json, os, subprocess, sys, tempfile
+corpus, venv, openness, details = sys.argv[1:5]
+manifest = json.load(open(os.path.join(corpus, "manifest.json")))
+
+scratch = tempfile.mkdtemp()
+
+def run(cmd):
+    # In a scratch folder: fickling writes safety_results.json to its cwd.
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=scratch)
+        return p.returncode, p.stdout + p.stderr
+    except subprocess.TimeoutExpired:
+        return -1, "timeout"
+
+def v_openness(d, f):
+    p = subprocess.run([openness, "scan", "--format", "json", d], capture_output=True, text=True, timeout=120)
+    try:
+        codes = {x["code"] for x in json.loads(p.stdout)["findings"]}
+    except Exception:
+        return "error"
+    return "detected" if codes & {"unsafe-pickle", "keras-lambda", "keras-unsafe-object"} else "clean"
+
+def v_picklescan(d, f):
+    rc, out = run([f"{venv}/picklescan", "-p", d])
+    if "dangerous import" in out:
+        return "detected"
+    if rc not in (0, 1) or "Unhandled exception" in out:
+        return "error"
+    return "clean"
+
+def v_modelscan(d, f):
+    report = tempfile.mktemp(suffix=".json")
+    run([f"{venv}/modelscan", "-p", d, "-r", "json", "-o", report])
+    try:
+        r = json.load(open(report))
+    except Exception:
+        return "error"
+    if r.get("issues"):
+        return "detected"
+    if r.get("errors"):
+        return "error"
+    return "clean"
+
+def v_fickling(d, f):
+    rc, out = run([f"{venv}/fickling", "--check-safety", os.path.join(d, f)])
+    return {0: "clean", 1: "detected"}.get(rc, "error")
+
+tools = [("openness", v_openness), ("picklescan", v_picklescan), ("modelscan", v_modelscan), ("fickling", v_fickling)]
+names = [t for t, _ in tools]
+blank = lambda: {"det": 0, "miss": 0, "err": 0, "fp": 0, "berr": 0}
+table, rows = {}, []
+for key, m in sorted(manifest.items()):
+    d = os.path.join(corpus, key)
+    verdicts = {t: fn(d, m["file"]) for t, fn in tools}
+    rows.append((key, m["expected"], verdicts))
+    c = table.setdefault(m["class"], {"mal": 0, "ben": 0, **{t: blank() for t in names}})
+    c["mal" if m["expected"] == "malicious" else "ben"] += 1
+    for t, v in verdicts.items():
+        if m["expected"] == "malicious":
+            c[t][{"detected": "det", "clean": "miss", "error": "err"}[v]] += 1
+        elif v == "detected":
+            c[t]["fp"] += 1
+        elif v == "error":
+            c[t]["berr"] += 1
+total = {"mal": 0, "ben": 0, **{t: blank() for t in names}}
+def cell(x):
+    return f"{x['det']} / {x['miss']} / {x['err']}; FP {x['fp']}" + (f" ({x['berr']} err)" if x["berr"] else "")
+print("Per class: detected / missed / error on the malicious files; FP = benign controls flagged (errors on benign in brackets).")
+print()
+print("| class | malicious / benign | " + " | ".join(names) + " |")
+print("|---|---|" + "---|" * len(names))
+for cls, c in sorted(table.items()):
+    total["mal"] += c["mal"]; total["ben"] += c["ben"]
+    for t in names:
+        for k in c[t]:
+            total[t][k] += c[t][k]
+    print(f"| {cls} | {c['mal']} / {c['ben']} | " + " | ".join(cell(c[t]) for t in names) + " |")
+print(f"| **all** | {total['mal']} / {total['ben']} | " + " | ".join(cell(total[t]) for t in names) + " |")
+if details:
+    print()
+    print("| file | expected | " + " | ".join(names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    for key, exp, v in rows:
+        print(f"| {key} | {exp} | " + " | ".join(v[t] for t in names) + " |")
+EOF

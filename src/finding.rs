@@ -158,6 +158,9 @@ codes! {
     EmptyRelease = "empty-release", Warning,
         "nothing recognisable in the directory",
         "The scanned path holds no weights, code, data, configuration or model card that openness recognises. Check that the path is the release directory itself.";
+    KerasUnsafeObject = "keras-unsafe-object", Error,
+        "a Keras config makes the loader import and call a function outside Keras (module injection)",
+        "Each object of a Keras config names a `module` and a `class_name`; the loader imports the module and calls that attribute with the object's config. When the module is not Keras's and the name is a function (`os.system`, `builtins.exec`, `subprocess.run`, ...) loading runs it, safe mode or not (CVE-2025-1550). Found in `.keras` archives, legacy `.h5` files, Keras 2 `model.json` files and SavedModel `keras_metadata.pb`. Fix: do not load the model; re-export it with only Keras layers and registered custom classes.";
 }
 
 impl fmt::Display for Code {

@@ -74,6 +74,8 @@ pub struct Facts {
     /// Digests the release itself declares: rel path → (sha256, source).
     pub expected_digests: BTreeMap<String, (String, DigestSource)>,
     pub cards: Vec<CardFacts>,
+    /// What the whole release may still decompress and walk (SECURITY.md).
+    pub budget: crate::formats::Budget,
 }
 
 /// Why (part of) a file could not be read; the assessment picks the finding.
@@ -130,6 +132,8 @@ pub struct FileFacts {
     pub npz_object_members: Vec<String>,
     /// Keras Lambda layers, by name.
     pub keras_lambdas: Vec<String>,
+    /// Keras objects naming a function outside Keras (module injection).
+    pub keras_unsafe: Vec<String>,
     /// A file named like a config whose content is a training configuration.
     pub training_config: bool,
     pub code_role: Option<(CodeRole, &'static str)>,
@@ -157,6 +161,7 @@ impl FileFacts {
             npy_object: false,
             npz_object_members: Vec::new(),
             keras_lambdas: Vec::new(),
+            keras_unsafe: Vec::new(),
             training_config: false,
             code_role: None,
             license: license::FileLicences::default(),
@@ -193,6 +198,7 @@ impl FileFacts {
         self.npy_object = false;
         self.npz_object_members.clear();
         self.keras_lambdas.clear();
+        self.keras_unsafe.clear();
     }
 }
 
@@ -313,11 +319,46 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
             file.code_role = Some(codeclass::classify(&rel, &head));
             file.header_license = license::header_licence(&head);
         }),
-        FileKind::Other => Ok(()),
+        FileKind::Other => sniff_other(file, facts, &path),
     };
     if let Err(err) = result {
         file.failures.push(Failure::Read(err.to_string()));
     }
+}
+
+/// A file whose name says nothing (`model.sav`, `weights.dat`, no
+/// extension, `.pkl.gz`) is read as weights when its first bytes are a
+/// pickle, a compressed stream or an archive and a pickle is found in it;
+/// otherwise it stays what its name made it.
+fn sniff_other(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
+    if file.entry.bytes < 2 {
+        return Ok(());
+    }
+    if file.entry.file_name() == "keras_metadata.pb" {
+        // A SavedModel's Keras config, as JSON strings in a protobuf.
+        let bytes = read_prefix(path, keras::MAX_CONFIG_BYTES)?;
+        if let Some(k) = keras::scan_json(&bytes) {
+            file.other_format = Some("keras-metadata");
+            file.keras_lambdas = k.lambda_layers;
+            file.keras_unsafe = k.unsafe_objects;
+        }
+        return Ok(());
+    }
+    let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
+    if !sniff::holds_pickle_or_archive(&head) {
+        return Ok(());
+    }
+    file.entry.kind = FileKind::Weights;
+    let read = read_weights(file, facts, path);
+    let is_7z = file.anomalies.iter().any(|a| a.starts_with("a 7z archive"));
+    if read.is_err() || (file.pickles.is_empty() && !is_7z) {
+        // Not a pickle after all (a compressed log, a tar of images).
+        file.entry.kind = FileKind::Other;
+        file.forget_weights();
+        file.weights_format = None;
+        return Ok(());
+    }
+    Ok(())
 }
 
 fn record_pointer(file: &mut FileFacts, head: &[u8]) {
@@ -337,9 +378,28 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
     let by_name =
         sniff::weights_format_by_name(file.entry.file_name()).unwrap_or(WeightsFormat::Other);
     let handle = File::open(path)?;
-    if handle.metadata()?.len() == 0 {
+    let len = handle.metadata()?.len();
+    if len == 0 {
         file.weights_format = Some(by_name);
         file.failures.push(Failure::EmptyWeights);
+        return Ok(());
+    }
+    // safetensors needs its prefix and header only: read them rather than
+    // map the whole file, so a huge file costs no address space.
+    let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
+    if sniff::sniff(&head, by_name) == Sniffed::Format(WeightsFormat::Safetensors) {
+        file.weights_format = Some(WeightsFormat::Safetensors);
+        let header_end = head
+            .first_chunk::<8>()
+            .map(|p| u64::from_le_bytes(*p))
+            .filter(|&n| n <= safetensors::MAX_HEADER_LEN)
+            .map_or(8, |n| n + 8);
+        let bytes = read_prefix(path, header_end)?;
+        if let Err(err) =
+            safetensors::parse_prefix(&bytes, len).map(|header| read_safetensors(file, header))
+        {
+            file.failures.push(Failure::Weights(err));
+        }
         return Ok(());
     }
     // SAFETY: the map is read-only and the scan never writes the release.
@@ -371,6 +431,10 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
     let format = match sniff::sniff(head, by_name) {
         Sniffed::LfsPointer => return record_pointer(file, head),
         Sniffed::Format(format) => format,
+        // A zip found from its end (data before its first entry).
+        Sniffed::Unknown if by_name.is_pickle() && torch::ends_like_zip(map) => {
+            WeightsFormat::TorchZip
+        }
         Sniffed::Unknown => {
             file.weights_format = None;
             return;
@@ -396,7 +460,8 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
             });
         }),
         WeightsFormat::TorchZip | WeightsFormat::Pickle | WeightsFormat::Paddle => {
-            torch::scan(map).map(|checkpoint| record_checkpoint(file, checkpoint))
+            torch::scan_within(map, &mut facts.budget)
+                .map(|checkpoint| record_checkpoint(file, checkpoint))
         }
         WeightsFormat::Numpy => numpy::parse_npy(map).map(|header| {
             if header.object {
@@ -411,7 +476,9 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
             }
             file.counts = Some(npy_counts(&header));
         }),
-        WeightsFormat::NumpyZip => numpy::parse_npz(map).map(|npz| read_npz(file, npz)),
+        WeightsFormat::NumpyZip => {
+            numpy::parse_npz_within(map, &mut facts.budget).map(|npz| read_npz(file, npz))
+        }
         WeightsFormat::Onnx => onnx::parse(map).map(|model| {
             for location in model.external_locations() {
                 facts.external_data.push((rel.clone(), location));
@@ -434,6 +501,7 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
                 keras::scan_h5(map)
             };
             scanned.map(|k| {
+                file.keras_unsafe = k.unsafe_objects;
                 file.keras_lambdas = k.lambda_layers;
                 if !k.custom_objects.is_empty() {
                     file.note = Some(format!(
@@ -485,6 +553,10 @@ fn read_npz(file: &mut FileFacts, npz: numpy::NpzScan) {
             if header.object {
                 file.npz_object_members.push(member.name.clone());
             }
+            if let Some(scan) = &member.pickle {
+                file.pickles
+                    .push((format!("{} (object array)", member.name), scan.clone()));
+            }
             let c = npy_counts(header);
             counts.tensors += 1;
             counts.parameters = counts.parameters.saturating_add(c.parameters);
@@ -513,8 +585,13 @@ fn npy_counts(header: &numpy::NpyHeader) -> FileWeights {
 fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     let torchscript = checkpoint.container == torch::Container::TorchScript;
     file.torchscript = torchscript;
+    let compressed: String = checkpoint
+        .compression
+        .iter()
+        .map(|c| format!("{c}-compressed "))
+        .collect();
     file.note = Some(format!(
-        "{}{}",
+        "{compressed}{}{}",
         checkpoint.container.as_str(),
         if torchscript {
             " (loading runs the archive's TorchScript code)"
@@ -595,6 +672,18 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
             file.other_format = Some("shard-index");
             facts.shard_indexes.push((rel.clone(), c));
         }),
+        _ if is_json && memchr::memmem::find(&bytes, b"\"class_name\"").is_some() => {
+            // A Keras 2 `model.to_json()` file (model.json): read whole.
+            let whole = read_prefix(path, keras::MAX_CONFIG_BYTES)?;
+            if let Some(k) = keras::scan_json(&whole) {
+                file.other_format = Some("keras-json");
+                file.keras_lambdas = k.lambda_layers;
+                file.keras_unsafe = k.unsafe_objects;
+            }
+            file.training_config =
+                file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes);
+            Ok(())
+        }
         _ => {
             file.training_config =
                 file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes);

@@ -1022,6 +1022,7 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "hf-cache",
         "interop-hf",
         "interop-dataset",
+        "malicious-round-2",
     ] {
         seen.extend(codes(&scan_fixture(name)));
         seen.extend(codes(&support::scan_fixture_hashed(name)));

@@ -94,7 +94,7 @@ fn file_findings(file: &FileFacts, out: &mut Vec<Finding>) {
             Code::PickleWeights,
             rel,
             format!(
-                "member {member} is an object array: loading it with allow_pickle=True unpickles (not scanned inside the archive)"
+                "member {member} is an object array: loading it with allow_pickle=True unpickles (its pickle was walked for imports)"
             ),
         ));
     }
@@ -115,6 +115,16 @@ fn file_findings(file: &FileFacts, out: &mut Vec<Finding>) {
             format!(
                 "Lambda layers store code that runs on load: {}",
                 file.keras_lambdas.join(", ")
+            ),
+        ));
+    }
+    if !file.keras_unsafe.is_empty() {
+        out.push(Finding::new(
+            Code::KerasUnsafeObject,
+            rel,
+            format!(
+                "loading imports and calls functions outside Keras: {}",
+                file.keras_unsafe.join(", ")
             ),
         ));
     }
@@ -189,7 +199,7 @@ fn pickle_findings(
             if torchscript && import.module.starts_with("__torch__") {
                 continue;
             }
-            match pickle::verdict(import) {
+            match pickle::verdict_in(import, scan.invoked.binary_search(import).is_ok()) {
                 Verdict::Unsafe => {
                     unsafe_imports.insert(import.to_string());
                 }

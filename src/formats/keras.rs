@@ -46,16 +46,35 @@ pub struct KerasScan {
     /// `false` when no model config was found (a weights-only file, or a
     /// layout the HDF5 heuristic misses).
     pub config_found: bool,
+    /// Objects whose `module` and `class_name` name a callable outside
+    /// Keras that is not proven harmless (`os.system`, `builtins.exec`,
+    /// a function of an unknown module): Keras imports the module and
+    /// calls the attribute with the object's config, safe mode or not
+    /// (module injection, CVE-2025-1550). As `module.class_name`.
+    pub unsafe_objects: Vec<String>,
 }
 
 /// Scans a `.keras` zip (the whole file, a memory map).
 pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
     let mut archive = super::packages::open_zip(file)?;
-    let config = read_member(&mut archive, "config.json", MAX_CONFIG_BYTES)?.ok_or_else(|| {
-        FormatError::invalid("archive has no config.json, so it is not a keras model")
-    })?;
-    let config: Value = serde_json::from_slice(&config)
-        .map_err(|e| FormatError::invalid(format!("config.json is not valid json: {e}")))?;
+    let config_bytes =
+        read_member(&mut archive, "config.json", MAX_CONFIG_BYTES)?.ok_or_else(|| {
+            FormatError::invalid("archive has no config.json, so it is not a keras model")
+        })?;
+    let config = &config_bytes;
+    let config = match serde_json::from_slice::<Value>(config) {
+        Ok(v) => Some(v),
+        // Deeper than serde_json's 128 levels (a Lambda nested 60 models
+        // deep): walked by the iterative reader instead, so the layers are
+        // still named.
+        Err(e) if e.to_string().contains("recursion limit") => None,
+        Err(e) => {
+            return Err(FormatError::invalid(format!(
+                "config.json is not valid json: {e}"
+            )));
+        }
+    };
+    let deep_text = config.is_none().then_some(config_bytes);
     // metadata.json is optional and advisory: a bad one is not an error.
     let keras_version = read_member(&mut archive, "metadata.json", MAX_METADATA_BYTES)
         .ok()
@@ -72,9 +91,51 @@ pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
         lambda_layers: Vec::new(),
         custom_objects: Vec::new(),
         config_found: true,
+        unsafe_objects: Vec::new(),
     };
-    walk(&config, 0, &mut scan);
+    match (&config, deep_text) {
+        (Some(config), _) => walk(config, 0, &mut scan),
+        (None, Some(text)) => walk_deep(&text, &mut scan),
+        (None, None) => {}
+    }
     Ok(scan)
+}
+
+/// Scans a Keras model config held as JSON text outside a `.keras` zip:
+/// Keras 2's `model.to_json()` files (`model.json`), and the JSON strings
+/// a SavedModel's `keras_metadata.pb` embeds. `None` when the text holds
+/// no Keras object.
+pub fn scan_json(text: &[u8]) -> Option<KerasScan> {
+    let mut scan = KerasScan {
+        format: "keras-json",
+        keras_version: None,
+        lambda_layers: Vec::new(),
+        custom_objects: Vec::new(),
+        config_found: false,
+        unsafe_objects: Vec::new(),
+    };
+    match serde_json::from_slice::<Value>(text) {
+        Ok(value) => {
+            if value.get("class_name").is_none() && value.get("config").is_none() {
+                return None;
+            }
+            scan.config_found = true;
+            walk(&value, 0, &mut scan);
+        }
+        Err(e) if e.to_string().contains("recursion limit") => {
+            scan.config_found = true;
+            walk_deep(text, &mut scan);
+        }
+        Err(_) => {
+            // Not one JSON document (a protobuf with JSON strings inside):
+            // every embedded object, as in an HDF5 file.
+            embedded_objects(text, &mut scan);
+            if !scan.config_found {
+                return None;
+            }
+        }
+    }
+    Some(scan)
 }
 
 /// Reads `name` from the zip through `take(cap + 1)`: never more than the
@@ -129,24 +190,53 @@ pub fn scan_h5(file: &[u8]) -> Result<KerasScan, FormatError> {
         lambda_layers: Vec::new(),
         custom_objects: Vec::new(),
         config_found: false,
+        unsafe_objects: Vec::new(),
     };
-    let needle = b"{\"class_name\"";
+    embedded_objects_in(file, hay, &mut scan);
+    Ok(scan)
+}
+
+/// Every `{"class_name"` or `{"module"` object of `text`, cut out by brace
+/// matching and walked (see [`scan_h5`]).
+fn embedded_objects(text: &[u8], scan: &mut KerasScan) {
+    let hay = text
+        .get(..H5_SEARCH_BYTES.min(text.len()))
+        .unwrap_or_default();
+    embedded_objects_in(text, hay, scan);
+}
+
+fn embedded_objects_in(file: &[u8], hay: &[u8], scan: &mut KerasScan) {
+    // Keras 2 writes `class_name` first; Keras 3 (also into legacy .h5)
+    // writes `module` first.
+    let next = |from: usize| {
+        let rest = hay.get(from..).unwrap_or_default();
+        [&b"{\"class_name\""[..], b"{\"module\""]
+            .iter()
+            .filter_map(|n| find(rest, n))
+            .min()
+            .map(|i| from + i)
+    };
     let mut from = 0;
     let mut tries = 0;
     while tries < MAX_H5_CANDIDATES {
-        let Some(at) = find(hay.get(from..).unwrap_or_default(), needle).map(|i| from + i) else {
+        let Some(at) = next(from) else {
             break;
         };
         tries += 1;
         // The object may run past the searched window: match over the file.
         match json_object_at(file, at) {
             Some(end) => {
-                if let Some(value) = file
-                    .get(at..end)
-                    .and_then(|b| serde_json::from_slice::<Value>(b).ok())
-                {
-                    scan.config_found = true;
-                    walk(&value, 0, &mut scan);
+                let bytes = file.get(at..end).unwrap_or_default();
+                match serde_json::from_slice::<Value>(bytes) {
+                    Ok(value) => {
+                        scan.config_found = true;
+                        walk(&value, 0, scan);
+                    }
+                    Err(e) if e.to_string().contains("recursion limit") => {
+                        scan.config_found = true;
+                        walk_deep(bytes, scan);
+                    }
+                    Err(_) => {}
                 }
                 // Nested objects of this one need no second visit.
                 from = end;
@@ -154,7 +244,6 @@ pub fn scan_h5(file: &[u8]) -> Result<KerasScan, FormatError> {
             None => from = at + 1,
         }
     }
-    Ok(scan)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -207,24 +296,17 @@ fn walk(value: &Value, depth: usize, scan: &mut KerasScan) {
         Value::Object(map) => {
             if let Some(class) = map.get("class_name").and_then(Value::as_str) {
                 let config = map.get("config");
-                if class == "Lambda" || config.is_some_and(function_has_code) {
-                    let name = config
+                let object = KerasObject {
+                    class,
+                    name: config
                         .and_then(|c| c.get("name"))
                         .or_else(|| map.get("name"))
-                        .and_then(Value::as_str)
-                        .unwrap_or(class);
-                    push_unique(&mut scan.lambda_layers, name);
-                }
-                let module = map.get("module").and_then(Value::as_str);
-                let registered = map.get("registered_name").and_then(Value::as_str);
-                let foreign_module =
-                    module.is_some_and(|m| m != "keras" && !m.starts_with("keras."));
-                if foreign_module
-                    || registered.is_some_and(|r| r.contains('>'))
-                    || class.contains('>')
-                {
-                    push_unique(&mut scan.custom_objects, registered.unwrap_or(class));
-                }
+                        .and_then(Value::as_str),
+                    module: map.get("module").and_then(Value::as_str),
+                    registered: map.get("registered_name").and_then(Value::as_str),
+                    stores_code: config.is_some_and(function_has_code),
+                };
+                object.record(scan);
             }
             for v in map.values() {
                 walk(v, depth + 1, scan);
@@ -236,6 +318,205 @@ fn walk(value: &Value, depth: usize, scan: &mut KerasScan) {
             }
         }
         _ => {}
+    }
+}
+
+/// The fields of one serialized Keras object that say what loading it runs.
+struct KerasObject<'a> {
+    class: &'a str,
+    /// The layer's name (`config.name`, else the object's own).
+    name: Option<&'a str>,
+    module: Option<&'a str>,
+    registered: Option<&'a str>,
+    /// Its config's `function` is stored code.
+    stores_code: bool,
+}
+
+/// Keras's own packages: deserializing from them is Keras's job.
+fn keras_module(module: &str) -> bool {
+    [
+        "keras",
+        "keras_hub",
+        "keras_nlp",
+        "keras_cv",
+        "tf_keras",
+        "tensorflow",
+    ]
+    .iter()
+    .any(|k| module == *k || module.starts_with(&format!("{k}.")))
+}
+
+impl KerasObject<'_> {
+    fn record(&self, scan: &mut KerasScan) {
+        if self.class == "Lambda" || self.stores_code {
+            push_unique(&mut scan.lambda_layers, self.name.unwrap_or(self.class));
+        }
+        let foreign_module = self.module.is_some_and(|m| !keras_module(m));
+        if foreign_module
+            || self.registered.is_some_and(|r| r.contains('>'))
+            || self.class.contains('>')
+        {
+            push_unique(
+                &mut scan.custom_objects,
+                self.registered.unwrap_or(self.class),
+            );
+        }
+        // Module injection: `module` is imported and `class_name` looked
+        // up in it and called. A function (lower-case name) or a known
+        // dangerous path outside Keras is unsafe; a custom layer class
+        // stays a custom object.
+        if let Some(module) = self.module.filter(|m| !keras_module(m)) {
+            let import = super::pickle::Import::new(module, self.class);
+            let class_like = self
+                .class
+                .trim_start_matches('_')
+                .starts_with(|c: char| c.is_ascii_uppercase());
+            let verdict = super::pickle::verdict(&import);
+            if verdict == super::pickle::Verdict::Unsafe
+                || (verdict == super::pickle::Verdict::Suspicious && !class_like)
+            {
+                push_unique(
+                    &mut scan.unsafe_objects,
+                    &format!("{module}.{}", self.class),
+                );
+            }
+        }
+    }
+}
+
+/// The Keras objects of a config too deep for serde_json, by an iterative
+/// reader (a heap stack, no recursion): every object's `class_name`,
+/// `name`, `module`, `registered_name` and its config's `name` and stored
+/// code, as [`walk`] reads them. Malformed text ends the walk quietly.
+fn walk_deep(text: &[u8], scan: &mut KerasScan) {
+    #[derive(Default)]
+    struct Frame {
+        is_object: bool,
+        key: Option<String>,
+        class: Option<String>,
+        name: Option<String>,
+        module: Option<String>,
+        registered: Option<String>,
+        function_type: Option<String>,
+        has_code: bool,
+        /// From the child under "config": its name and stored code.
+        config_name: Option<String>,
+        config_code: bool,
+        /// From the child under "function": whether it is stored code.
+        function_code: bool,
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0usize;
+    let at = |i: usize| text.get(i).copied();
+    // A value finished inside the frame on top: if it was a string under a
+    // key we care about, keep it.
+    fn assign(stack: &mut [Frame], value: Option<String>) {
+        if let Some(top) = stack.last_mut()
+            && top.is_object
+        {
+            let key = top.key.take();
+            if let (Some(key), Some(v)) = (key, value) {
+                match key.as_str() {
+                    "class_name" => top.class = Some(v),
+                    "name" => top.name = Some(v),
+                    "module" => top.module = Some(v),
+                    "registered_name" => top.registered = Some(v),
+                    "function_type" => top.function_type = Some(v),
+                    _ => {}
+                }
+            }
+        }
+    }
+    while let Some(b) = at(i) {
+        match b {
+            b'{' | b'[' => {
+                stack.push(Frame {
+                    is_object: b == b'{',
+                    ..Frame::default()
+                });
+                i += 1;
+            }
+            b'}' | b']' => {
+                let Some(done) = stack.pop() else { return };
+                i += 1;
+                if done.is_object {
+                    if let Some(class) = done.class.as_deref() {
+                        KerasObject {
+                            class,
+                            name: done.config_name.as_deref().or(done.name.as_deref()),
+                            module: done.module.as_deref(),
+                            registered: done.registered.as_deref(),
+                            stores_code: done.config_code,
+                        }
+                        .record(scan);
+                    }
+                    if let Some(parent) = stack.last_mut()
+                        && parent.is_object
+                    {
+                        match parent.key.as_deref() {
+                            Some("config") => {
+                                parent.config_name = done.name.clone();
+                                parent.config_code = done.function_code
+                                    || done.function_type.as_deref() == Some("lambda");
+                            }
+                            Some("function") => {
+                                parent.function_code = done.class.as_deref() == Some("__lambda__")
+                                    || done.has_code
+                                    || done.config_code;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                assign(&mut stack, None);
+            }
+            b'"' => {
+                // A string: a key when an object waits for one.
+                let mut j = i + 1;
+                let mut out = Vec::new();
+                loop {
+                    match at(j) {
+                        None => return,
+                        Some(b'"') => break,
+                        Some(b'\\') => {
+                            if let Some(e) = at(j + 1)
+                                && out.len() < 4096
+                            {
+                                out.push(e);
+                            }
+                            j += 2;
+                        }
+                        Some(c) => {
+                            if out.len() < 4096 {
+                                out.push(c);
+                            }
+                            j += 1;
+                        }
+                    }
+                }
+                i = j + 1;
+                let s = String::from_utf8_lossy(&out).into_owned();
+                let waiting_key = stack.last().is_some_and(|t| t.is_object && t.key.is_none());
+                if waiting_key {
+                    if let Some(top) = stack.last_mut() {
+                        if s == "code" {
+                            top.has_code = true;
+                        }
+                        top.key = Some(s);
+                    }
+                } else {
+                    assign(&mut stack, Some(s));
+                }
+            }
+            b',' | b':' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+            _ => {
+                // A number or literal: skip to its end.
+                while at(i).is_some_and(|c| !matches!(c, b',' | b'}' | b']')) {
+                    i += 1;
+                }
+                assign(&mut stack, None);
+            }
+        }
     }
 }
 
@@ -293,6 +574,67 @@ mod tests {
         assert_eq!(scan.lambda_layers, ["double", "inner_plus_one"]);
         assert_eq!(scan.custom_objects, ["fixtures>Scale"]);
         assert!(scan.config_found);
+    }
+
+    #[test]
+    fn module_injection_is_unsafe_and_custom_classes_are_not() {
+        let config = br#"{"module": "keras", "class_name": "Sequential", "config": {"layers": [
+            {"module": "os", "class_name": "system", "config": {"command": "id"}},
+            {"module": "builtins", "class_name": "exec", "config": {}},
+            {"module": "mypkg.layers", "class_name": "build_thing", "config": {}},
+            {"module": "fixtures", "class_name": "Scale", "registered_name": "fixtures>Scale", "config": {}},
+            {"module": "keras.layers", "class_name": "Dense", "config": {"name": "d"}}
+        ]}}"#;
+        let zip = zip_of(&[("config.json", config)]);
+        let scan = scan_keras_zip(&zip).unwrap();
+        assert_eq!(
+            scan.unsafe_objects,
+            ["os.system", "builtins.exec", "mypkg.layers.build_thing"]
+        );
+        assert!(scan.custom_objects.contains(&"fixtures>Scale".to_owned()));
+        // The same config as a Keras 2 model.json and inside a protobuf.
+        let json = scan_json(config).unwrap();
+        assert_eq!(json.unsafe_objects.len(), 3);
+        let mut pb = b"\x0a\x12\x08\x01\x12".to_vec();
+        pb.extend_from_slice(config);
+        pb.extend_from_slice(b"\x1a\x00");
+        let embedded = scan_json(&pb).unwrap();
+        assert_eq!(embedded.unsafe_objects.len(), 3);
+        assert!(scan_json(br#"{"a": 1}"#).is_none());
+        assert!(scan_json(b"\x00\x01 not json").is_none());
+    }
+
+    #[test]
+    fn a_lambda_nested_sixty_models_deep_is_named() {
+        let mut config = String::new();
+        for i in 0..60 {
+            config.push_str(&format!(
+                r#"{{"class_name": "Sequential", "config": {{"name": "m{i}", "layers": ["#
+            ));
+        }
+        config.push_str(
+            r#"{"class_name": "Lambda", "config": {"name": "deep_lambda", "function": {"class_name": "__lambda__", "config": {"code": "4wEA"}}}}"#,
+        );
+        for _ in 0..60 {
+            config.push_str("]}}");
+        }
+        assert!(
+            serde_json::from_str::<Value>(&config).is_err(),
+            "deeper than serde_json's limit"
+        );
+        let zip = zip_of(&[("config.json", config.as_bytes())]);
+        let scan = scan_keras_zip(&zip).unwrap();
+        assert_eq!(scan.lambda_layers, ["deep_lambda"]);
+        let json = scan_json(config.as_bytes()).unwrap();
+        assert_eq!(json.lambda_layers, ["deep_lambda"]);
+        // Keras 3 order (`module` first) inside an HDF5 file.
+        let mut h5 = HDF5_MAGIC.to_vec();
+        h5.extend_from_slice(&[0; 64]);
+        h5.extend_from_slice(
+            br#"{"module": "keras", "class_name": "Sequential", "config": {"layers": [{"module": "keras.layers", "class_name": "Lambda", "config": {"name": "h5_lambda"}}]}}"#,
+        );
+        h5.push(0);
+        assert_eq!(scan_h5(&h5).unwrap().lambda_layers, ["h5_lambda"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 pub mod card;
+pub mod compressed;
 pub mod config;
 mod cursor;
 pub mod digests;
@@ -65,6 +66,52 @@ impl fmt::Display for FormatError {
 }
 
 impl std::error::Error for FormatError {}
+
+/// What one whole release may cost the parsers, shared by every file of
+/// it: the per-file caps bound one file, but a release of many small
+/// bombs multiplied them (eight 130 KB zip bombs took 11.6 s and 415 MiB).
+/// The read stage keeps one per release and hands it to each parser that
+/// decompresses or walks pickles; once spent, later content is reported as
+/// not scanned instead of being read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    /// Bytes any decoder (deflate, gzip, bzip2, xz, lzma) may still output.
+    pub inflate_left: u64,
+    /// Pickle bytes the opcode walker may still read.
+    pub walk_left: u64,
+}
+
+/// Decompressed bytes per release: [`Budget::inflate_left`]'s start.
+pub const RELEASE_INFLATE_BYTES: u64 = 96 << 20;
+/// Pickle bytes walked per release: [`Budget::walk_left`]'s start.
+pub const RELEASE_WALK_BYTES: u64 = 2 << 30;
+/// Decompressed bytes kept from one stream or compressed zip member; what
+/// a decoder holds in memory at once.
+pub const MAX_INFLATE_STREAM: u64 = 32 << 20;
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            inflate_left: RELEASE_INFLATE_BYTES,
+            walk_left: RELEASE_WALK_BYTES,
+        }
+    }
+}
+
+impl Budget {
+    /// How many bytes one decoder may output now.
+    pub fn inflate_cap(&self) -> u64 {
+        self.inflate_left.min(MAX_INFLATE_STREAM)
+    }
+
+    pub fn spend_inflate(&mut self, n: u64) {
+        self.inflate_left = self.inflate_left.saturating_sub(n);
+    }
+
+    pub fn spend_walk(&mut self, n: u64) {
+        self.walk_left = self.walk_left.saturating_sub(n);
+    }
+}
 
 /// For the readers' tests: the message of an `Invalid` error, checked to be
 /// the lower-case sentence findings need (it follows "path: ").

@@ -346,6 +346,9 @@ pub struct NpzMember {
     pub header: Result<NpyHeader, FormatError>,
     /// Deflated (`np.savez_compressed`) rather than stored.
     pub compressed: bool,
+    /// An object array's pickle (what `np.load(allow_pickle=True)`
+    /// unpickles), walked; `None` for other arrays.
+    pub pickle: Option<super::pickle::PickleScan>,
 }
 
 /// What an `.npz` holds, and what about it looks wrong.
@@ -361,6 +364,13 @@ pub struct NpzScan {
 /// the member, inflating no more than that. A member's declared size stands
 /// in for the file length in the truncation check.
 pub fn parse_npz(file: &[u8]) -> Result<NpzScan, FormatError> {
+    parse_npz_within(file, &mut super::Budget::default())
+}
+
+/// [`parse_npz`], reading object members' pickles within a release's
+/// budget: at most [`super::MAX_INFLATE_STREAM`] bytes of each, what is
+/// inflated spent from `budget`.
+pub fn parse_npz_within(file: &[u8], budget: &mut super::Budget) -> Result<NpzScan, FormatError> {
     let mut archive = super::packages::open_zip(file)?;
     if archive.len() > MAX_NPZ_MEMBERS {
         return Err(FormatError::invalid(format!(
@@ -411,10 +421,44 @@ pub fn parse_npz(file: &[u8]) -> Result<NpzScan, FormatError> {
             }),
             Err(e) => Err(FormatError::invalid(format!("member cannot be read: {e}"))),
         };
+        let mut pickle = None;
+        if let Ok(h) = &header
+            && h.object
+        {
+            // The pickle follows the header; read on from where the
+            // header prefix stopped.
+            let start = usize::try_from(h.data_offset).unwrap_or(usize::MAX);
+            let mut rest = prefix.get(start..).unwrap_or_default().to_vec();
+            let cap = if compressed {
+                budget.inflate_cap()
+            } else {
+                super::MAX_INFLATE_STREAM
+            };
+            let want = cap.saturating_sub(rest.len() as u64);
+            let before = rest.len();
+            let cut = (&mut entry)
+                .take(want.saturating_add(1))
+                .read_to_end(&mut rest)
+                .is_ok()
+                && (rest.len() - before) as u64 > want;
+            if compressed {
+                budget.spend_inflate((rest.len() - before) as u64);
+            }
+            if cut {
+                anomalies.push(format!(
+                    "member {name:?}: only the first {cap} bytes of its object pickle were scanned"
+                ));
+            }
+            rest.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+            budget.spend_walk(rest.len() as u64);
+            let (scan, _) = super::pickle::scan(&rest, &super::pickle::Limits::default());
+            pickle = Some(scan);
+        }
         members.push(NpzMember {
             name,
             header,
             compressed,
+            pickle,
         });
     }
     Ok(NpzScan { members, anomalies })

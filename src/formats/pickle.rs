@@ -137,6 +137,9 @@ pub struct PickleScan {
     /// The known globals that are applied: called by `REDUCE`, instantiated
     /// by `INST`/`OBJ`/`NEWOBJ(_EX)`, or given state by `BUILD`.
     pub calls: Vec<Import>,
+    /// The globals called as functions (`REDUCE`, `INST`, `OBJ`): what
+    /// [`verdict_in`] judges strictest, since any callable can be one.
+    pub invoked: Vec<Import>,
     /// A `STACK_GLOBAL` whose operands are not constant strings: the import
     /// cannot be named, so it must be treated as dangerous.
     pub unresolved_stack_global: bool,
@@ -164,7 +167,7 @@ impl PickleScan {
         let worst = self
             .imports
             .iter()
-            .map(verdict)
+            .map(|i| verdict_in(i, self.invoked.binary_search(i).is_ok()))
             .max()
             .unwrap_or(Verdict::Safe);
         if self.unresolved_stack_global {
@@ -422,10 +425,31 @@ const UNSAFE_PATHS: &[&str] = &[
     "joblib.load",
     "pandas.read_pickle",
     "numpy.load",
+    "numpy.lib.npyio",
+    "numpy.lib._npyio_impl",
+    "zipimport",
+    "imp",
+    "shelve",
+    "socketserver",
+    "xmlrpc",
+    "cgitb",
+    "pkg_resources",
+    "setuptools",
+    "_pytest",
+    "IPython",
+    "yaml.load",
+    "yaml.unsafe_load",
+    "pandas.read_csv",
+    "pandas.io",
     "numpy.testing._private.utils",
     "numpy.f2py",
     "numpy.ctypeslib",
     "torch.load",
+    "torch.storage._load_from_bytes",
+    "torch.utils.cpp_extension",
+    "torch.package",
+    "torch.multiprocessing",
+    "torch.distributed.rpc",
     "torch.serialization.load",
     "torch.jit.load",
     "torch.hub",
@@ -445,13 +469,129 @@ fn under(path: &str, rule: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }
 
+/// Final attribute names that run commands, code or nested loaders
+/// whichever module re-exports them: `posixpath.os.system`,
+/// `some.module.popen`, `torch.storage._load_from_bytes` (a nested
+/// `torch.load`). Matched on the last step of the dotted path.
+const DANGEROUS_NAMES: &[&str] = &[
+    "system",
+    "popen",
+    "popen2",
+    "popen3",
+    "popen4",
+    "spawnl",
+    "spawnle",
+    "spawnlp",
+    "spawnlpe",
+    "spawnv",
+    "spawnve",
+    "spawnvp",
+    "spawnvpe",
+    "posix_spawn",
+    "posix_spawnp",
+    "execl",
+    "execle",
+    "execlp",
+    "execlpe",
+    "execv",
+    "execve",
+    "execvp",
+    "execvpe",
+    "check_output",
+    "check_call",
+    "getoutput",
+    "getstatusoutput",
+    "eval",
+    "exec",
+    "execfile",
+    "__import__",
+    "import_module",
+    "load_source",
+    "load_module",
+    "run_path",
+    "run_module",
+    "_run_code",
+    "_run_module_code",
+    "loads",
+    "_load_from_bytes",
+    "load_inline",
+    "load_library",
+    "runcode",
+    "runsource",
+    "runctx",
+    "runcall",
+    "_get_command_stdout",
+    "_read_output",
+    "_read_cmd_output",
+    "pipepager",
+    "tempfilepager",
+    "resolve_name",
+];
+
+/// Libraries whose own reducers call private helpers (`numpy.core.
+/// multiarray._reconstruct`, `pandas._libs.internals._unpickle_block`,
+/// `numpy.random._pickle.__randomstate_ctor`): a called function of theirs
+/// whose name starts with `_` is what their standard pickles hold.
+const BENIGN_HELPER_MODULES: &[&str] = &[
+    "numpy",
+    "pandas",
+    "sklearn",
+    "scipy",
+    "lightning",
+    "lightning_fabric",
+    "pytorch_lightning",
+    "torch",
+    "joblib",
+];
+
+/// Lower-case callables (functions and the builtin types spelled in lower
+/// case) that standard torch, NumPy, sklearn and Lightning pickles call and
+/// that run nothing but their own constructors.
+const BENIGN_INVOKED: &[&str] = &[
+    "copyreg._reconstructor",
+    "copyreg.__newobj__",
+    "copyreg.__newobj_ex__",
+    "collections.defaultdict",
+    "collections.deque",
+    "builtins.object",
+    "builtins.int",
+    "builtins.float",
+    "builtins.str",
+    "builtins.bytes",
+    "builtins.bool",
+    "builtins.list",
+    "builtins.dict",
+    "builtins.tuple",
+    "datetime.datetime",
+    "datetime.date",
+    "datetime.time",
+    "datetime.timedelta",
+    "datetime.timezone",
+    "numpy.core.multiarray.scalar",
+    "numpy._core.multiarray.scalar",
+    "re._compile",
+    "array._array_reconstructor",
+];
+
+/// Every tail of a dotted `name` that is itself a module path and attribute
+/// (`posixpath` + `os.system` has the tail `os.system`): protocol 4 walks
+/// the name attribute by attribute, so the module in front proves nothing.
+fn reexported_tails(name: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(name)
+        .chain(
+            name.match_indices('.')
+                .filter_map(move |(i, _)| name.get(i + 1..)),
+        )
+        .filter(|tail| tail.contains('.'))
+}
+
 /// Classifies one import. The order matters: unsafe rules are checked first
 /// so that no safe prefix can shadow them.
 pub fn verdict(import: &Import) -> Verdict {
     if import.is_extension() {
-        // The registry is empty unless the loading program fills it, so the
-        // file alone cannot say what runs.
-        return Verdict::Suspicious;
+        // EXT1/EXT2/EXT4 name a callable by a number the loading process
+        // registered with copyreg: the file cannot prove it harmless.
+        return Verdict::Unsafe;
     }
     let module = canonical_module(&import.module);
     let path = format!("{module}.{}", import.name);
@@ -469,8 +609,18 @@ pub fn verdict(import: &Import) -> Verdict {
     if UNSAFE_PATHS.iter().any(|rule| under(&path, rule)) {
         return Verdict::Unsafe;
     }
+    // `posixpath` + `os.system`, `torch.serialization` + `os.system`: the
+    // dangerous module reached through an innocent one's attributes.
+    if reexported_tails(&import.name).any(|tail| UNSAFE_PATHS.iter().any(|rule| under(tail, rule)))
+    {
+        return Verdict::Unsafe;
+    }
     if SAFE_PATHS.contains(&path.as_str()) {
         return Verdict::Safe;
+    }
+    let last = path.rsplit('.').next().unwrap_or_default();
+    if DANGEROUS_NAMES.contains(&last) {
+        return Verdict::Unsafe;
     }
     if module == "torch" || module == "torch.cuda" {
         let name = import.name.as_str();
@@ -485,6 +635,32 @@ pub fn verdict(import: &Import) -> Verdict {
         }
     }
     Verdict::Suspicious
+}
+
+/// [`verdict`], knowing whether the stream calls the global as a function
+/// (`REDUCE`, `INST`, `OBJ`). A called global that is not proven safe is
+/// unsafe, unless it is a class (its constructor runs: suspicious, as
+/// before) or one of the helpers standard torch, NumPy, sklearn and
+/// Lightning pickles call ([`BENIGN_INVOKED`], private helpers of
+/// [`BENIGN_HELPER_MODULES`]).
+pub fn verdict_in(import: &Import, invoked: bool) -> Verdict {
+    let base = verdict(import);
+    if base != Verdict::Suspicious || !invoked {
+        return base;
+    }
+    let module = canonical_module(&import.module);
+    let path = format!("{module}.{}", import.name);
+    let last = path.rsplit('.').next().unwrap_or_default();
+    let class_like = last
+        .trim_start_matches('_')
+        .starts_with(|c: char| c.is_ascii_uppercase());
+    let benign_helper =
+        last.starts_with('_') && BENIGN_HELPER_MODULES.iter().any(|m| under(&path, m));
+    if class_like || benign_helper || BENIGN_INVOKED.contains(&path.as_str()) {
+        Verdict::Suspicious
+    } else {
+        Verdict::Unsafe
+    }
 }
 
 /// The dtype a storage class or a dtype global stands for, spelled as
@@ -755,6 +931,7 @@ struct Walker<'a, 'l> {
     proto: u8,
     imports: BTreeSet<Import>,
     calls: BTreeSet<Import>,
+    invoked: BTreeSet<Import>,
     unresolved_stack_global: bool,
     tensors: Vec<TensorRef>,
     storages: BTreeMap<String, StorageRef>,
@@ -777,6 +954,7 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> (PickleScan, usize) {
         proto: 0,
         imports: BTreeSet::new(),
         calls: BTreeSet::new(),
+        invoked: BTreeSet::new(),
         unresolved_stack_global: false,
         tensors: Vec::new(),
         storages: BTreeMap::new(),
@@ -830,6 +1008,7 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> (PickleScan, usize) {
     out.result_strings = w.result_strings();
     out.imports = std::mem::take(&mut w.imports).into_iter().collect();
     out.calls = std::mem::take(&mut w.calls).into_iter().collect();
+    out.invoked = std::mem::take(&mut w.invoked).into_iter().collect();
     out.unresolved_stack_global = w.unresolved_stack_global;
     out.tensors = std::mem::take(&mut w.tensors);
     let mut storages = std::mem::take(&mut w.storages);
@@ -989,10 +1168,13 @@ impl<'a> Walker<'a, '_> {
 
     /// The result of applying `callable` to `args`: records the call, and
     /// turns torch rebuild calls into tensors.
-    fn apply(&mut self, callable: &Val, args: Option<&Val>) -> Value {
+    fn apply(&mut self, callable: &Val, args: Option<&Val>, invoke: bool) -> Value {
         match &**callable {
             Value::Global(imp) => {
                 self.calls.insert(imp.clone());
+                if invoke {
+                    self.invoked.insert(imp.clone());
+                }
                 if let Some(args) = args
                     && let Some(t) = self.rebuild(imp, args)
                 {
@@ -1442,13 +1624,15 @@ impl<'a> Walker<'a, '_> {
             opcode::REDUCE | opcode::NEWOBJ => {
                 let args = self.pop()?;
                 let callable = self.pop()?;
-                self.apply(&callable, Some(&args))
+                // NEWOBJ is `cls.__new__(cls, *args)`, which fails unless
+                // `cls` is a class; REDUCE calls whatever it is given.
+                self.apply(&callable, Some(&args), op == opcode::REDUCE)
             }
             opcode::NEWOBJ_EX => {
                 self.pop()?; // kwargs
                 let args = self.pop()?;
                 let class = self.pop()?;
-                self.apply(&class, Some(&args))
+                self.apply(&class, Some(&args), false)
             }
             opcode::BUILD => {
                 // Runs the object's __setstate__ (or updates __dict__).
@@ -1465,7 +1649,7 @@ impl<'a> Walker<'a, '_> {
                 let imp = self.import(module, name);
                 let args = self.pop_mark()?;
                 let args = Rc::new(tuple_value(args));
-                self.apply(&Rc::new(Value::Global(imp)), Some(&args))
+                self.apply(&Rc::new(Value::Global(imp)), Some(&args), true)
             }
             opcode::OBJ => {
                 let mut items = self.pop_mark()?.into_iter();
@@ -1473,7 +1657,7 @@ impl<'a> Walker<'a, '_> {
                     return Err(bad("no class for OBJ"));
                 };
                 let args = Rc::new(tuple_value(items.collect()));
-                self.apply(&class, Some(&args))
+                self.apply(&class, Some(&args), true)
             }
             _ => return Err(unknown_opcode(op)),
         };
@@ -1769,7 +1953,7 @@ mod tests {
                 "copyreg extension 65539"
             ]
         );
-        assert_eq!(s.verdict(), Verdict::Suspicious);
+        assert_eq!(s.verdict(), Verdict::Unsafe);
         let s = walk(b"\x84\x00\x00\x00\x00.");
         assert!(s.error.unwrap().contains("EXT4"));
     }
@@ -2198,6 +2382,63 @@ mod tests {
             )),
             Verdict::Unsafe
         );
+    }
+
+    #[test]
+    fn callables_reached_through_innocent_modules_are_unsafe() {
+        for (module, name) in [
+            ("posixpath", "os.system"),
+            ("torch.serialization", "os.system"),
+            ("ntpath", "os.popen"),
+            ("shlex", "subprocess.Popen"),
+            ("posixpath", "system"),
+            ("torch.storage", "_load_from_bytes"),
+            ("some_lib", "helpers.check_output"),
+            ("copyreg extension", "7"),
+        ] {
+            let import = if module == "copyreg extension" {
+                Import::extension(7)
+            } else {
+                Import::new(module, name)
+            };
+            assert_eq!(verdict(&import), Verdict::Unsafe, "{module}.{name}");
+        }
+    }
+
+    #[test]
+    fn called_functions_not_proven_safe_are_unsafe() {
+        // REDUCE on a function nobody vetted: unsafe; on a class, or on a
+        // helper standard libraries' reducers call: suspicious as before.
+        let reduce = |m: &str, n: &str| cat(&[b"\x80\x02", &global(m, n), b")R."]);
+        for (m, n, want) in [
+            ("tempfile", "mkdtemp", Verdict::Unsafe),
+            ("builtins", "map", Verdict::Unsafe),
+            ("codecs", "open", Verdict::Unsafe),
+            ("sklearn.tree._tree", "Tree", Verdict::Suspicious),
+            (
+                "numpy.random._pickle",
+                "__randomstate_ctor",
+                Verdict::Suspicious,
+            ),
+            ("numpy.core.multiarray", "scalar", Verdict::Suspicious),
+            ("copyreg", "_reconstructor", Verdict::Suspicious),
+            ("collections", "OrderedDict", Verdict::Safe),
+            (
+                "pandas._libs.internals",
+                "_unpickle_block",
+                Verdict::Suspicious,
+            ),
+        ] {
+            let s = walk(&reduce(m, n));
+            assert_eq!(s.error, None);
+            assert_eq!(s.verdict(), want, "{m}.{n}");
+        }
+        // Only referenced, never called: suspicious.
+        let s = walk(&cat(&[b"\x80\x02", &global("tempfile", "mkdtemp"), b"."]));
+        assert_eq!(s.verdict(), Verdict::Suspicious);
+        // NEWOBJ cannot call a function: a class instantiation.
+        let s = walk(&cat(&[b"\x80\x02", &global("foo", "thing"), b")\x81."]));
+        assert_eq!(s.verdict(), Verdict::Suspicious);
     }
 
     #[test]

@@ -112,7 +112,15 @@ fn dtype_bits(dtype: &str) -> Option<u64> {
 /// `file` is the whole file (a memory map); only the 8-byte prefix and the
 /// header are read.
 pub fn parse(file: &[u8]) -> Result<Header, FormatError> {
-    let file_len = file.len() as u64;
+    parse_prefix(file, file.len() as u64)
+}
+
+/// [`parse`] from the file's first bytes alone: `file` holds at least the
+/// prefix and the header when the file does (more is ignored), and
+/// `file_len` is the file's length. A terabyte file is then read, not
+/// mapped: under `ulimit -v` a whole-file map fails for want of address
+/// space, whatever the few pages it would touch.
+pub fn parse_prefix(file: &[u8], file_len: u64) -> Result<Header, FormatError> {
     let Some(prefix) = file.first_chunk::<8>() else {
         return Err(FormatError::invalid(format!(
             "file is {file_len} bytes, shorter than the 8-byte header length prefix"
@@ -197,7 +205,18 @@ pub fn parse(file: &[u8]) -> Result<Header, FormatError> {
     // Second opinion from the reference reader: everything it checks we have
     // already checked with a precise message, so an error here means the two
     // readers disagree, which is itself worth reporting.
-    safetensors::SafeTensors::read_metadata(file).map_err(|e| {
+    let reference = if file.len() as u64 == file_len {
+        safetensors::SafeTensors::read_metadata(file)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    } else {
+        // Without the whole buffer, the reference reader's own header
+        // validation; the length checks above are the rest of it.
+        serde_json::from_slice::<safetensors::tensor::Metadata>(header_bytes)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    reference.map_err(|e| {
         FormatError::invalid(format!(
             "the safetensors reference reader rejects the header: {e}"
         ))

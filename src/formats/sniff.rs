@@ -145,9 +145,70 @@ pub fn sniff(head: &[u8], by_name: WeightsFormat) -> Sniffed {
         | WeightsFormat::TfLite
         | WeightsFormat::FlaxMsgpack
         | WeightsFormat::CoreMl
-        | WeightsFormat::Safetensors => Sniffed::Format(by_name),
-        _ => Sniffed::Unknown,
+        | WeightsFormat::Safetensors => return Sniffed::Format(by_name),
+        _ => {}
     }
+    // What a pickle hides in, whatever the name: a compressed stream
+    // (`.pkl.gz`, joblib's compressors), a tar (torch's oldest layout,
+    // `.tar.gz` releases), a 7z archive, or a protocol 0/1 pickle, which
+    // has no PROTO byte and is recognised by walking its first opcodes.
+    if holds_pickle_or_archive(head) {
+        return Sniffed::Format(if by_name == WeightsFormat::Paddle {
+            by_name
+        } else {
+            WeightsFormat::Pickle
+        });
+    }
+    Sniffed::Unknown
+}
+
+/// `head` opens like a compressed stream, a tar, a 7z archive or a pickle
+/// of any protocol.
+pub fn holds_pickle_or_archive(head: &[u8]) -> bool {
+    super::compressed::codec_of(head).is_some()
+        || head.get(257..262) == Some(b"ustar")
+        || matches!(head, [0x80, 0..=5, ..])
+        || looks_like_old_pickle(head)
+}
+
+/// A protocol 0 or 1 pickle: no PROTO byte, so the first opcodes decide.
+/// The walk over `head` must either reach `STOP` or run off the end of the
+/// head without an error, having seen at least one opcode that builds a
+/// container or names a global (plain text rarely survives four opcodes),
+/// and every global it names must be a dotted identifier.
+pub fn looks_like_old_pickle(head: &[u8]) -> bool {
+    if !head
+        .first()
+        .is_some_and(|b| b"(}])cNKJMXUVSTGFIL".contains(b))
+    {
+        return false;
+    }
+    let limits = super::pickle::Limits {
+        max_ops: 256,
+        max_stack: 4096,
+        max_memo: 4096,
+    };
+    let (scan, consumed) = super::pickle::scan(head, &limits);
+    let ran_off_the_head = scan
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("without a STOP") || e.contains("ends"));
+    let clean = scan.stopped_at_stop
+        || scan.truncated_walk
+        || (ran_off_the_head && consumed + 64 >= head.len());
+    let identifiers = scan.imports.iter().all(|i| {
+        let ok = |s: &str| {
+            !s.is_empty()
+                && s.split('.').all(|part| {
+                    part.chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+                })
+        };
+        ok(&i.module) && ok(&i.name)
+    });
+    clean && identifiers && scan.ops >= 3
 }
 
 /// An 8-byte little-endian length within the safetensors cap, followed by a
@@ -161,6 +222,7 @@ fn looks_like_safetensors(head: &[u8]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -208,6 +270,53 @@ mod tests {
         assert_eq!(
             sniff(b"GGUF\x03\x00\x00\x00", WeightsFormat::Other),
             Sniffed::Format(WeightsFormat::Gguf)
+        );
+    }
+
+    #[test]
+    fn pickles_and_archives_are_found_whatever_the_name() {
+        // Protocol 0 and 1: no PROTO byte.
+        for head in [
+            &b"cos\nsystem\n(S'id'\ntR."[..],
+            b"(dp0\nS'a'\np1\nI1\ns.",
+            b"]q\x00(K\x01K\x02e.",
+            b"csklearn.linear_model\nLinearRegression\nq\x00)\x81q\x01}q\x02b.",
+        ] {
+            assert_eq!(
+                sniff(head, WeightsFormat::Other),
+                Sniffed::Format(WeightsFormat::Pickle),
+                "{head:?}"
+            );
+        }
+        for text in [
+            &b"(c) 2024 the authors\n"[..],
+            b"Some notes",
+            b"# title",
+            b"[section]\nkey = value\n",
+            b"}",
+            b"Loading...",
+            b"cat and dog\n",
+        ] {
+            assert_eq!(
+                sniff(text, WeightsFormat::Other),
+                Sniffed::Unknown,
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            sniff(b"\x1f\x8b\x08\x00", WeightsFormat::Other),
+            Sniffed::Format(WeightsFormat::Pickle)
+        );
+        let mut tar = vec![0u8; 512];
+        tar[257..262].copy_from_slice(b"ustar");
+        assert_eq!(
+            sniff(&tar, WeightsFormat::Other),
+            Sniffed::Format(WeightsFormat::Pickle)
+        );
+        // A name without a magic number keeps its format.
+        assert_eq!(
+            sniff(b"\x78\x9c", WeightsFormat::Onnx),
+            Sniffed::Format(WeightsFormat::Onnx)
         );
     }
 

@@ -14,8 +14,9 @@
 //! holds. Everything read is capped: entry count, bytes per pickle, and the
 //! number of pickles per file.
 
-use super::FormatError;
+use super::compressed::{self, Codec};
 use super::pickle::{self, Limits, PickleScan, Verdict};
+use super::{Budget, FormatError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 
@@ -46,6 +47,120 @@ const LOCAL_HEADER: &[u8] = b"PK\x03\x04";
 const CENTRAL_HEADER: &[u8] = b"PK\x01\x02";
 const END_OF_CENTRAL_DIR: &[u8] = b"PK\x05\x06";
 
+/// One record of the central directory as written, duplicates included
+/// (the zip crate keeps one entry per name).
+#[derive(Debug, Clone)]
+struct CentralRecord {
+    name: String,
+    method: u16,
+    compressed_size: u32,
+    local_offset: u32,
+}
+
+/// Walks the central directory named by the last end-of-central-directory
+/// record, record by record, without the zip crate's de-duplication.
+/// Zip64 archives are left to the zip crate (an empty list).
+fn central_records(file: &[u8]) -> Vec<CentralRecord> {
+    let tail_start = file.len().saturating_sub(22 + 65_535);
+    let Some(eocd) = file
+        .get(tail_start..)
+        .unwrap_or_default()
+        .windows(4)
+        .rposition(|w| w == END_OF_CENTRAL_DIR)
+        .map(|i| tail_start + i)
+    else {
+        return Vec::new();
+    };
+    let (Some(count), Some(cd_offset)) = (le16(file, eocd + 10), le32(file, eocd + 16)) else {
+        return Vec::new();
+    };
+    if cd_offset == u32::MAX || count == u16::MAX {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut at = cd_offset as usize;
+    while out.len() < usize::from(count).min(MAX_ENTRIES) {
+        let Some(h) = file.get(at..at.saturating_add(46)) else {
+            break;
+        };
+        if !h.starts_with(CENTRAL_HEADER) {
+            break;
+        }
+        let (
+            Some(method),
+            Some(csize),
+            Some(name_len),
+            Some(extra_len),
+            Some(comment_len),
+            Some(local),
+        ) = (
+            le16(h, 10),
+            le32(h, 20),
+            le16(h, 28),
+            le16(h, 30),
+            le16(h, 32),
+            le32(h, 42),
+        )
+        else {
+            break;
+        };
+        let name_start = at + 46;
+        let Some(name) = file.get(name_start..name_start + usize::from(name_len)) else {
+            break;
+        };
+        out.push(CentralRecord {
+            name: String::from_utf8_lossy(name).into_owned(),
+            method,
+            compressed_size: csize,
+            local_offset: local,
+        });
+        at = name_start + usize::from(name_len) + usize::from(extra_len) + usize::from(comment_len);
+    }
+    out
+}
+
+/// Names two readers may resolve to different entries: the same name
+/// twice (Python's zipfile loads the last, a streaming reader the first),
+/// names equal but for case (miniz, and so torch, matches either), or `\\`
+/// separators. One sentence each.
+fn name_anomalies(records: &[CentralRecord]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut exact: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut folded: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for r in records {
+        *exact.entry(r.name.as_str()).or_default() += 1;
+        folded
+            .entry(normalised(&r.name))
+            .or_default()
+            .insert(r.name.as_str());
+    }
+    for (name, n) in &exact {
+        if *n > 1 {
+            out.push(format!(
+                "entry name {name:?} is listed {n} times; readers disagree on which one they load (all were scanned)"
+            ));
+        }
+    }
+    for spellings in folded.values() {
+        if spellings.len() > 1 {
+            let list: Vec<String> = spellings.iter().map(|s| format!("{s:?}")).collect();
+            out.push(format!(
+                "entry names {} differ only in case or separators; a case-insensitive reader may load either",
+                list.join(" and ")
+            ));
+        }
+    }
+    for r in records {
+        if r.name.contains('\\') {
+            out.push(format!(
+                "entry name {:?} uses a backslash separator, which zip readers disagree on",
+                r.name
+            ));
+        }
+    }
+    out
+}
+
 /// How the checkpoint is packaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Container {
@@ -61,6 +176,11 @@ pub enum Container {
     BarePickle,
     /// The pre-1.0 tar layout (`sys_info`, `pickle`, `storages`, `tensors`).
     Tar,
+    /// Any other tar archive: each member that holds a pickle, a zip or a
+    /// compressed stream is scanned.
+    TarArchive,
+    /// A 7z archive: recognised, not opened.
+    SevenZip,
 }
 
 impl Container {
@@ -71,6 +191,8 @@ impl Container {
             Container::Legacy => "torch-legacy",
             Container::BarePickle => "pickle",
             Container::Tar => "torch-tar",
+            Container::TarArchive => "tar",
+            Container::SevenZip => "7z",
         }
     }
 }
@@ -95,6 +217,9 @@ pub struct CheckpointScan {
     pub anomalies: Vec<String>,
     /// Why part of the file could not be read, if it could not.
     pub error: Option<String>,
+    /// The compression the container was found under, outermost first
+    /// (`gzip`, `bzip2`, ...); empty when none.
+    pub compression: Vec<&'static str>,
 }
 
 impl CheckpointScan {
@@ -107,6 +232,7 @@ impl CheckpointScan {
             dtypes: BTreeMap::new(),
             anomalies: Vec::new(),
             error: None,
+            compression: Vec::new(),
         }
     }
 
@@ -133,22 +259,59 @@ impl CheckpointScan {
 
 /// `file` is the whole file (a memory map). Never extracts; entries are read
 /// through capped readers, stored entries straight from the map by offset.
+/// The budget is a fresh one: [`scan_within`] shares one across a release.
 pub fn scan(file: &[u8]) -> Result<CheckpointScan, FormatError> {
+    scan_within(file, &mut Budget::default())
+}
+
+/// [`scan`], spending from a release's `budget` what it decompresses and
+/// walks.
+pub fn scan_within(file: &[u8], budget: &mut Budget) -> Result<CheckpointScan, FormatError> {
+    scan_at(file, budget, 0)
+}
+
+/// Containers inside containers (a zip in a tar in a gzip) are opened this
+/// deep.
+const MAX_NESTING: u8 = 3;
+
+/// Whether `bytes` open like something [`scan`] reads: a zip, a tar, a
+/// compressed stream, a legacy checkpoint or a pickle.
+pub fn looks_scannable(bytes: &[u8]) -> bool {
+    bytes.starts_with(LOCAL_HEADER)
+        || bytes.starts_with(END_OF_CENTRAL_DIR)
+        || bytes.get(257..262) == Some(b"ustar")
+        || compressed::codec_of(bytes).is_some()
+        || looks_like_pickle(bytes)
+}
+
+fn scan_at(file: &[u8], budget: &mut Budget, depth: u8) -> Result<CheckpointScan, FormatError> {
     if file.is_empty() {
         return Err(FormatError::invalid("file is empty"));
     }
     if file.starts_with(LOCAL_HEADER) || file.starts_with(END_OF_CENTRAL_DIR) {
-        return Ok(scan_zip(file));
+        return Ok(scan_zip(file, budget));
+    }
+    if ends_like_zip(file) {
+        // Bytes before the first entry (a polyglot, a self-extracting
+        // stub): zipfile, np.load and Keras still open it from its end.
+        let mut out = scan_zip(file, budget);
+        out.anomalies
+            .insert(0, "data precedes the zip's first entry".to_owned());
+        return Ok(out);
     }
     if file.get(257..262) == Some(b"ustar") {
-        return Ok(scan_tar(file));
+        return Ok(scan_tar(file, budget, depth));
     }
     if is_legacy(file) {
-        return Ok(scan_legacy(file));
+        return Ok(scan_legacy(file, budget));
+    }
+    // Before the pickle test: raw lzma opens with `]`, EMPTY_LIST.
+    if let Some(codec) = compressed::codec_of(file) {
+        return scan_compressed(file, codec, budget, depth);
     }
     if looks_like_pickle(file) {
         let mut out = CheckpointScan::new(Container::BarePickle);
-        let pickles = scan_stream(file, "pickle", &mut out.anomalies);
+        let pickles = scan_stream(file, "pickle", &mut out.anomalies, budget);
         if let Some((_, first)) = pickles.first() {
             out.count_tensors(&first.clone());
         }
@@ -158,6 +321,67 @@ pub fn scan(file: &[u8]) -> Result<CheckpointScan, FormatError> {
     Err(FormatError::invalid(
         "not a pytorch checkpoint: neither a zip, a tar, nor a pickle stream",
     ))
+}
+
+/// Decodes a compressed stream within the budget and scans what it holds.
+fn scan_compressed(
+    file: &[u8],
+    codec: Codec,
+    budget: &mut Budget,
+    depth: u8,
+) -> Result<CheckpointScan, FormatError> {
+    if codec == Codec::SevenZip {
+        let mut out = CheckpointScan::new(Container::SevenZip);
+        out.anomalies.push(
+            "a 7z archive: not opened (openness has no 7z reader), so its content was not scanned"
+                .to_owned(),
+        );
+        return Ok(out);
+    }
+    let what = codec.as_str();
+    if depth >= MAX_NESTING {
+        let mut out = CheckpointScan::new(Container::BarePickle);
+        out.anomalies.push(format!(
+            "a {what} stream nested {depth} containers deep was not opened"
+        ));
+        return Ok(out);
+    }
+    let cap = budget.inflate_cap();
+    if cap == 0 {
+        let mut out = CheckpointScan::new(Container::BarePickle);
+        out.compression.push(what);
+        out.anomalies.push(format!(
+            "a {what} stream was not decompressed: the release's decompression budget of {} bytes is spent",
+            super::RELEASE_INFLATE_BYTES
+        ));
+        return Ok(out);
+    }
+    let decoded = compressed::decode(codec, file, cap)?;
+    budget.spend_inflate(decoded.bytes.len() as u64);
+    let mut out = scan_at(&decoded.bytes, budget, depth + 1)
+        .map_err(|e| FormatError::invalid(format!("{what}-compressed content: {e}")))?;
+    out.compression.insert(0, what);
+    if decoded.cut {
+        out.anomalies.push(format!(
+            "the {what} stream decompresses to more than {cap} bytes; only the first {cap} were scanned"
+        ));
+    }
+    if let Some(e) = decoded.error {
+        out.anomalies.push(e);
+    }
+    Ok(out)
+}
+
+/// An end-of-central-directory record in the last 64 KiB + 22 bytes, with
+/// the file not opening like anything else this module reads.
+pub fn ends_like_zip(file: &[u8]) -> bool {
+    if compressed::codec_of(file).is_some() || looks_like_pickle(file) {
+        return false;
+    }
+    let tail = file
+        .get(file.len().saturating_sub(22 + 65_535)..)
+        .unwrap_or(file);
+    memchr::memmem::rfind(tail, END_OF_CENTRAL_DIR).is_some()
 }
 
 fn is_legacy(file: &[u8]) -> bool {
@@ -189,10 +413,20 @@ fn scan_stream(
     bytes: &[u8],
     label: &str,
     anomalies: &mut Vec<String>,
+    budget: &mut Budget,
 ) -> Vec<(String, PickleScan)> {
     let mut out = Vec::new();
     let mut offset = 0usize;
     let mut resync = false;
+    let allowed = usize::try_from(budget.walk_left).unwrap_or(usize::MAX);
+    if bytes.len() > allowed {
+        anomalies.push(format!(
+            "{label}: only {allowed} of its {} bytes were walked: the release's pickle budget of {} bytes is spent",
+            bytes.len(),
+            super::RELEASE_WALK_BYTES
+        ));
+    }
+    let bytes = bytes.get(..allowed).unwrap_or(bytes);
     // A bare pickle holds its data inline, so the stream is read; but a
     // multi-gigabyte file is walked only this far, and says so.
     if bytes.len() > MAX_STREAM_BYTES {
@@ -202,6 +436,7 @@ fn scan_stream(
         ));
     }
     let bytes = bytes.get(..MAX_STREAM_BYTES).unwrap_or(bytes);
+    budget.spend_walk(bytes.len() as u64);
     while offset < bytes.len() && out.len() < MAX_PICKLES {
         let (s, consumed) = walk(bytes.get(offset..).unwrap_or_default());
         let clean = s.stopped_at_stop;
@@ -221,10 +456,8 @@ fn scan_stream(
             // Trailing padding (newlines, zeros) is not another pickle;
             // padding with a stream behind it is, and the marker search
             // below finds it.
+            // (All padding: no marker is found, and the loop ends.)
             let rest = bytes.get(offset..).unwrap_or_default();
-            if rest.iter().all(|&b| b == 0 || b.is_ascii_whitespace()) {
-                break;
-            }
             if rest
                 .first()
                 .is_some_and(|&b| b == 0 || b.is_ascii_whitespace())
@@ -261,7 +494,7 @@ fn scan_stream(
 pub const MAX_STREAM_BYTES: usize = 256 << 20;
 
 fn find_proto(bytes: &[u8]) -> Option<usize> {
-    bytes.windows(2).position(|w| matches!(w, [0x80, 2..=5]))
+    memchr::memchr_iter(0x80, bytes).find(|&i| matches!(bytes.get(i + 1), Some(2..=5)))
 }
 
 // ---------------------------------------------------------------------------
@@ -275,7 +508,7 @@ const LEGACY_LABELS: [&str; 5] = [
     "storage keys",
 ];
 
-fn scan_legacy(file: &[u8]) -> CheckpointScan {
+fn scan_legacy(file: &[u8], budget: &mut Budget) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::Legacy);
     let mut offset = 0usize;
     for (i, what) in LEGACY_LABELS.iter().enumerate() {
@@ -295,6 +528,7 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
                 file.get(rest..).unwrap_or_default(),
                 rest,
                 &mut out.anomalies,
+                budget,
             );
             out.pickles.extend(tail);
             if let Some((_, main)) = out.pickles.get(3) {
@@ -372,6 +606,7 @@ fn scan_legacy(file: &[u8]) -> CheckpointScan {
             file.get(offset..).unwrap_or_default(),
             offset,
             &mut out.anomalies,
+            budget,
         );
         out.pickles.extend(tail);
     }
@@ -384,6 +619,7 @@ fn scan_stream_resync(
     bytes: &[u8],
     base: usize,
     anomalies: &mut Vec<String>,
+    budget: &mut Budget,
 ) -> Vec<(String, PickleScan)> {
     let start = if looks_like_pickle(bytes) {
         Some(0)
@@ -394,16 +630,23 @@ fn scan_stream_resync(
         return Vec::new();
     };
     let label = format!("trailing data at byte {}", base + start);
-    scan_stream(bytes.get(start..).unwrap_or_default(), &label, anomalies)
+    scan_stream(
+        bytes.get(start..).unwrap_or_default(),
+        &label,
+        anomalies,
+        budget,
+    )
 }
 
 // ---------------------------------------------------------------------------
 // Tar format
 
-fn scan_tar(file: &[u8]) -> CheckpointScan {
-    let mut out = CheckpointScan::new(Container::Tar);
+fn scan_tar(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
+    let mut out = CheckpointScan::new(Container::TarArchive);
     let mut offset = 0usize;
     let mut entries = 0usize;
+    // A GNU `L` or pax `x` entry names the next one.
+    let mut long_name: Option<String> = None;
     while let Some(header) = file
         .get(offset..offset + 512)
         .and_then(|h| <&[u8; 512]>::try_from(h).ok())
@@ -418,9 +661,20 @@ fn scan_tar(file: &[u8]) -> CheckpointScan {
             ));
             break;
         }
-        // The name field is 100 bytes, NUL-terminated unless full.
-        let name = header[..100].split(|&b| b == 0).next().unwrap_or_default();
-        let name = String::from_utf8_lossy(name).into_owned();
+        // The name field is 100 bytes, NUL-terminated unless full; ustar
+        // keeps a 155-byte prefix at 345.
+        let short = header[..100].split(|&b| b == 0).next().unwrap_or_default();
+        let prefix = header[345..500]
+            .split(|&b| b == 0)
+            .next()
+            .unwrap_or_default();
+        let mut name = String::from_utf8_lossy(short).into_owned();
+        if !prefix.is_empty() {
+            name = format!("{}/{name}", String::from_utf8_lossy(prefix));
+        }
+        if let Some(long) = long_name.take() {
+            name = long;
+        }
         let size = parse_octal(&header[124..136]);
         let Some(size) = size else {
             out.error = Some(format!("tar entry {name:?} has an unreadable size"));
@@ -437,28 +691,77 @@ fn scan_tar(file: &[u8]) -> CheckpointScan {
             ));
             break;
         };
-        let base = name.rsplit('/').next().unwrap_or(&name);
-        let regular = matches!(header[156], 0 | b'0');
-        if regular
-            && (matches!(base, "pickle" | "sys_info" | "tensors" | "storages")
-                || base.ends_with(".pkl"))
-        {
-            let cap = usize::try_from(MAX_OTHER_PKL).unwrap_or(usize::MAX);
-            let bytes = file
-                .get(data_start..data_end.min(data_start.saturating_add(cap)))
-                .unwrap_or_default();
-            let found = scan_stream(bytes, &name, &mut out.anomalies);
-            if base == "pickle"
-                && let Some((_, main)) = found.first()
-            {
-                out.count_tensors(&main.clone());
+        let data = file.get(data_start..data_end).unwrap_or_default();
+        match header[156] {
+            b'L' => {
+                let text = data.get(..4096).unwrap_or(data);
+                let text = text.split(|&b| b == 0).next().unwrap_or_default();
+                long_name = Some(String::from_utf8_lossy(text).into_owned());
             }
-            out.pickles.extend(found);
+            b'x' => {
+                // pax records: "<len> path=<name>\n".
+                let text = String::from_utf8_lossy(data.get(..65_536).unwrap_or(data));
+                long_name = text
+                    .lines()
+                    .find_map(|l| l.split_once(" path=").map(|(_, p)| p.to_owned()));
+            }
+            0 | b'0' | b'7' => scan_tar_member(&name, data, budget, depth, &mut out),
+            _ => {}
         }
         // Data is padded to whole 512-byte blocks.
         offset = data_end.div_ceil(512).saturating_mul(512);
     }
     out
+}
+
+/// One regular tar member: torch's legacy tar members and `.pkl` names are
+/// pickle streams; anything else that opens like a zip, a tar, a pickle or
+/// a compressed stream is scanned as a file of its own.
+fn scan_tar_member(
+    name: &str,
+    data: &[u8],
+    budget: &mut Budget,
+    depth: u8,
+    out: &mut CheckpointScan,
+) {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    if matches!(base, "pickle" | "sys_info" | "tensors" | "storages") {
+        out.container = Container::Tar;
+    }
+    if matches!(base, "pickle" | "sys_info" | "tensors" | "storages") || is_pkl(base) {
+        let cap = usize::try_from(MAX_OTHER_PKL).unwrap_or(usize::MAX);
+        let bytes = data.get(..cap).unwrap_or(data);
+        let found = scan_stream(bytes, name, &mut out.anomalies, budget);
+        if base == "pickle"
+            && let Some((_, main)) = found.first()
+        {
+            out.count_tensors(&main.clone());
+        }
+        out.pickles.extend(found);
+        return;
+    }
+    if !looks_scannable(data) {
+        return;
+    }
+    if depth + 1 >= MAX_NESTING {
+        out.anomalies.push(format!(
+            "tar member {name:?} is itself an archive nested too deep to open"
+        ));
+        return;
+    }
+    if let Ok(inner) = scan_at(data, budget, depth + 1) {
+        for (label, s) in inner.pickles {
+            out.pickles.push((format!("{name}: {label}"), s));
+        }
+        for a in inner.anomalies {
+            out.anomalies.push(format!("{name}: {a}"));
+        }
+        if out.tensors == 0 {
+            out.tensors = inner.tensors;
+            out.parameters = inner.parameters;
+            out.dtypes = inner.dtypes;
+        }
+    }
 }
 
 fn parse_octal(field: &[u8]) -> Option<u64> {
@@ -594,12 +897,20 @@ fn search_local_entries(file: &[u8]) -> Vec<LocalEntry> {
     out
 }
 
+/// torch's reader (miniz) finds entries case-insensitively, and Windows
+/// tools write `\\` separators: `ARCHIVE\\DATA.PKL` is still a pickle
+/// some reader loads.
+fn normalised(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
 fn is_pkl(name: &str) -> bool {
-    name.ends_with(".pkl")
+    normalised(name).ends_with(".pkl")
 }
 
 fn is_data_pkl(name: &str) -> bool {
-    name == "data.pkl" || name.ends_with("/data.pkl")
+    let n = normalised(name);
+    n == "data.pkl" || n.ends_with("/data.pkl")
 }
 
 fn pkl_cap(name: &str) -> u64 {
@@ -634,7 +945,11 @@ fn is_archive_magic(bytes: &[u8]) -> bool {
 /// Reads a local entry's bytes, up to `cap`: stored entries straight from
 /// the file, deflated ones through the zip crate's stream reader (the cap
 /// bounds a deflate bomb). Returns the bytes and whether they were cut.
-fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), String> {
+fn read_local<'f>(
+    file: &'f [u8],
+    e: &LocalEntry,
+    cap: u64,
+) -> Result<(std::borrow::Cow<'f, [u8]>, bool), String> {
     let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
     if e.method == 0 {
         let declared = e
@@ -647,7 +962,8 @@ fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), 
         let kept = file
             .get(start..end.min(start + cap_usize))
             .unwrap_or_default();
-        return Ok((kept.to_vec(), cut));
+        // Borrowed from the map: a stored data.pkl costs no copy.
+        return Ok((std::borrow::Cow::Borrowed(kept), cut));
     }
     let mut cursor = Cursor::new(file.get(e.offset..).unwrap_or_default());
     let entry = match e.compressed_size {
@@ -655,7 +971,9 @@ fn read_local(file: &[u8], e: &LocalEntry, cap: u64) -> Result<(Vec<u8>, bool), 
         None => zip::read::read_zipfile_from_stream(&mut cursor),
     };
     match entry {
-        Ok(Some(mut z)) => read_capped(&mut z, cap),
+        Ok(Some(mut z)) => {
+            read_capped(&mut z, cap).map(|(b, cut)| (std::borrow::Cow::Owned(b), cut))
+        }
         Ok(None) => Err("no entry at its local header".to_owned()),
         Err(err) => Err(err.to_string()),
     }
@@ -675,7 +993,7 @@ fn read_capped(r: &mut impl Read, cap: u64) -> Result<(Vec<u8>, bool), String> {
     }
 }
 
-fn scan_zip(file: &[u8]) -> CheckpointScan {
+fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::TorchZip);
     let (hopped, hop_stop) = hop_local_entries(file);
     // (name, local entry) of every entry the central directory lists.
@@ -697,6 +1015,14 @@ fn scan_zip(file: &[u8]) -> CheckpointScan {
                         // which may defer it to a data descriptor.
                         let local = local_entry(file, header).map(|mut l| {
                             l.compressed_size = Some(z.compressed_size());
+                            // Loaders (zipfile, miniz) take the method from
+                            // the directory; a disagreeing local header is
+                            // reported by add_central_records.
+                            match z.compression() {
+                                zip::CompressionMethod::Stored => l.method = 0,
+                                zip::CompressionMethod::Deflated => l.method = 8,
+                                _ => {}
+                            }
                             l
                         });
                         match &local {
@@ -716,12 +1042,16 @@ fn scan_zip(file: &[u8]) -> CheckpointScan {
                     )),
                 }
             }
+            add_central_records(file, &mut listed, &mut out.anomalies);
             // Local entries the directory does not list are invisible to
             // the loader's listing but not to a streaming reader.
-            let names: BTreeSet<&str> = listed.iter().map(|(n, _)| n.as_str()).collect();
+            let offsets: BTreeSet<usize> = listed
+                .iter()
+                .filter_map(|(_, l)| l.as_ref().map(|l| l.offset))
+                .collect();
             let hidden: Vec<LocalEntry> = hopped
                 .iter()
-                .filter(|e| !names.contains(e.name.as_str()))
+                .filter(|e| !offsets.contains(&e.offset))
                 .cloned()
                 .collect();
             for e in hidden {
@@ -751,13 +1081,64 @@ fn scan_zip(file: &[u8]) -> CheckpointScan {
             for e in search_local_entries(file) {
                 listed.push((e.name.clone(), Some(e)));
             }
+            add_central_records(file, &mut listed, &mut out.anomalies);
         }
     }
-    examine_entries(file, &listed, &mut out);
+    examine_entries(file, &listed, &mut out, budget);
     out
 }
 
-fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &mut CheckpointScan) {
+/// The directory as written: a name listed twice is one entry to the zip
+/// crate (or makes it reject the archive), but each copy is loaded by some
+/// reader, so every record's local entry not yet listed is added.
+fn add_central_records(
+    file: &[u8],
+    listed: &mut Vec<(String, Option<LocalEntry>)>,
+    anomalies: &mut Vec<String>,
+) {
+    let records = central_records(file);
+    anomalies.extend(name_anomalies(&records));
+    let known: BTreeSet<usize> = listed
+        .iter()
+        .filter_map(|(_, l)| l.as_ref().map(|l| l.offset))
+        .collect();
+    for r in &records {
+        let at = r.local_offset as usize;
+        let local = local_entry(file, at);
+        if let Some(l) = &local {
+            if l.method != r.method {
+                anomalies.push(format!(
+                    "entry {:?}: the local header says method {} but the central directory says {}",
+                    r.name, l.method, r.method
+                ));
+            }
+            if l.compressed_size
+                .is_some_and(|c| c != u64::from(r.compressed_size))
+                && r.compressed_size != u32::MAX
+            {
+                anomalies.push(format!(
+                    "entry {:?}: the local header and the central directory disagree on its size",
+                    r.name
+                ));
+            }
+        }
+        if !known.contains(&at) {
+            let local = local.map(|mut l| {
+                l.compressed_size = Some(u64::from(r.compressed_size));
+                l.method = r.method;
+                l
+            });
+            listed.push((r.name.clone(), local));
+        }
+    }
+}
+
+fn examine_entries(
+    file: &[u8],
+    listed: &[(String, Option<LocalEntry>)],
+    out: &mut CheckpointScan,
+    release: &mut Budget,
+) {
     let mut tops: BTreeSet<&str> = BTreeSet::new();
     let mut spans: Vec<(usize, usize, &str)> = Vec::new();
     let mut data_entries: BTreeMap<String, u64> = BTreeMap::new();
@@ -804,7 +1185,14 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
             out.anomalies
                 .push(format!("entry {name:?} is itself an archive"));
         }
-        if !is_pkl(name) {
+        // A stored entry that opens like a pickle is scanned whatever its
+        // name (storages under data/ are raw bytes and are not).
+        let pickle_inside = local.method == 0
+            && !normalised(name).contains("/data/")
+            && file
+                .get(local.data_start..)
+                .is_some_and(|b| matches!(b, [0x80, 2..=5, ..]));
+        if !is_pkl(name) && !pickle_inside {
             continue;
         }
         // The same bytes listed again under another name: their imports
@@ -822,16 +1210,30 @@ fn examine_entries(file: &[u8], listed: &[(String, Option<LocalEntry>)], out: &m
             }
             continue;
         }
-        let cap = pkl_cap(name).min(budget);
+        let mut cap = pkl_cap(name).min(budget);
+        if local.method != 0 {
+            // Inflated bytes come out of the release's budget too.
+            cap = cap.min(release.inflate_cap());
+            if cap == 0 {
+                out.anomalies.push(format!(
+                    "entry {name:?} was not inflated: the release's decompression budget of {} bytes is spent",
+                    super::RELEASE_INFLATE_BYTES
+                ));
+                continue;
+            }
+        }
         match read_local(file, local, cap) {
             Ok((bytes, cut)) => {
                 budget = budget.saturating_sub(bytes.len() as u64);
+                if local.method != 0 {
+                    release.spend_inflate(bytes.len() as u64);
+                }
                 if cut {
                     out.anomalies.push(format!(
                         "entry {name:?} is larger than {cap} bytes; only the first {cap} were scanned"
                     ));
                 }
-                let found = scan_stream(&bytes, name, &mut out.anomalies);
+                let found = scan_stream(&bytes, name, &mut out.anomalies, release);
                 for (i, (label, s)) in found.into_iter().enumerate() {
                     if i == 0 && is_data_pkl(name) && main.is_none() {
                         main = Some(s.clone());
@@ -1049,7 +1451,7 @@ mod tests {
         local.extend_from_slice(name.as_bytes());
         let mut central = b"PK\x01\x02\x14\x00".to_vec();
         central.extend_from_slice(&local[4..30]);
-        central.extend_from_slice(&[0; 12]); // comment len, disk, attrs
+        central.extend_from_slice(&[0; 10]); // comment len, disk, attrs
         central.extend_from_slice(&(offset as u32).to_le_bytes());
         central.extend_from_slice(name.as_bytes());
         local.extend_from_slice(data);
@@ -1113,6 +1515,78 @@ mod tests {
     }
 
     #[test]
+    fn both_copies_of_a_duplicated_name_are_scanned() {
+        // First copy malicious, last benign: Python's zipfile and the zip
+        // crate load the last, a streaming reader the first.
+        let zip = zip_of(&[
+            ("archive/data.pkl", PAYLOAD),
+            ("archive/data.pkl", b"\x80\x02}."),
+        ]);
+        let s = scan(&zip).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe, "{s:?}");
+        assert!(
+            s.anomalies.iter().any(|a| a.contains("is listed 2 times")),
+            "{:?}",
+            s.anomalies
+        );
+        // And the other way round.
+        let zip = zip_of(&[
+            ("archive/data.pkl", b"\x80\x02}."),
+            ("archive/data.pkl", PAYLOAD),
+        ]);
+        assert_eq!(scan(&zip).expect("scan").verdict(), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn case_and_backslash_spellings_are_scanned_and_reported() {
+        let zip = zip_of(&[
+            ("archive/data.pkl", b"\x80\x02}."),
+            ("archive/DATA.PKL", PAYLOAD),
+            ("archive\\constants.pkl", PAYLOAD),
+        ]);
+        let s = scan(&zip).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        let joined = s.anomalies.join("\n");
+        assert!(joined.contains("differ only in case"), "{joined}");
+        assert!(joined.contains("backslash separator"), "{joined}");
+        // A pickle under a name that does not say so is still walked.
+        let zip = zip_of(&[
+            ("archive/data.pkl", b"\x80\x02}."),
+            ("archive/extra", PAYLOAD),
+        ]);
+        assert_eq!(scan(&zip).expect("scan").verdict(), Verdict::Unsafe);
+    }
+
+    #[test]
+    fn local_header_disagreeing_with_the_directory_is_reported() {
+        let mut zip = zip_of(&[("archive/data.pkl", b"\x80\x02}.")]);
+        // The local header's method field (offset 8) says deflate.
+        zip[8] = 8;
+        let s = scan(&zip).expect("scan");
+        assert!(
+            s.anomalies
+                .iter()
+                .any(|a| a.contains("the local header says method 8")),
+            "{:?}",
+            s.anomalies
+        );
+    }
+
+    #[test]
+    fn the_directory_method_wins_and_prepended_data_is_found() {
+        let mut zip = zip_of(&[("archive/data.pkl", PAYLOAD)]);
+        zip[8] = 8; // the local header claims deflate; the data is stored
+        assert_eq!(scan(&zip).expect("scan").verdict(), Verdict::Unsafe);
+        let mut junk = vec![0u8; 64];
+        junk.extend(zip_of(&[("archive/data.pkl", PAYLOAD)]));
+        assert!(ends_like_zip(&junk));
+        let s = scan(&junk).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert_eq!(s.anomalies[0], "data precedes the zip's first entry");
+        assert!(!ends_like_zip(PAYLOAD));
+    }
+
+    #[test]
     fn a_second_pickle_after_stop_is_scanned() {
         let mut bytes = b"\x80\x02}.".to_vec();
         bytes.extend_from_slice(PAYLOAD);
@@ -1164,6 +1638,83 @@ mod tests {
         assert_eq!(s.container, Container::Tar);
         assert_eq!(s.pickles.len(), 2);
         assert_eq!(s.verdict(), Verdict::Unsafe);
+    }
+
+    fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut tar = Vec::new();
+        for (name, data) in members {
+            let mut h = vec![0u8; 512];
+            h[..name.len()].copy_from_slice(name.as_bytes());
+            let size = format!("{:011o}\0", data.len());
+            h[124..136].copy_from_slice(size.as_bytes());
+            h[156] = b'0';
+            h[257..262].copy_from_slice(b"ustar");
+            tar.extend_from_slice(&h);
+            tar.extend_from_slice(data);
+            tar.resize(tar.len().div_ceil(512) * 512, 0);
+        }
+        tar.extend_from_slice(&[0; 1024]);
+        tar
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn compressed_pickles_and_archives_are_opened() {
+        let s = scan(&gzip(PAYLOAD)).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert_eq!(s.compression, ["gzip"]);
+        // A .tar.gz with the pickle under an innocent name.
+        let tgz = gzip(&tar_of(&[
+            ("model/README", b"hello"),
+            ("model/weights.sav", PAYLOAD),
+        ]));
+        let s = scan(&tgz).expect("scan");
+        assert_eq!(s.container, Container::TarArchive);
+        assert_eq!(s.verdict(), Verdict::Unsafe, "{s:?}");
+        assert!(s.pickles[0].0.starts_with("model/weights.sav"));
+        // A torch zip inside a tar.
+        let zip = zip_of(&[("archive/data.pkl", PAYLOAD)]);
+        let s = scan(&tar_of(&[("ckpt.pt", &zip)])).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        // 7z: recognised, reported, not opened.
+        let s = scan(b"7z\xbc\xaf\x27\x1c\x00\x04rest").expect("scan");
+        assert_eq!(s.container, Container::SevenZip);
+        assert!(s.anomalies[0].contains("not scanned"));
+        // Text under gzip is not a checkpoint.
+        assert!(scan(&gzip(b"just text")).is_err());
+    }
+
+    #[test]
+    fn the_release_budget_bounds_decompression() {
+        let bomb = gzip(&vec![0u8; 8 << 20]);
+        let mut budget = Budget {
+            inflate_left: 1 << 20,
+            walk_left: u64::MAX,
+        };
+        let s = scan_within(&bomb, &mut budget).map(|s| s.anomalies);
+        // Zeros are no pickle: an error, but the budget is spent.
+        assert!(s.is_err());
+        assert_eq!(budget.inflate_left, 0);
+        let s = scan_within(&gzip(PAYLOAD), &mut budget).expect("scan");
+        assert!(s.pickles.is_empty());
+        assert!(s.anomalies[0].contains("budget"), "{:?}", s.anomalies);
+        // The walk budget cuts pickle walking the same way.
+        let mut budget = Budget {
+            inflate_left: 0,
+            walk_left: 4,
+        };
+        let s = scan_within(PAYLOAD, &mut budget).expect("scan");
+        assert!(
+            s.anomalies.iter().any(|a| a.contains("pickle budget")),
+            "{:?}",
+            s.anomalies
+        );
     }
 
     #[test]

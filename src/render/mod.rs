@@ -56,19 +56,19 @@ pub fn verify_text(out: &mut dyn Write, v: &crate::manifest::Verification) -> io
         writeln!(
             out,
             "MISMATCH {}: expected {}, got {}",
-            sanitize(&m.path),
+            escape_controls(&m.path),
             m.expected,
             m.actual
         )?;
     }
     for p in &v.missing {
-        writeln!(out, "MISSING  {}", sanitize(p))?;
+        writeln!(out, "MISSING  {}", escape_controls(p))?;
     }
     for p in &v.extra {
-        writeln!(out, "EXTRA    {}", sanitize(p))?;
+        writeln!(out, "EXTRA    {}", escape_controls(p))?;
     }
     for (p, why) in &v.unreadable {
-        writeln!(out, "UNREADABLE {}: {}", sanitize(p), sanitize(why))?;
+        writeln!(out, "UNREADABLE {}: {}", escape_controls(p), sanitize(why))?;
     }
     Ok(())
 }
@@ -129,18 +129,75 @@ pub fn violations(
     Ok(())
 }
 
-/// Replaces control characters (terminal escape sequences, newlines) with
-/// visible escapes, so file names and card strings cannot drive the terminal.
+/// The most characters of one untrusted field a human report shows; the
+/// rest becomes an ellipsis (the JSON report keeps the whole value). Table
+/// layout is quadratic in a cell's length: a 2 MB architecture name took
+/// minutes to lay out before this cap.
+pub const MAX_FIELD_CHARS: usize = 512;
+
+/// Makes an untrusted field fit for a human report: [`escape_controls`],
+/// then cut to [`MAX_FIELD_CHARS`] characters with an ellipsis.
 pub fn sanitize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let escaped = escape_controls(text);
+    match escaped.char_indices().nth(MAX_FIELD_CHARS) {
+        Some((cut, _)) => {
+            let mut out = escaped[..cut].to_owned();
+            out.push('…');
+            out
+        }
+        None => escaped,
+    }
+}
+
+/// Replaces control characters (terminal escape sequences, newlines) and
+/// invisible format characters (bidirectional overrides and isolates, zero
+/// widths, line and paragraph separators, tag characters) with visible
+/// escapes, so file names and card strings can neither drive the terminal
+/// nor reorder what a reader sees. The whole value, never cut: for lines a
+/// script may read back (`verify`).
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(1 << 20));
     for c in text.chars() {
         if c.is_control() {
             out.extend(c.escape_default());
+        } else if is_format_char(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Unicode general category Cf (format characters: U+202E and the other
+/// bidi controls among them), plus the line and paragraph separators
+/// (Zl, Zp), which end a line in some terminals and editors. The table is
+/// Unicode 16's Cf list.
+pub fn is_format_char(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x2028..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
 }
 
 /// How many evidence items a component's cell shows before "+N more".
@@ -176,5 +233,34 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(super::sanitize("a\x1b[31mb\nc"), "a\\u{1b}[31mb\\nc");
         assert_eq!(super::sanitize("plain ünïcode"), "plain ünïcode");
+        assert_eq!(super::sanitize("\u{85}\u{9b}"), "\\u{85}\\u{9b}");
+    }
+
+    #[test]
+    fn bidi_and_format_characters_are_escaped() {
+        for c in [
+            '\u{202a}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200f}',
+            '\u{61c}',
+            '\u{feff}',
+            '\u{2028}',
+            '\u{e0041}',
+        ] {
+            let out = super::sanitize(&format!("a{c}b"));
+            assert!(!out.contains(c), "{c:?} kept in {out}");
+            assert!(out.starts_with("a\\u{"), "{out}");
+        }
+    }
+
+    #[test]
+    fn long_fields_are_cut_with_an_ellipsis() {
+        let long = "x".repeat(super::MAX_FIELD_CHARS * 10);
+        let out = super::sanitize(&long);
+        assert_eq!(out.chars().count(), super::MAX_FIELD_CHARS + 1);
+        assert!(out.ends_with('…'));
+        assert_eq!(super::escape_controls(&long), long);
     }
 }

@@ -42,6 +42,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
+    malicious_round_2(&out.join("malicious-round-2"))?;
     Ok(())
 }
 
@@ -1681,4 +1682,76 @@ fn hf_cache(d: &Path) -> io::Result<()> {
     )?;
     symlink(d, &format!("{snap}/config.json"), "../../blobs/5a1e3c")?;
     symlink(d, &format!("{snap}/README.md"), "../../blobs/7c0d11")
+}
+
+/// Issue 14's classes, one file each, every pickle written opcode by opcode
+/// (nothing here was ever pickled from a live object, nor is it loaded):
+/// a protocol-0 pickle under a name that says nothing, a callable reached
+/// through an innocent module, an EXT1 code, a nested torch loader, a
+/// gzip-compressed pickle, a torch zip whose duplicated data.pkl hides a
+/// payload in its first copy, and a Keras 2 model.json injecting a module.
+fn malicious_round_2(d: &Path) -> io::Result<()> {
+    use std::io::Write as _;
+    write(d, "model.sav", b"cposix\nsystem\n(S'id'\ntR.".as_slice())?;
+    write(
+        d,
+        "reexport.pkl",
+        b"\x80\x04\x8c\tposixpath\x8c\tos.system\x93\x8c\x02id\x85R.".as_slice(),
+    )?;
+    write(d, "extension.pkl", b"\x80\x02\x82\x01)R.".as_slice())?;
+    write(
+        d,
+        "nested-loader.pkl",
+        b"\x80\x02ctorch.storage\n_load_from_bytes\nC\x01x\x85R.".as_slice(),
+    )?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.")?;
+    write(d, "model.pkl.gz", gz.finish()?)?;
+    write(d, "duplicate-member.pt", duplicate_member_zip())?;
+    write(
+        d,
+        "model.json",
+        r#"{"class_name": "Sequential", "keras_version": "2.15.0", "config": {"name": "m", "layers": [{"module": "os", "class_name": "system", "config": {"command": "id"}}]}}"#,
+    )
+}
+
+/// A stored zip listing `archive/data.pkl` twice: the first copy calls
+/// `os.system`, the last is an empty dict (what Python's zipfile loads).
+fn duplicate_member_zip() -> Vec<u8> {
+    let entries: [(&str, &[u8]); 3] = [
+        (
+            "archive/data.pkl",
+            b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.",
+        ),
+        ("archive/data.pkl", b"\x80\x02}."),
+        ("archive/version", b"3\n"),
+    ];
+    let (mut body, mut cd) = (Vec::new(), Vec::new());
+    for (name, data) in entries {
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let mut fields = Vec::new();
+        fields.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // version, flags, stored, time, date
+        fields.extend_from_slice(&crc.sum().to_le_bytes());
+        fields.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        fields.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        fields.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        fields.extend_from_slice(&[0, 0]);
+        cd.extend_from_slice(b"PK\x01\x02\x14\x00");
+        cd.extend_from_slice(&fields);
+        cd.extend_from_slice(&[0; 10]);
+        cd.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        cd.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(b"PK\x03\x04");
+        body.extend_from_slice(&fields);
+        body.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(data);
+    }
+    let cd_start = body.len();
+    body.extend_from_slice(&cd);
+    body.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00\x03\x00\x03\x00");
+    body.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+    body.extend_from_slice(&(cd_start as u32).to_le_bytes());
+    body.extend_from_slice(&[0, 0]);
+    body
 }

@@ -1,0 +1,268 @@
+//! Compressed streams a pickle hides in: gzip (`.pkl.gz`, `.tar.gz`),
+//! zlib (joblib's default compressor, and its old `ZF` files), bzip2, xz
+//! and raw lzma (joblib's `compress=("xz"|"lzma", n)`). Recognised by magic
+//! number, decoded into a buffer that never grows past the caller's cap:
+//! a decompression bomb costs at most the cap, never its claimed size.
+//! 7z archives are recognised only: no well-kept pure-Rust reader fits
+//! here (see the README), so they are reported as not scanned.
+
+use super::FormatError;
+use std::io::{Read, Write};
+
+/// A compression format, by magic number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    Gzip,
+    Zlib,
+    /// joblib < 0.10: `ZF`, the length as hex text, then a zlib stream.
+    JoblibZf,
+    Bzip2,
+    Xz,
+    Lzma,
+    /// Recognised, never decoded.
+    SevenZip,
+}
+
+impl Codec {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Codec::Gzip => "gzip",
+            Codec::Zlib => "zlib",
+            Codec::JoblibZf => "joblib zlib",
+            Codec::Bzip2 => "bzip2",
+            Codec::Xz => "xz",
+            Codec::Lzma => "lzma",
+            Codec::SevenZip => "7z",
+        }
+    }
+}
+
+/// The codec whose magic `head` starts with.
+pub fn codec_of(head: &[u8]) -> Option<Codec> {
+    match head {
+        [0x1f, 0x8b, 8, ..] => Some(Codec::Gzip),
+        [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Codec::Bzip2),
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Some(Codec::Xz),
+        [b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, ..] => Some(Codec::SevenZip),
+        // lzma-alone: properties byte 0x5d (lc=3 lp=0 pb=2, what every
+        // encoder writes) and a dictionary size of at least 64 KiB.
+        [0x5d, 0, _, _, 0, ..] | [0x5d, 0, 0, _, _, ..] => Some(Codec::Lzma),
+        [b'Z', b'F', b'0', b'x', ..] => Some(Codec::JoblibZf),
+        // zlib: deflate with a 32 KiB window or less, header check valid.
+        [cmf, flg, ..]
+            if cmf & 0x0f == 8
+                && cmf >> 4 <= 7
+                && (u16::from(*cmf) * 256 + u16::from(*flg)) % 31 == 0
+                && flg & 0x20 == 0 =>
+        {
+            Some(Codec::Zlib)
+        }
+        _ => None,
+    }
+}
+
+/// What came out of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub bytes: Vec<u8>,
+    /// The stream holds more than the cap allowed out.
+    pub cut: bool,
+    /// The stream is corrupt after `bytes` (kept: a payload before a broken
+    /// tail still runs in Python).
+    pub error: Option<String>,
+}
+
+/// A writer that keeps at most `cap` bytes and then refuses more, so a
+/// decoder writing into it stops at the cap.
+struct Capped {
+    out: Vec<u8>,
+    cap: usize,
+    cut: bool,
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.cap.saturating_sub(self.out.len());
+        if room == 0 && !buf.is_empty() {
+            self.cut = true;
+            return Err(std::io::Error::other("output cap reached"));
+        }
+        let n = buf.len().min(room);
+        self.out.extend_from_slice(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Decodes `input` as `codec`, keeping at most `cap` bytes.
+pub fn decode(codec: Codec, input: &[u8], cap: u64) -> Result<Decoded, FormatError> {
+    let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
+    match codec {
+        Codec::Gzip => Ok(read_capped(flate2::read::MultiGzDecoder::new(input), cap)),
+        Codec::Zlib => Ok(read_capped(flate2::read::ZlibDecoder::new(input), cap)),
+        Codec::JoblibZf => {
+            // `ZF0x<hex length>` padded with spaces, then the zlib stream.
+            let start = input
+                .iter()
+                .take(32)
+                .skip(4)
+                .position(|&b| b == 0x78)
+                .map(|i| i + 4)
+                .ok_or_else(|| FormatError::invalid("joblib ZF header without a zlib stream"))?;
+            let rest = input.get(start..).unwrap_or_default();
+            Ok(read_capped(flate2::read::ZlibDecoder::new(rest), cap))
+        }
+        Codec::Bzip2 => Ok(read_capped(bzip2::read::MultiBzDecoder::new(input), cap)),
+        Codec::Xz | Codec::Lzma => {
+            let mut sink = Capped {
+                out: Vec::new(),
+                cap: cap_usize,
+                cut: false,
+            };
+            let mut reader = std::io::BufReader::new(input);
+            let res = if codec == Codec::Xz {
+                lzma_rs::xz_decompress(&mut reader, &mut sink)
+            } else {
+                let options = lzma_rs::decompress::Options {
+                    // The dictionary grows with the output, never past it.
+                    memlimit: Some(cap_usize),
+                    ..Default::default()
+                };
+                lzma_rs::lzma_decompress_with_options(&mut reader, &mut sink, &options)
+            };
+            let error = match res {
+                Ok(()) => None,
+                Err(_) if sink.cut => None,
+                // The dictionary would outgrow the cap: the stream decodes
+                // to more than the cap allows.
+                Err(lzma_rs::error::Error::LzmaError(msg)) if msg.contains("memory limit") => {
+                    sink.cut = true;
+                    None
+                }
+                Err(e) => Some(format!("{} stream is corrupt: {e}", codec.as_str())),
+            };
+            if error.is_some() && sink.out.is_empty() {
+                return Err(FormatError::invalid(error.unwrap_or_default()));
+            }
+            Ok(Decoded {
+                bytes: sink.out,
+                cut: sink.cut,
+                error,
+            })
+        }
+        Codec::SevenZip => Err(FormatError::invalid(
+            "7z archives are not opened; the content was not scanned",
+        )),
+    }
+}
+
+fn read_capped(r: impl Read, cap: u64) -> Decoded {
+    let mut bytes = Vec::new();
+    // One byte past the cap tells whether there was more.
+    let res = r.take(cap.saturating_add(1)).read_to_end(&mut bytes);
+    let cut = bytes.len() as u64 > cap;
+    bytes.truncate(usize::try_from(cap).unwrap_or(usize::MAX));
+    Decoded {
+        bytes,
+        cut,
+        error: res
+            .err()
+            .map(|e| format!("compressed stream is corrupt: {e}")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    const PICKLE: &[u8] = b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.";
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn bz2(data: &[u8]) -> Vec<u8> {
+        let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn xz(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        lzma_rs::xz_compress(&mut std::io::Cursor::new(data), &mut out).unwrap();
+        out
+    }
+
+    fn lzma(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        lzma_rs::lzma_compress(&mut std::io::Cursor::new(data), &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn every_codec_round_trips_by_magic() {
+        for (want, packed) in [
+            (Codec::Gzip, gzip(PICKLE)),
+            (Codec::Zlib, zlib(PICKLE)),
+            (Codec::Bzip2, bz2(PICKLE)),
+            (Codec::Xz, xz(PICKLE)),
+            (Codec::Lzma, lzma(PICKLE)),
+        ] {
+            assert_eq!(codec_of(&packed), Some(want));
+            let d = decode(want, &packed, 1 << 20).unwrap();
+            assert_eq!(d.bytes, PICKLE, "{want:?}");
+            assert!(!d.cut && d.error.is_none(), "{want:?}");
+        }
+        let mut zf = b"ZF0x20            ".to_vec();
+        zf.extend(zlib(PICKLE));
+        assert_eq!(codec_of(&zf), Some(Codec::JoblibZf));
+        assert_eq!(decode(Codec::JoblibZf, &zf, 1 << 20).unwrap().bytes, PICKLE);
+    }
+
+    #[test]
+    fn bombs_stop_at_the_cap() {
+        let zeros = vec![0u8; 256 << 10];
+        for (codec, packed) in [
+            (Codec::Gzip, gzip(&zeros)),
+            (Codec::Zlib, zlib(&zeros)),
+            (Codec::Bzip2, bz2(&zeros)),
+            (Codec::Xz, xz(&zeros)),
+            (Codec::Lzma, lzma(&zeros)),
+        ] {
+            let d = decode(codec, &packed, 1000).unwrap();
+            assert!(d.bytes.len() <= 1000, "{codec:?}");
+            assert!(d.cut, "{codec:?}");
+        }
+    }
+
+    #[test]
+    fn corrupt_streams_keep_what_came_before() {
+        let mut packed = gzip(PICKLE);
+        let n = packed.len();
+        packed.truncate(n - 4);
+        let d = decode(Codec::Gzip, &packed, 1 << 20).unwrap();
+        assert_eq!(d.bytes, PICKLE);
+        assert!(d.error.is_some());
+        assert!(decode(Codec::Xz, b"\xfd7zXZ\x00garbage", 100).is_err());
+        assert!(decode(Codec::SevenZip, b"7z\xbc\xaf\x27\x1c", 100).is_err());
+        assert!(decode(Codec::JoblibZf, b"ZF0x", 100).is_err());
+        assert_eq!(codec_of(b"hello"), None);
+        assert_eq!(codec_of(b""), None);
+        for len in 0..64 {
+            let _ = decode(Codec::Bzip2, &vec![b'B'; len], 100);
+            let _ = decode(Codec::Lzma, &vec![0x5d; len], 100);
+        }
+    }
+}
