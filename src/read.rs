@@ -12,6 +12,7 @@ use crate::formats::pickle::{self, PickleScan};
 use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
+use crate::formats::refs::{self, TextScan};
 use crate::formats::{
     FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, torch,
 };
@@ -29,6 +30,8 @@ const MAX_CONFIG_BYTES: u64 = 16 << 20;
 /// What the code and training-config cues look at; more would be read for nothing.
 const MAX_CODE_HEAD: u64 = codeclass::HEAD_LIMIT as u64;
 const MAX_LICENSE_BYTES: u64 = 256 << 10;
+/// What is read of a document that is not a card, for its references.
+const MAX_DOC_REFS_BYTES: u64 = 256 << 10;
 
 /// Reads every inventoried file into facts; `hash` adds each file's SHA-256
 /// (on `jobs` threads, 0 for every core), counting into `progress`.
@@ -74,6 +77,10 @@ pub struct Facts {
     /// Digests the release itself declares: rel path → (sha256, source).
     pub expected_digests: BTreeMap<String, (String, DigestSource)>,
     pub cards: Vec<CardFacts>,
+    /// References found in the text of code, scripts, documents and YAML
+    /// configs (URLs, cloud paths, loader calls, `download:` blocks), by
+    /// file; only files where something was found.
+    pub text_refs: Vec<(String, TextScan)>,
 }
 
 /// Why (part of) a file could not be read; the assessment picks the finding.
@@ -301,6 +308,7 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         }),
         FileKind::Code => read_prefix(&path, MAX_CODE_HEAD).map(|head| {
             file.code_role = Some(codeclass::classify(&rel, &head));
+            keep_refs(facts, &rel, refs::scan(&head, false, false));
         }),
         FileKind::Other => Ok(()),
     };
@@ -587,6 +595,9 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
         _ => {
             file.training_config =
                 file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes);
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                keep_refs(facts, &rel, refs::scan(&bytes, false, true));
+            }
             Ok(())
         }
     };
@@ -599,11 +610,18 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
 fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     let name = file.entry.file_name().to_ascii_lowercase();
     let is_card = name == "readme.md" || crate::inventory::is_datasheet_name(&name);
-    if !is_card || !(name.ends_with(".md") || name.ends_with(".markdown")) {
+    let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+    if !is_card || !markdown {
+        // Other documents are read only for the references they hold.
+        if markdown || name.ends_with(".rst") {
+            let bytes = read_prefix(path, MAX_DOC_REFS_BYTES)?;
+            keep_refs(facts, &file.entry.rel, refs::scan(&bytes, true, false));
+        }
         return Ok(());
     }
     let rel = file.entry.rel.clone();
     let bytes = read_prefix(path, card::MAX_CARD_BYTES as u64)?;
+    keep_refs(facts, &rel, refs::scan(&bytes, true, false));
     let front_matter = card::parse_front_matter(&bytes).unwrap_or_else(|err| {
         file.failures.push(Failure::Card(err));
         None
@@ -625,6 +643,13 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
         part_licenses,
     });
     Ok(())
+}
+
+/// Keeps a text's references when it has any.
+fn keep_refs(facts: &mut Facts, rel: &str, scan: TextScan) {
+    if !scan.refs.is_empty() || scan.yaml_download || (scan.fetches && scan.names_weights) {
+        facts.text_refs.push((rel.to_owned(), scan));
+    }
 }
 
 /// Reads at most `cap` bytes; never more, whatever the file's size.
