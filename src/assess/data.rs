@@ -9,7 +9,7 @@
 
 use super::{finish, item, status_of};
 use crate::read::Facts;
-use crate::report::{DataComponent, FileKind, ItemKind, ItemSource};
+use crate::report::{DataComponent, FileKind, Item, ItemKind, ItemSource};
 
 pub fn assess(facts: &Facts) -> DataComponent {
     let mut items = Vec::new();
@@ -105,6 +105,7 @@ pub fn assess(facts: &Facts) -> DataComponent {
             ));
         }
     }
+    cap_non_training(&mut items);
     let found = super::references::data(facts);
     for picked in &found.items {
         if let Some(name) = picked
@@ -128,6 +129,42 @@ pub fn assess(facts: &Facts) -> DataComponent {
         component: finish(status_of(shipped, broken, referenced), items),
         datasets,
     }
+}
+
+/// Most items listed per kind of non-training data; a training repository
+/// may hold thousands of results files.
+const MAX_NON_TRAINING_ITEMS: usize = 20;
+
+/// Keeps the first [`MAX_NON_TRAINING_ITEMS`] items of each non-training
+/// kind (by path) and says how many more there are.
+fn cap_non_training(items: &mut Vec<Item>) {
+    items.sort();
+    let mut seen: std::collections::BTreeMap<ItemKind, usize> = Default::default();
+    let mut kept = Vec::with_capacity(items.len());
+    for it in items.drain(..) {
+        if matches!(
+            it.kind,
+            ItemKind::EvaluationData | ItemKind::EvaluationResults | ItemKind::SampleData
+        ) {
+            let n = seen.entry(it.kind).or_default();
+            *n += 1;
+            if *n > MAX_NON_TRAINING_ITEMS {
+                continue;
+            }
+        }
+        kept.push(it);
+    }
+    for (kind, n) in seen {
+        if n > MAX_NON_TRAINING_ITEMS {
+            kept.push(item(
+                kind,
+                None,
+                ItemSource::File,
+                format!("and {} more files of this kind", n - MAX_NON_TRAINING_ITEMS),
+            ));
+        }
+    }
+    *items = kept;
 }
 
 /// A data file that is not training data, by its folders and name:

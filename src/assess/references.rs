@@ -340,6 +340,8 @@ struct Ctx<'a> {
     doc: bool,
     code: bool,
     yaml: bool,
+    /// The model card (the root README).
+    card: bool,
     /// Under an evaluation/test folder, or evaluation code.
     eval: bool,
 }
@@ -369,6 +371,7 @@ fn contexts(facts: &Facts) -> Vec<Ctx<'_>> {
                 doc: kind == FileKind::Docs || kind == FileKind::Data,
                 code: kind == FileKind::Code,
                 yaml: lower.ends_with(".yaml") || lower.ends_with(".yml"),
+                card: lower == "readme.md",
                 eval: eval_role || demo || any_token(folders(rel), EVAL_TOKENS),
             }
         })
@@ -534,7 +537,7 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
                     if r.kind == RefKind::Url
                         && (card::classify(&r.value) == LinkKind::Model
                             || is_other_hub_model(&r.value))
-                        && (ctx.code || sec == Section::Weights || doc_named)
+                        && (ctx.code || sec == Section::Weights || doc_named || ctx.card)
                     {
                         picks.add(ItemKind::Reference, ctx.rel, Some(r.line), &r.value, "hub-model-link");
                     }
@@ -670,7 +673,20 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                     }
                 }
                 RefKind::LoaderCall => {
-                    if r.call == Some("load_dataset") && (ctx.code || ctx.doc) {
+                    // `load_dataset("json", data_files=...)` names a builder,
+                    // not a dataset; a path is a local file.
+                    const BUILDERS: &[&str] = &[
+                        "json", "csv", "parquet", "text", "arrow", "pandas", "imagefolder",
+                        "audiofolder", "videofolder", "webdataset", "sql", "generator",
+                    ];
+                    if r.call == Some("load_dataset")
+                        && (ctx.code || ctx.doc)
+                        && !BUILDERS.contains(&r.value.as_str())
+                        && !r.value.starts_with('.')
+                        && !r.value.starts_with('/')
+                        && !r.value.contains(' ')
+                        && !r.value.contains('{')
+                    {
                         picks.add(
                             ItemKind::Dataset,
                             ctx.rel,

@@ -5,7 +5,6 @@
 use super::shards::ShardState;
 use super::{dir_of, finish, format_kind, item, root_card, status_of};
 use crate::finding::{Code, Finding};
-use crate::formats::card::LinkKind;
 use crate::formats::config::dtype_to_safetensors;
 use crate::formats::safetensors::Header;
 use crate::formats::shard_index;
@@ -402,15 +401,9 @@ fn adapters_and_bases(facts: &Facts, t: &mut Tally) {
             ));
         }
     }
-    for link in card.links.iter().filter(|l| l.kind == LinkKind::Model) {
-        t.referenced = true;
-        t.items.push(item(
-            ItemKind::Reference,
-            None,
-            ItemSource::Card,
-            link.url.clone(),
-        ));
-    }
+    // Model links of the card are weighed by the section they sit in (a
+    // benchmark table's rivals are not this release): see
+    // `references::weights`.
 }
 
 /// `dir` + `location` with `.` and `..` resolved, or `None` when the result
