@@ -310,11 +310,45 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
             file.code_role = Some(codeclass::classify(&rel, &head));
             keep_refs(facts, &rel, refs::scan(&head, false, false));
         }),
-        FileKind::Other => Ok(()),
+        FileKind::Other => probe_other(file, facts, &path),
     };
     if let Err(err) = result {
         file.failures.push(Failure::Read(err.to_string()));
     }
+}
+
+/// Extensions that are never a model archive: not even opened.
+const NEVER_WEIGHTS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "mp3", "mp4", "wav",
+    "flac", "ogg", "avi", "mov", "webm", "ttf", "otf", "woff", "woff2", "css", "scss", "lock",
+    "gitignore", "gitattributes", "gitmodules", "dockerignore", "editorconfig", "mat", "xml", "proto",
+    "prototxt", "param", "index",
+];
+
+/// A file whose name says nothing may still be a TorchScript or `torch.save`
+/// archive (`encoder.jit`, `model.ts`): when its first bytes are a zip's, it
+/// is read as weights and kept as such only when the torch reader
+/// recognised its layout; anything else is left as it was.
+fn probe_other(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
+    let name = file.entry.file_name().to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if file.entry.bytes < 64 || NEVER_WEIGHTS.contains(&ext) {
+        return Ok(());
+    }
+    if !read_prefix(path, 4)?.starts_with(b"PK\x03\x04") {
+        return Ok(());
+    }
+    read_weights(file, facts, path)?;
+    let torch = file.weights_format == Some(WeightsFormat::TorchZip)
+        && file.failures.is_empty()
+        && (file.torchscript || file.counts.is_some());
+    if torch {
+        file.entry.kind = FileKind::Weights;
+    } else {
+        file.forget_weights();
+        file.weights_format = None;
+    }
+    Ok(())
 }
 
 fn record_pointer(file: &mut FileFacts, head: &[u8]) {
@@ -454,6 +488,26 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
                 "{} entries (a diffusers folder)",
                 dduf.entries.len()
             ));
+            // Inside: each safetensors member's header where it lies, and
+            // the pipeline's classes.
+            if let Ok(inside) = crate::formats::dduf::parse(map) {
+                if inside.safetensors_members > 0 {
+                    file.counts = Some(FileWeights {
+                        tensors: inside.tensors,
+                        parameters: inside.parameters,
+                        bytes: inside.bytes,
+                        dtypes: inside.dtypes,
+                    });
+                    file.note = Some(format!(
+                        "{} entries (a diffusers folder), {} safetensors members read",
+                        dduf.entries.len(),
+                        inside.safetensors_members
+                    ));
+                }
+                if let Some(index) = inside.model_index {
+                    facts.model_indexes.push((rel.clone(), index));
+                }
+            }
         }),
         _ => Ok(()),
     };

@@ -265,7 +265,8 @@ fn remote_code_missing_module_and_cross_repo_reference() {
 #[test]
 fn adapter_ships_weights_and_names_its_base() {
     let r = scan("adapter");
-    assert_eq!(statuses(&r), ["absent", "shipped", "absent"]);
+    // The base model's architecture and PEFT are code the adapter points to.
+    assert_eq!(statuses(&r), ["referenced", "shipped", "absent"]);
     let w = &r["components"]["weights"];
     assert_eq!(w["tensors"], 8);
     assert_eq!(w["parameters"], 8 * 32);
@@ -1126,9 +1127,16 @@ fn paired_formats_and_a_filterbank_that_is_not_weights() {
     assert_eq!(w["status"], "shipped");
     assert_eq!(
         w["formats"],
-        serde_json::json!(["caffe", "mnn", "ncnn", "openvino", "tf-checkpoint"])
+        serde_json::json!(["caffe", "mnn", "ncnn", "openvino", "pytorch-zip", "tf-checkpoint"])
     );
-    assert_eq!(w["files"], 5);
+    assert_eq!(w["files"], 6);
+    let jit = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "torchscript/finch.jit")
+        .unwrap();
+    assert_eq!(jit["kind"], "weights");
     assert!(item_kinds(&r, "weights").contains(&"not-weights".to_owned()));
 }
 
@@ -1141,4 +1149,21 @@ fn a_linked_training_file_that_is_missing_makes_data_incomplete() {
         [("README.md".to_owned(), "missing-linked-data".to_owned())]
     );
     assert_eq!(r["components"]["data"]["datasets"], serde_json::json!([]));
+}
+
+#[test]
+fn dduf_members_are_read_where_they_lie() {
+    let r = scan("dduf-inside");
+    let w = &r["components"]["weights"];
+    assert_eq!(w["status"], "shipped");
+    assert_eq!(w["tensors"], 3);
+    assert_eq!(w["parameters"], 4 * 4 * 3 * 3 + 4 + 8 * 4);
+    assert_eq!(status(&r, "code"), "referenced");
+    let details: Vec<&str> = r["components"]["code"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["detail"].as_str().unwrap())
+        .collect();
+    assert!(details.iter().any(|d| d.contains("UNet2DConditionModel")), "{details:?}");
 }

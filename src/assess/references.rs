@@ -287,6 +287,17 @@ fn is_image_or_page(name: &str, url: &str) -> bool {
         || host == "pypi.org"
 }
 
+/// Hosts of the stock backbones libraries download (torchvision's and
+/// Keras Applications' ImageNet weights): a model built on one points to
+/// its backbone, not to its own weights.
+fn is_backbone_host(url: &str) -> bool {
+    let host = card::host_of(url);
+    let path = url_path_lower(url);
+    host == "download.pytorch.org"
+        || path.contains("/keras-applications/")
+        || path.contains("tensorflow/keras-applications")
+}
+
 /// A hub page of a model outside huggingface.co: ModelScope, Kaggle.
 fn is_other_hub_model(url: &str) -> bool {
     let host = card::host_of(url);
@@ -344,6 +355,9 @@ struct Ctx<'a> {
     card: bool,
     /// Under an evaluation/test folder, or evaluation code.
     eval: bool,
+    /// Under a demo, example or tutorial folder: the data it names is the
+    /// demo's input (weights it loads are still the release's).
+    demo: bool,
 }
 
 fn contexts(facts: &Facts) -> Vec<Ctx<'_>> {
@@ -372,7 +386,8 @@ fn contexts(facts: &Facts) -> Vec<Ctx<'_>> {
                 code: kind == FileKind::Code,
                 yaml: lower.ends_with(".yaml") || lower.ends_with(".yml"),
                 card: lower == "readme.md",
-                eval: eval_role || demo || any_token(folders(rel), EVAL_TOKENS),
+                eval: eval_role || any_token(folders(rel), EVAL_TOKENS),
+                demo,
             }
         })
         .collect()
@@ -519,7 +534,7 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
                     let name = url_file(&r.value);
-                    if has_weights_ext(&name) && !is_vocab(&name) {
+                    if has_weights_ext(&name) && !is_vocab(&name) && !is_backbone_host(&r.value) {
                         picks.add(ItemKind::Reference, ctx.rel, Some(r.line), &r.value, "weights-file-url");
                         continue;
                     }
@@ -592,7 +607,7 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
     let mut picks = Picks::default();
     let mut missing_linked = false;
     for ctx in contexts(facts) {
-        if ctx.eval {
+        if ctx.eval || ctx.demo {
             continue;
         }
         if ctx.yaml && ctx.scan.yaml_download {
@@ -792,7 +807,9 @@ mod tests {
             section_of("generate voc format training data set and training process"),
             Section::Data
         );
-        assert_eq!(section_of("usage"), Section::Neutral);
+        assert_eq!(section_of("usage"), Section::Tutorial);
+        assert_eq!(section_of("finetune code for the 6b model"), Section::Tutorial);
+        assert_eq!(section_of("introduction"), Section::Neutral);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod card;
 pub mod config;
 mod cursor;
+pub mod dduf;
 pub mod digests;
 pub mod gguf;
 pub mod keras;

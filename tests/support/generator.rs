@@ -45,6 +45,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     data_by_reference(&out.join("data-by-reference"))?;
     paired_formats(&out.join("paired-formats"))?;
     linked_data_missing(&out.join("linked-data-missing"))?;
+    dduf_inside(&out.join("dduf-inside"))?;
     Ok(())
 }
 
@@ -1371,6 +1372,13 @@ fn paired_formats(d: &Path) -> io::Result<()> {
     write(d, "tf/finch.ckpt.data-00000-of-00001", b"\x00\x00\x80\x3f".as_slice())?;
     write(d, "finch/audio/features.py", "import numpy as np\n\ndef mel(x, filters):\n    return filters @ x\n")?;
     write(d, "finch/audio/mel_filters.npz", EMPTY_ZIP)?;
+    // A TorchScript archive (written by torch.jit.save for the interop
+    // fixtures) under an extension that says nothing.
+    write(
+        d,
+        "torchscript/finch.jit",
+        include_bytes!("../../fixtures/interop-pickle/benign-torchscript.pt").as_slice(),
+    )?;
     write(d, "LICENSE", MIT)
 }
 
@@ -1391,4 +1399,75 @@ fn linked_data_missing(d: &Path) -> io::Result<()> {
     write(d, "seed_tasks.jsonl", "{\"instruction\": \"name a heron\"}\n")?;
     write(d, "train.py", "from transformers import Trainer\ntrainer = Trainer(model=None)\ntrainer.train()\n")?;
     write(d, "LICENSE", MIT)
+}
+
+/// CRC-32 (IEEE), bit by bit: fixture files are tiny.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// A zip of stored (uncompressed) entries, as DDUF requires.
+pub fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in entries {
+        let offset = out.len() as u32;
+        let (crc, size, name_len) = (crc32(data), data.len() as u32, name.len() as u16);
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0]);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&name_len.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02");
+        central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0]);
+        central.extend_from_slice(&crc.to_le_bytes());
+        central.extend_from_slice(&size.to_le_bytes());
+        central.extend_from_slice(&size.to_le_bytes());
+        central.extend_from_slice(&name_len.to_le_bytes());
+        central.extend_from_slice(&[0; 12]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (cd_offset, cd_size, count) = (out.len() as u32, central.len() as u32, entries.len() as u16);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00");
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&cd_size.to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// A DDUF pipeline whose members are read where they lie: two safetensors
+/// components and the model_index.json that names their classes.
+fn dduf_inside(d: &Path) -> io::Result<()> {
+    let index = serde_json::to_vec(&json!({
+        "_class_name": "StableDiffusionPipeline",
+        "_diffusers_version": "0.31.0",
+        "unet": ["diffusers", "UNet2DConditionModel"],
+        "vae": ["diffusers", "AutoencoderKL"],
+    }))?;
+    let unet = safetensors(&[("conv_in.weight", "F32", &[4, 4, 3, 3]), ("conv_in.bias", "F32", &[4])], None);
+    let vae = safetensors(&[("decoder.conv.weight", "F16", &[8, 4])], None);
+    let unet_config = br#"{"_class_name": "UNet2DConditionModel"}"#;
+    let zip = stored_zip(&[
+        ("model_index.json", &index),
+        ("unet/config.json", unet_config),
+        ("unet/diffusion_pytorch_model.safetensors", &unet),
+        ("vae/diffusion_pytorch_model.safetensors", &vae),
+    ]);
+    write(d, "pipeline.dduf", zip)?;
+    write(d, "README.md", "---\nlicense: mit\n---\n# A pipeline in one file\n")
 }
