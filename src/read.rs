@@ -9,10 +9,10 @@ use crate::codeclass::{self, CodeRole};
 use crate::formats::card::{self, FrontMatter, Link};
 use crate::formats::config::{self, AdapterConfig, ModelConfig, ModelIndex, SentenceModule};
 use crate::formats::pickle::{self, PickleScan};
+use crate::formats::refs::{self, TextScan};
 use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
-use crate::formats::refs::{self, TextScan};
 use crate::formats::{
     FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, torch,
 };
@@ -319,10 +319,42 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
 
 /// Extensions that are never a model archive: not even opened.
 const NEVER_WEIGHTS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "mp3", "mp4", "wav",
-    "flac", "ogg", "avi", "mov", "webm", "ttf", "otf", "woff", "woff2", "css", "scss", "lock",
-    "gitignore", "gitattributes", "gitmodules", "dockerignore", "editorconfig", "mat", "xml", "proto",
-    "prototxt", "param", "index",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "svg",
+    "webp",
+    "ico",
+    "bmp",
+    "tif",
+    "tiff",
+    "mp3",
+    "mp4",
+    "wav",
+    "flac",
+    "ogg",
+    "avi",
+    "mov",
+    "webm",
+    "ttf",
+    "otf",
+    "woff",
+    "woff2",
+    "css",
+    "scss",
+    "lock",
+    "gitignore",
+    "gitattributes",
+    "gitmodules",
+    "dockerignore",
+    "editorconfig",
+    "mat",
+    "xml",
+    "proto",
+    "prototxt",
+    "param",
+    "index",
 ];
 
 /// A file whose name says nothing may still be a TorchScript or `torch.save`

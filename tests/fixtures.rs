@@ -1085,9 +1085,21 @@ fn weights_referenced_from_code_scripts_and_readme_sections() {
         .iter()
         .map(|i| i["detail"].as_str().unwrap())
         .collect();
-    assert!(details.iter().all(|d| !d.contains("rival") && !d.contains("tinybox")));
-    assert!(details.iter().any(|d| d.contains("gs://sparrow_models/2024_01/base")));
-    assert!(details.iter().any(|d| d.starts_with("line 4: https://files.sparrow")));
+    assert!(
+        details
+            .iter()
+            .all(|d| !d.contains("rival") && !d.contains("tinybox"))
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("gs://sparrow_models/2024_01/base"))
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("line 4: https://files.sparrow"))
+    );
 }
 
 #[test]
@@ -1099,14 +1111,28 @@ fn training_data_referenced_and_evaluation_material_kept_apart() {
         [
             ("README.md".to_owned(), "data-file-url".to_owned()),
             ("README.md".to_owned(), "training-data-section".to_owned()),
-            ("configs/wren_small.yaml".to_owned(), "dataset-yaml".to_owned()),
-            ("scripts/download_dataset.sh".to_owned(), "dataset-script".to_owned()),
-            ("tools/prepare_corpus.py".to_owned(), "data-file-url".to_owned()),
+            (
+                "configs/wren_small.yaml".to_owned(),
+                "dataset-yaml".to_owned()
+            ),
+            (
+                "scripts/download_dataset.sh".to_owned(),
+                "dataset-script".to_owned()
+            ),
+            (
+                "tools/prepare_corpus.py".to_owned(),
+                "data-file-url".to_owned()
+            ),
         ]
     );
     assert_eq!(
         item_kinds(&r, "data"),
-        ["dataset", "evaluation-data", "evaluation-results", "sample-data"]
+        [
+            "dataset",
+            "evaluation-data",
+            "evaluation-results",
+            "sample-data"
+        ]
     );
     // The heldout set linked from the evaluation section is not a dataset
     // of this release; results files are neither code nor config.
@@ -1117,7 +1143,11 @@ fn training_data_referenced_and_evaluation_material_kept_apart() {
         .iter()
         .filter_map(|i| i["path"].as_str())
         .collect();
-    assert!(code_paths.iter().all(|p| !p.contains("results") && !p.contains("metrics")));
+    assert!(
+        code_paths
+            .iter()
+            .all(|p| !p.contains("results") && !p.contains("metrics"))
+    );
 }
 
 #[test]
@@ -1127,7 +1157,14 @@ fn paired_formats_and_a_filterbank_that_is_not_weights() {
     assert_eq!(w["status"], "shipped");
     assert_eq!(
         w["formats"],
-        serde_json::json!(["caffe", "mnn", "ncnn", "openvino", "pytorch-zip", "tf-checkpoint"])
+        serde_json::json!([
+            "caffe",
+            "mnn",
+            "ncnn",
+            "openvino",
+            "pytorch-zip",
+            "tf-checkpoint"
+        ])
     );
     assert_eq!(w["files"], 6);
     let jit = r["files"]
@@ -1165,5 +1202,8 @@ fn dduf_members_are_read_where_they_lie() {
         .iter()
         .map(|i| i["detail"].as_str().unwrap())
         .collect();
-    assert!(details.iter().any(|d| d.contains("UNet2DConditionModel")), "{details:?}");
+    assert!(
+        details.iter().any(|d| d.contains("UNet2DConditionModel")),
+        "{details:?}"
+    );
 }

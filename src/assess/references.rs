@@ -158,7 +158,9 @@ fn section_of(heading: &str) -> Section {
         || starts("example")
         || has("custom")
         || heading.contains("how to use")
-        || ["代码", "教程", "示例", "使用", "常见问题"].iter().any(|w| heading.contains(w))
+        || ["代码", "教程", "示例", "使用", "常见问题"]
+            .iter()
+            .any(|w| heading.contains(w))
     {
         return Section::Tutorial;
     }
@@ -209,8 +211,7 @@ fn url_file(url: &str) -> String {
     let after = no_query.split_once("://").map_or(no_query, |(_, a)| a);
     let mut segs = after.split('/');
     segs.next(); // host or bucket
-    segs.filter(|s| !s.is_empty())
-        .next_back()
+    segs.rfind(|s| !s.is_empty())
         .unwrap_or("")
         .to_ascii_lowercase()
 }
@@ -267,9 +268,16 @@ fn has_data_ext(name: &str) -> bool {
 
 /// A URL to a tokenizer or vocabulary file is neither weights nor data.
 fn is_vocab(name: &str) -> bool {
-    ["vocab", "merges", "tokenizer", "bpe", "spiece", "sentencepiece"]
-        .iter()
-        .any(|w| name.contains(w))
+    [
+        "vocab",
+        "merges",
+        "tokenizer",
+        "bpe",
+        "spiece",
+        "sentencepiece",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 fn is_image_or_page(name: &str, url: &str) -> bool {
@@ -336,9 +344,17 @@ fn is_hub_id(s: &str) -> bool {
 /// A bucket path named for models or checkpoints, not a placeholder output.
 fn is_checkpoint_path(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
-    let placeholder = ["some_bucket", "your_bucket", "my_bucket", "your-bucket", "my-bucket", "<", "$"]
-        .iter()
-        .any(|w| p.contains(w));
+    let placeholder = [
+        "some_bucket",
+        "your_bucket",
+        "my_bucket",
+        "your-bucket",
+        "my-bucket",
+        "<",
+        "$",
+    ]
+    .iter()
+    .any(|w| p.contains(w));
     !placeholder
         && ["model", "ckpt", "checkpoint", "weight", "pretrained"]
             .iter()
@@ -376,7 +392,10 @@ fn contexts(facts: &Facts) -> Vec<Ctx<'_>> {
         .text_refs
         .iter()
         .map(|(rel, scan)| {
-            let (kind, eval_role) = kinds.get(rel.as_str()).copied().unwrap_or((FileKind::Other, false));
+            let (kind, eval_role) = kinds
+                .get(rel.as_str())
+                .copied()
+                .unwrap_or((FileKind::Other, false));
             let lower = rel.to_ascii_lowercase();
             let demo = any_token(folders(rel), DEMO_DIRS);
             Ctx {
@@ -411,14 +430,30 @@ fn is_never_data(url: &str) -> bool {
     let host = card::host_of(url);
     let path = url_path_lower(url);
     [
-        "twitter.com", "x.com", "youtube.com", "youtu.be", "reddit.com", "linkedin.com",
-        "discord.gg", "discord.com", "facebook.com", "weixin.qq.com", "medium.com",
+        "twitter.com",
+        "x.com",
+        "youtube.com",
+        "youtu.be",
+        "reddit.com",
+        "linkedin.com",
+        "discord.gg",
+        "discord.com",
+        "facebook.com",
+        "weixin.qq.com",
+        "medium.com",
     ]
     .iter()
     .any(|h| host == *h || host.ends_with(&format!(".{h}")))
-        || ["publication", "/paper", "/abs/", ".pdf", "/docs/", "/releases/"]
-            .iter()
-            .any(|w| path.contains(w))
+        || [
+            "publication",
+            "/paper",
+            "/abs/",
+            ".pdf",
+            "/docs/",
+            "/releases/",
+        ]
+        .iter()
+        .any(|w| path.contains(w))
         || host.starts_with("docs.")
 }
 
@@ -535,7 +570,13 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
                 RefKind::Url | RefKind::CloudPath => {
                     let name = url_file(&r.value);
                     if has_weights_ext(&name) && !is_vocab(&name) && !is_backbone_host(&r.value) {
-                        picks.add(ItemKind::Reference, ctx.rel, Some(r.line), &r.value, "weights-file-url");
+                        picks.add(
+                            ItemKind::Reference,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "weights-file-url",
+                        );
                         continue;
                     }
                     if sec == Section::Data {
@@ -546,7 +587,13 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
                         || (is_archive(&name)
                             && (sec == Section::Weights || is_checkpoint_path(&path)))
                     {
-                        picks.add(ItemKind::Reference, ctx.rel, Some(r.line), &r.value, "checkpoint-archive");
+                        picks.add(
+                            ItemKind::Reference,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "checkpoint-archive",
+                        );
                         continue;
                     }
                     if r.kind == RefKind::Url
@@ -554,13 +601,21 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
                             || is_other_hub_model(&r.value))
                         && (ctx.code || sec == Section::Weights || doc_named || ctx.card)
                     {
-                        picks.add(ItemKind::Reference, ctx.rel, Some(r.line), &r.value, "hub-model-link");
+                        picks.add(
+                            ItemKind::Reference,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "hub-model-link",
+                        );
                     }
                 }
                 RefKind::LoaderCall => {
                     let call = r.call.unwrap_or("");
-                    if matches!(call, "from_pretrained" | "hf_hub_download" | "snapshot_download")
-                        && is_hub_id(&r.value)
+                    if matches!(
+                        call,
+                        "from_pretrained" | "hf_hub_download" | "snapshot_download"
+                    ) && is_hub_id(&r.value)
                         && !r.before.contains("tokenizer")
                         && !r.before.contains("processor")
                         && !r.before.contains("config")
@@ -643,7 +698,9 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
                     let name = url_file(&r.value);
-                    if is_image_or_page(&name, &r.value) || is_vocab(&name) || is_never_data(&r.value)
+                    if is_image_or_page(&name, &r.value)
+                        || is_vocab(&name)
+                        || is_never_data(&r.value)
                     {
                         continue;
                     }
@@ -652,21 +709,39 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                     }
                     let kind = card::classify(&r.value);
                     if kind == LinkKind::Dataset || is_other_hub_dataset(&r.value) {
-                        picks.add(ItemKind::Dataset, ctx.rel, Some(r.line), &r.value, "hub-dataset-link");
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "hub-dataset-link",
+                        );
                         continue;
                     }
                     if has_weights_ext(&name) {
                         continue;
                     }
                     if has_data_ext(&name) {
-                        picks.add(ItemKind::Dataset, ctx.rel, Some(r.line), &r.value, "data-file-url");
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "data-file-url",
+                        );
                         continue;
                     }
                     let paper_or_repo = kind == LinkKind::Paper
                         || (kind == LinkKind::CodeRepository && !name.contains('.'));
                     if data_script && !paper_or_repo && name.contains('.') {
                         script_urls += 1;
-                        picks.add(ItemKind::Dataset, ctx.rel, Some(r.line), &r.value, "dataset-script");
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "dataset-script",
+                        );
                         continue;
                     }
                     if !ctx.doc || paper_or_repo || kind == LinkKind::Model {
@@ -674,9 +749,21 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                     }
                     let before = tail_words(&r.before);
                     if sec == Section::Data && !is_bare_host(&r.value) {
-                        picks.add(ItemKind::Dataset, ctx.rel, Some(r.line), &r.value, "training-data-section");
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "training-data-section",
+                        );
                     } else if TRAINED_ON.iter().any(|w| before.contains(w)) {
-                        picks.add(ItemKind::Dataset, ctx.rel, Some(r.line), &r.value, "trained-on-link");
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "trained-on-link",
+                        );
                     } else if is_archive(&name)
                         && sec != Section::Weights
                         && (before.contains("dataset")
@@ -684,15 +771,31 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                             || before.contains("corpus")
                             || names_data_word(&url_path_lower(&r.value)))
                     {
-                        picks.add(ItemKind::Dataset, ctx.rel, Some(r.line), &r.value, "dataset-archive");
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "dataset-archive",
+                        );
                     }
                 }
                 RefKind::LoaderCall => {
                     // `load_dataset("json", data_files=...)` names a builder,
                     // not a dataset; a path is a local file.
                     const BUILDERS: &[&str] = &[
-                        "json", "csv", "parquet", "text", "arrow", "pandas", "imagefolder",
-                        "audiofolder", "videofolder", "webdataset", "sql", "generator",
+                        "json",
+                        "csv",
+                        "parquet",
+                        "text",
+                        "arrow",
+                        "pandas",
+                        "imagefolder",
+                        "audiofolder",
+                        "videofolder",
+                        "webdataset",
+                        "sql",
+                        "generator",
                     ];
                     if r.call == Some("load_dataset")
                         && (ctx.code || ctx.doc)
@@ -800,22 +903,34 @@ mod tests {
     fn sections_by_heading_words() {
         assert_eq!(section_of("pre-training data"), Section::Data);
         assert_eq!(section_of("pre-trained models"), Section::Weights);
-        assert_eq!(section_of("downloading pretrained weights"), Section::Weights);
-        assert_eq!(section_of("accuracy, speed, model size comparison"), Section::Eval);
+        assert_eq!(
+            section_of("downloading pretrained weights"),
+            Section::Weights
+        );
+        assert_eq!(
+            section_of("accuracy, speed, model size comparison"),
+            Section::Eval
+        );
         assert_eq!(section_of("acknowledgements"), Section::Ack);
         assert_eq!(
             section_of("generate voc format training data set and training process"),
             Section::Data
         );
         assert_eq!(section_of("usage"), Section::Tutorial);
-        assert_eq!(section_of("finetune code for the 6b model"), Section::Tutorial);
+        assert_eq!(
+            section_of("finetune code for the 6b model"),
+            Section::Tutorial
+        );
         assert_eq!(section_of("introduction"), Section::Neutral);
     }
 
     #[test]
     fn url_files_and_hub_ids() {
         assert_eq!(url_file("https://h.example.org/a/b/M.pt?x=1"), "m.pt");
-        assert_eq!(url_file("gs://bucket/run/model.ckpt.index"), "model.ckpt.index");
+        assert_eq!(
+            url_file("gs://bucket/run/model.ckpt.index"),
+            "model.ckpt.index"
+        );
         assert!(has_weights_ext("model.ckpt.data-00000-of-00001"));
         assert!(!has_weights_ext("notes.txt"));
         assert!(is_hub_id("acme/tiny-7b"));
@@ -827,7 +942,10 @@ mod tests {
 
     #[test]
     fn relative_links_resolve_inside() {
-        assert_eq!(resolve("docs", "../data/x.json").as_deref(), Some("data/x.json"));
+        assert_eq!(
+            resolve("docs", "../data/x.json").as_deref(),
+            Some("data/x.json")
+        );
         assert_eq!(resolve("", "./x.json").as_deref(), Some("x.json"));
         assert_eq!(resolve("", "../x.json"), None);
     }

@@ -180,7 +180,10 @@ fn paired_formats<'a>(facts: &'a Facts, paths: &[&'a str], t: &mut Tally) -> BTr
                 ItemKind::LfsPointer,
                 Some(rel),
                 ItemSource::File,
-                format!("{} not fetched: pointer to {} bytes", model.format, lfs.size),
+                format!(
+                    "{} not fetched: pointer to {} bytes",
+                    model.format, lfs.size
+                ),
             ));
             continue;
         }
@@ -213,8 +216,19 @@ fn paired_formats<'a>(facts: &'a Facts, paths: &[&'a str], t: &mut Tally) -> BTr
 fn fixed_arrays<'a>(facts: &'a Facts, t: &mut Tally) -> BTreeSet<&'a str> {
     const MAX_FIXED_BYTES: u64 = 8 << 20;
     const WORDS: &[&str] = &[
-        "mel", "filters", "filterbank", "filterbanks", "fbank", "window", "windows", "lut",
-        "lookup", "hann", "hamming", "dct", "basis",
+        "mel",
+        "filters",
+        "filterbank",
+        "filterbanks",
+        "fbank",
+        "window",
+        "windows",
+        "lut",
+        "lookup",
+        "hann",
+        "hamming",
+        "dct",
+        "basis",
     ];
     let code_dirs: BTreeSet<&str> = facts
         .files

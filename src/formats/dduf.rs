@@ -43,13 +43,10 @@ pub fn parse(file: &[u8]) -> Result<DdufContents, FormatError> {
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let stored = entry.compression() == zip::CompressionMethod::Stored;
         let size = entry.compressed_size();
-        let slice = entry
-            .data_start()
-            .filter(|_| stored)
-            .and_then(|start| {
-                let end = start.checked_add(size)?;
-                file.get(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
-            });
+        let slice = entry.data_start().filter(|_| stored).and_then(|start| {
+            let end = start.checked_add(size)?;
+            file.get(usize::try_from(start).ok()?..usize::try_from(end).ok()?)
+        });
         if name.to_ascii_lowercase().ends_with(".safetensors") {
             match slice.map(safetensors::parse) {
                 Some(Ok(header)) => {
@@ -62,7 +59,9 @@ pub fn parse(file: &[u8]) -> Result<DdufContents, FormatError> {
                         *slot = slot.saturating_add(n);
                     }
                 }
-                _ => out.unreadable.push(super::truncate_at_char(&name, 256).to_owned()),
+                _ => out
+                    .unreadable
+                    .push(super::truncate_at_char(&name, 256).to_owned()),
             }
         } else if name == "model_index.json"
             && size <= MAX_INDEX_BYTES

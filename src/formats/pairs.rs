@@ -58,7 +58,9 @@ pub fn detect(paths: &[&str]) -> Vec<PairedModel> {
         if let Some(model) = find("caffemodel") {
             // The deploy prototxt may be named after the model or not.
             let proto = find("prototxt").or_else(|| {
-                let dir = model.rfind('/').map_or("", |i| model.get(..=i).unwrap_or(""));
+                let dir = model
+                    .rfind('/')
+                    .map_or("", |i| model.get(..=i).unwrap_or(""));
                 set.iter()
                     .find(|p| {
                         p.starts_with(dir)
@@ -116,6 +118,7 @@ pub fn detect(paths: &[&str]) -> Vec<PairedModel> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -147,7 +150,10 @@ mod tests {
                 ("ncnn", "ncnn/net.bin".to_owned()),
                 ("openvino", "ov/model.bin".to_owned()),
                 ("paddle", "pd/inference.pdiparams".to_owned()),
-                ("tf-checkpoint", "tf/model.ckpt.data-00000-of-00001".to_owned()),
+                (
+                    "tf-checkpoint",
+                    "tf/model.ckpt.data-00000-of-00001".to_owned()
+                ),
             ]
         );
     }

@@ -127,9 +127,7 @@ const FETCHERS: &[&[u8]] = &[
 /// and relative links, `yaml` the `download:` key.
 pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     let mut out = TextScan {
-        fetches: FETCHERS
-            .iter()
-            .any(|f| memmem::find(text, f).is_some()),
+        fetches: FETCHERS.iter().any(|f| memmem::find(text, f).is_some()),
         ..TextScan::default()
     };
     let mut headings: Vec<(usize, String)> = Vec::new();
@@ -239,9 +237,13 @@ fn find_on_line(line: &str, line_no: u32, section: &[String], markdown: bool, ou
     while let Some(rel) = lower.get(from..).and_then(|r| r.find("://")) {
         let sep = from + rel;
         from = sep + 3;
-        let scheme_start = lower
-            .get(..sep)
-            .map_or(sep, |s| s.len() - s.bytes().rev().take_while(u8::is_ascii_alphanumeric).count());
+        let scheme_start = lower.get(..sep).map_or(sep, |s| {
+            s.len()
+                - s.bytes()
+                    .rev()
+                    .take_while(u8::is_ascii_alphanumeric)
+                    .count()
+        });
         let scheme = lower.get(scheme_start..sep).unwrap_or("");
         let kind = match scheme {
             "http" | "https" => RefKind::Url,
@@ -313,8 +315,7 @@ fn find_on_line(line: &str, line_no: u32, section: &[String], markdown: bool, ou
 /// the call closes.
 fn first_string(args: &str) -> Option<String> {
     let mut depth = 0usize;
-    let mut chars = args.char_indices();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in args.char_indices() {
         match c {
             '(' | '[' => depth += 1,
             ')' | ']' => {
@@ -351,10 +352,9 @@ pub fn names_weights_file(line: &str) -> bool {
                 let at = from + rel;
                 from = at + ext.len();
                 let before_ok = at > 0
-                    && lower
-                        .as_bytes()
-                        .get(at - 1)
-                        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'}' | b'*' | b')'));
+                    && lower.as_bytes().get(at - 1).is_some_and(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'}' | b'*' | b')')
+                    });
                 let after_ok = lower
                     .as_bytes()
                     .get(from)
@@ -368,6 +368,7 @@ pub fn names_weights_file(line: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -411,7 +412,11 @@ mod tests {
     fn fetch_commands_weights_names_and_yaml_download() {
         let s = scan(b"wget ${URL}/consolidated.${s}.pth -O x\n", false, false);
         assert!(s.fetches && s.names_weights);
-        let s = scan(b"path: ../sets/x\ntrain: images\ndownload: |\n  get()\n", false, true);
+        let s = scan(
+            b"path: ../sets/x\ntrain: images\ndownload: |\n  get()\n",
+            false,
+            true,
+        );
         assert!(s.yaml_download);
         assert!(!names_weights_file("see the .pth files"));
         assert!(names_weights_file("for f in ['model.ckpt.index']:"));

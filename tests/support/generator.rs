@@ -1349,8 +1349,16 @@ fn data_by_reference(d: &Path) -> io::Result<()> {
         "wren/tagger.py",
         "import torch.nn as nn\n\nclass Tagger(nn.Module):\n    def forward(self, x):\n        return x\n",
     )?;
-    write(d, "eval/heldout.jsonl", "{\"text\": \"a wren sang\", \"tag\": \"bird\"}\n")?;
-    write(d, "examples/tiny_train.jsonl", "{\"text\": \"toy\", \"tag\": \"x\"}\n")?;
+    write(
+        d,
+        "eval/heldout.jsonl",
+        "{\"text\": \"a wren sang\", \"tag\": \"bird\"}\n",
+    )?;
+    write(
+        d,
+        "examples/tiny_train.jsonl",
+        "{\"text\": \"toy\", \"tag\": \"x\"}\n",
+    )?;
     write(d, "results/run1_results.csv", "task,score\ntagging,0.91\n")?;
     write(d, "metrics_final.json", "{\"accuracy\": 0.91}\n")?;
     write(d, "LICENSE", MIT)
@@ -1361,16 +1369,40 @@ fn data_by_reference(d: &Path) -> io::Result<()> {
 fn paired_formats(d: &Path) -> io::Result<()> {
     const EMPTY_ZIP: &[u8] =
         b"PK\x05\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00";
-    write(d, "caffe/finch.prototxt", "name: \"finch\"\nlayer { name: \"data\" type: \"Input\" }\n")?;
-    write(d, "caffe/finch.caffemodel", b"\x0a\x05finch\x12\x00".as_slice())?;
+    write(
+        d,
+        "caffe/finch.prototxt",
+        "name: \"finch\"\nlayer { name: \"data\" type: \"Input\" }\n",
+    )?;
+    write(
+        d,
+        "caffe/finch.caffemodel",
+        b"\x0a\x05finch\x12\x00".as_slice(),
+    )?;
     write(d, "ncnn/finch.param", "7767517\n2 2\nInput data 0 1 data\n")?;
-    write(d, "ncnn/finch.bin", b"\x00\x00\x80\x3f\x00\x00\x00\x40".as_slice())?;
+    write(
+        d,
+        "ncnn/finch.bin",
+        b"\x00\x00\x80\x3f\x00\x00\x00\x40".as_slice(),
+    )?;
     write(d, "mnn/finch.mnn", b"\x00\x00\x00\x10MNNfinch".as_slice())?;
-    write(d, "openvino/finch.xml", "<?xml version=\"1.0\"?>\n<net name=\"finch\" version=\"11\"></net>\n")?;
+    write(
+        d,
+        "openvino/finch.xml",
+        "<?xml version=\"1.0\"?>\n<net name=\"finch\" version=\"11\"></net>\n",
+    )?;
     write(d, "openvino/finch.bin", b"\x00\x00\x80\x3f".as_slice())?;
     write(d, "tf/finch.ckpt.index", b"\x00\x01index".as_slice())?;
-    write(d, "tf/finch.ckpt.data-00000-of-00001", b"\x00\x00\x80\x3f".as_slice())?;
-    write(d, "finch/audio/features.py", "import numpy as np\n\ndef mel(x, filters):\n    return filters @ x\n")?;
+    write(
+        d,
+        "tf/finch.ckpt.data-00000-of-00001",
+        b"\x00\x00\x80\x3f".as_slice(),
+    )?;
+    write(
+        d,
+        "finch/audio/features.py",
+        "import numpy as np\n\ndef mel(x, filters):\n    return filters @ x\n",
+    )?;
     write(d, "finch/audio/mel_filters.npz", EMPTY_ZIP)?;
     // A TorchScript archive (written by torch.jit.save for the interop
     // fixtures) under an extension that says nothing.
@@ -1396,8 +1428,16 @@ fn linked_data_missing(d: &Path) -> io::Result<()> {
         "DATASHEET.md",
         "---\nsource_datasets:\n- original\ntask_categories:\n- text-generation\n---\n# Heron instruction pairs\n\nWritten by hand from seed tasks.\n",
     )?;
-    write(d, "seed_tasks.jsonl", "{\"instruction\": \"name a heron\"}\n")?;
-    write(d, "train.py", "from transformers import Trainer\ntrainer = Trainer(model=None)\ntrainer.train()\n")?;
+    write(
+        d,
+        "seed_tasks.jsonl",
+        "{\"instruction\": \"name a heron\"}\n",
+    )?;
+    write(
+        d,
+        "train.py",
+        "from transformers import Trainer\ntrainer = Trainer(model=None)\ntrainer.train()\n",
+    )?;
     write(d, "LICENSE", MIT)
 }
 
@@ -1407,7 +1447,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -1439,7 +1483,8 @@ pub fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
         central.extend_from_slice(&offset.to_le_bytes());
         central.extend_from_slice(name.as_bytes());
     }
-    let (cd_offset, cd_size, count) = (out.len() as u32, central.len() as u32, entries.len() as u16);
+    let (cd_offset, cd_size, count) =
+        (out.len() as u32, central.len() as u32, entries.len() as u16);
     out.extend_from_slice(&central);
     out.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00");
     out.extend_from_slice(&count.to_le_bytes());
@@ -1459,7 +1504,13 @@ fn dduf_inside(d: &Path) -> io::Result<()> {
         "unet": ["diffusers", "UNet2DConditionModel"],
         "vae": ["diffusers", "AutoencoderKL"],
     }))?;
-    let unet = safetensors(&[("conv_in.weight", "F32", &[4, 4, 3, 3]), ("conv_in.bias", "F32", &[4])], None);
+    let unet = safetensors(
+        &[
+            ("conv_in.weight", "F32", &[4, 4, 3, 3]),
+            ("conv_in.bias", "F32", &[4]),
+        ],
+        None,
+    );
     let vae = safetensors(&[("decoder.conv.weight", "F16", &[8, 4])], None);
     let unet_config = br#"{"_class_name": "UNet2DConditionModel"}"#;
     let zip = stored_zip(&[
@@ -1469,5 +1520,9 @@ fn dduf_inside(d: &Path) -> io::Result<()> {
         ("vae/diffusion_pytorch_model.safetensors", &vae),
     ]);
     write(d, "pipeline.dduf", zip)?;
-    write(d, "README.md", "---\nlicense: mit\n---\n# A pipeline in one file\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# A pipeline in one file\n",
+    )
 }
