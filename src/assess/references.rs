@@ -194,13 +194,22 @@ fn section_of(heading: &str) -> Section {
     Section::Neutral
 }
 
-/// The innermost heading that says something decides.
+/// The innermost heading that says something decides; a document's title
+/// only says what the whole document is not about (evaluation, related
+/// work, a tutorial): "Metric and Dataset" in a title makes no section of
+/// it a dataset's.
 fn section(r: &TextRef) -> Section {
     r.section
         .iter()
         .rev()
         .map(|h| section_of(h))
         .find(|s| *s != Section::Neutral)
+        .or_else(|| {
+            r.title
+                .as_deref()
+                .map(section_of)
+                .filter(|s| matches!(s, Section::Eval | Section::Ack | Section::Tutorial))
+        })
         .unwrap_or(Section::Neutral)
 }
 
@@ -455,6 +464,13 @@ fn is_never_data(url: &str) -> bool {
         .iter()
         .any(|w| path.contains(w))
         || host.starts_with("docs.")
+        // A person's home page (`/~name`, `/people/...`).
+        || path.contains("/people/")
+        || path.contains("/person/")
+        || card::path_segments(url).len() == 1
+            && card::path_segments(url).first().is_some_and(|s| s.starts_with('~'))
+        // A model page on the hub is not a dataset.
+        || (matches!(host.as_str(), "huggingface.co" | "hf.co") && !path.contains("/datasets/"))
 }
 
 /// A URL with no path: a project's home page.
@@ -800,6 +816,7 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                     if r.call == Some("load_dataset")
                         && (ctx.code || ctx.doc)
                         && !BUILDERS.contains(&r.value.as_str())
+                        && !any_token(&r.value, EVAL_TOKENS)
                         && !r.value.starts_with('.')
                         && !r.value.starts_with('/')
                         && !r.value.contains(' ')

@@ -47,8 +47,10 @@ pub struct TextRef {
     /// 1-based line number.
     pub line: u32,
     /// The markdown headings above it, outermost first, lower-cased
-    /// (empty outside markdown).
+    /// (empty outside markdown; a document's title heading left out).
     pub section: Vec<String>,
+    /// The document's title (its first heading, at level 1), lower-cased.
+    pub title: Option<String>,
     /// The lower-cased text of its line before the reference (markdown link
     /// text included), at most [`MAX_CONTEXT`] bytes.
     pub before: String,
@@ -132,6 +134,8 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     };
     let mut headings: Vec<(usize, String)> = Vec::new();
     let mut in_fence = false;
+    let mut seen_heading = false;
+    let mut doc_title: Option<String> = None;
     for (index, raw) in text.split(|&b| b == b'\n').enumerate() {
         let line_no = u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX);
         let line = String::from_utf8_lossy(raw);
@@ -149,7 +153,14 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
             }
             if !in_fence && let Some((level, title)) = heading(line) {
                 headings.retain(|(l, _)| *l < level);
-                headings.push((level, title));
+                // A document's first heading, at level 1, is its title
+                // ("# Tool X and Dataset"), not a section of it.
+                if level > 1 || seen_heading {
+                    headings.push((level, title));
+                } else {
+                    doc_title = Some(title);
+                }
+                seen_heading = true;
                 continue;
             }
         }
@@ -157,7 +168,14 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
             continue;
         }
         let section: Vec<String> = headings.iter().map(|(_, t)| t.clone()).collect();
-        find_on_line(line, line_no, &section, markdown, &mut out);
+        find_on_line(
+            line,
+            line_no,
+            &section,
+            doc_title.as_deref(),
+            markdown,
+            &mut out,
+        );
         if out.refs.len() >= MAX_REFS {
             out.truncated = true;
             break;
@@ -217,7 +235,14 @@ fn tail(s: &str, max: usize) -> String {
     s.get(start..).unwrap_or("").to_owned()
 }
 
-fn find_on_line(line: &str, line_no: u32, section: &[String], markdown: bool, out: &mut TextScan) {
+fn find_on_line(
+    line: &str,
+    line_no: u32,
+    section: &[String],
+    title: Option<&str>,
+    markdown: bool,
+    out: &mut TextScan,
+) {
     let bytes = line.as_bytes();
     let lower = line.to_ascii_lowercase();
     let push = |out: &mut TextScan, kind, value: String, at: usize, call| {
@@ -227,6 +252,7 @@ fn find_on_line(line: &str, line_no: u32, section: &[String], markdown: bool, ou
                 value,
                 line: line_no,
                 section: section.to_vec(),
+                title: title.map(str::to_owned),
                 before: tail(lower.get(..at).unwrap_or(""), MAX_CONTEXT),
                 call,
             });
@@ -327,7 +353,8 @@ fn first_string(args: &str) -> Option<String> {
             '"' | '\'' => {
                 let rest = args.get(i + 1..)?;
                 let end = rest.find(c)?;
-                let value = rest.get(..end)?.trim();
+                // A notebook escapes its quotes: `\"name\"`.
+                let value = rest.get(..end)?.trim().trim_end_matches('\\');
                 return (!value.is_empty() && value.len() <= 200).then(|| value.to_owned());
             }
             _ => {}
@@ -398,13 +425,13 @@ mod tests {
         let text = b"# Tool\n## Pre-training data\nWe used [the dump](https://dumps.example.org/x.xml.bz2).\n```\n# not a heading\n```\n**Training Data**\nSee [our set](./train_set.json).\n";
         let scan = scan(text, true, false);
         assert_eq!(scan.refs.len(), 2);
-        assert_eq!(scan.refs[0].section, vec!["tool", "pre-training data"]);
+        assert_eq!(scan.refs[0].section, vec!["pre-training data"]);
         assert!(scan.refs[0].before.contains("we used [the dump"));
         assert_eq!(scan.refs[1].kind, RefKind::RelativeLink);
         assert_eq!(scan.refs[1].value, "./train_set.json");
         assert_eq!(
             scan.refs[1].section,
-            vec!["tool", "pre-training data", "training data"]
+            vec!["pre-training data", "training data"]
         );
     }
 
