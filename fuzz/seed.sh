@@ -55,7 +55,11 @@ seed() {
     msgpack)
         copy "$1" "$fx"/interop-formats/flax_model.msgpack ;;
     dduf)
-        copy "$1" "$fx"/interop-formats/pipeline.dduf ;;
+        copy "$1" "$fx"/interop-formats/pipeline.dduf "$fx"/dduf-inside/pipeline.dduf ;;
+    refs)
+        copy "$1" "$fx"/weights-by-reference/README.md "$fx"/weights-by-reference/download.sh \
+            "$fx"/weights-by-reference/sparrow/hub.py "$fx"/data-by-reference/README.md \
+            "$fx"/data-by-reference/configs/wren_small.yaml ;;
     card)
         copy "$1" "$fx"/*/README.md "$fx"/licenses/*/README.md ;;
     config)

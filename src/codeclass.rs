@@ -48,6 +48,24 @@ const SOURCE_EXTENSIONS: &[&str] = &[
 /// Extensions a training config can have.
 const CONFIG_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "toml"];
 
+/// Evaluation results by name: `*results*.json|csv`, `metrics*.json`,
+/// leaderboards, `eval_*.json|csv`. They are neither code nor configuration
+/// nor training data, and are never opened (a training repository may hold
+/// thousands of them). Takes the lower-cased file name.
+pub fn is_results_name(lower_name: &str) -> bool {
+    let Some((stem, ext)) = lower_name.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(ext, "json" | "csv" | "tsv") {
+        return false;
+    }
+    stem.contains("result")
+        || stem.starts_with("metrics")
+        || stem.contains("leaderboard")
+        || stem.contains("_scores")
+        || stem.starts_with("eval_") && !stem.contains("config")
+}
+
 /// Extensions that make a file source code.
 pub fn is_source_path(rel_path: &str) -> bool {
     extension(rel_path).is_some_and(|e| SOURCE_EXTENSIONS.contains(&e.as_str()))

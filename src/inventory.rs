@@ -299,6 +299,10 @@ pub fn kind_by_name(rel: &str) -> FileKind {
     if sniff::weights_format_by_name(&lower).is_some() {
         return FileKind::Weights;
     }
+    // Evaluation results are documents: not configs, code or training data.
+    if codeclass::is_results_name(&lower) {
+        return FileKind::Docs;
+    }
     if is_datasheet_name(&lower) || DATA_EXTENSIONS.contains(&ext) {
         return FileKind::Data;
     }

@@ -9,6 +9,7 @@ use crate::codeclass::{self, CodeRole};
 use crate::formats::card::{self, FrontMatter, Link};
 use crate::formats::config::{self, AdapterConfig, ModelConfig, ModelIndex, SentenceModule};
 use crate::formats::pickle::{self, PickleScan};
+use crate::formats::refs::{self, TextScan};
 use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
@@ -29,6 +30,8 @@ const MAX_CONFIG_BYTES: u64 = 16 << 20;
 /// What the code and training-config cues look at; more would be read for nothing.
 const MAX_CODE_HEAD: u64 = codeclass::HEAD_LIMIT as u64;
 const MAX_LICENSE_BYTES: u64 = 256 << 10;
+/// What is read of a document that is not a card, for its references.
+const MAX_DOC_REFS_BYTES: u64 = 256 << 10;
 
 /// Reads every inventoried file into facts; `hash` adds each file's SHA-256
 /// (on `jobs` threads, 0 for every core), counting into `progress`.
@@ -76,6 +79,10 @@ pub struct Facts {
     pub cards: Vec<CardFacts>,
     /// What the whole release may still decompress and walk (SECURITY.md).
     pub budget: crate::formats::Budget,
+    /// References found in the text of code, scripts, documents and YAML
+    /// configs (URLs, cloud paths, loader calls, `download:` blocks), by
+    /// file; only files where something was found.
+    pub text_refs: Vec<(String, TextScan)>,
 }
 
 /// Why (part of) a file could not be read; the assessment picks the finding.
@@ -318,6 +325,7 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         FileKind::Code => read_prefix(&path, MAX_CODE_HEAD).map(|head| {
             file.code_role = Some(codeclass::classify(&rel, &head));
             file.header_license = license::header_licence(&head);
+            keep_refs(facts, &rel, refs::scan(&head, false, false));
         }),
         FileKind::Other => sniff_other(file, facts, &path),
     };
@@ -326,10 +334,52 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
     }
 }
 
+/// Extensions that are never a model archive: not even opened.
+const NEVER_WEIGHTS: &[&str] = &[
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "svg",
+    "webp",
+    "ico",
+    "bmp",
+    "tif",
+    "tiff",
+    "mp3",
+    "mp4",
+    "wav",
+    "flac",
+    "ogg",
+    "avi",
+    "mov",
+    "webm",
+    "ttf",
+    "otf",
+    "woff",
+    "woff2",
+    "css",
+    "scss",
+    "lock",
+    "gitignore",
+    "gitattributes",
+    "gitmodules",
+    "dockerignore",
+    "editorconfig",
+    "mat",
+    "xml",
+    "proto",
+    "prototxt",
+    "param",
+    "index",
+];
+
 /// A file whose name says nothing (`model.sav`, `weights.dat`, no
-/// extension, `.pkl.gz`) is read as weights when its first bytes are a
-/// pickle, a compressed stream or an archive and a pickle is found in it;
-/// otherwise it stays what its name made it.
+/// extension, `.pkl.gz`, `encoder.jit`) is read as weights when its first
+/// bytes are a pickle, a compressed stream or an archive and a pickle is
+/// found in it, or when it is a zip that the torch reader recognises as a
+/// TorchScript or `torch.save` archive (TorchScript by content, whatever
+/// the extension); otherwise it stays what its name made it.
 fn sniff_other(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     if file.entry.bytes < 2 {
         return Ok(());
@@ -344,19 +394,28 @@ fn sniff_other(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
         }
         return Ok(());
     }
+    let name = file.entry.file_name().to_ascii_lowercase();
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    if NEVER_WEIGHTS.contains(&ext) {
+        return Ok(());
+    }
     let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
-    if !sniff::holds_pickle_or_archive(&head) {
+    let zip = head.starts_with(b"PK\x03\x04");
+    if !zip && !sniff::holds_pickle_or_archive(&head) {
         return Ok(());
     }
     file.entry.kind = FileKind::Weights;
     let read = read_weights(file, facts, path);
     let is_7z = file.anomalies.iter().any(|a| a.starts_with("a 7z archive"));
-    if read.is_err() || (file.pickles.is_empty() && !is_7z) {
-        // Not a pickle after all (a compressed log, a tar of images).
+    let torch = file.weights_format == Some(WeightsFormat::TorchZip)
+        && file.failures.is_empty()
+        && (file.torchscript || file.counts.is_some());
+    if read.is_err() || !(torch || !file.pickles.is_empty() || is_7z) {
+        // Not a model after all (a compressed log, a tar of images, a zip
+        // of documents).
         file.entry.kind = FileKind::Other;
         file.forget_weights();
         file.weights_format = None;
-        return Ok(());
     }
     Ok(())
 }
@@ -525,6 +584,26 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
                 "{} entries (a diffusers folder)",
                 dduf.entries.len()
             ));
+            // Inside: each safetensors member's header where it lies, and
+            // the pipeline's classes.
+            if let Ok(inside) = crate::formats::dduf::parse(map) {
+                if inside.safetensors_members > 0 {
+                    file.counts = Some(FileWeights {
+                        tensors: inside.tensors,
+                        parameters: inside.parameters,
+                        bytes: inside.bytes,
+                        dtypes: inside.dtypes,
+                    });
+                    file.note = Some(format!(
+                        "{} entries (a diffusers folder), {} safetensors members read",
+                        dduf.entries.len(),
+                        inside.safetensors_members
+                    ));
+                }
+                if let Some(index) = inside.model_index {
+                    facts.model_indexes.push((rel.clone(), index));
+                }
+            }
         }),
         _ => Ok(()),
     };
@@ -687,6 +766,9 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
         _ => {
             file.training_config =
                 file.entry.kind == FileKind::Config && codeclass::is_training_config(&rel, &bytes);
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                keep_refs(facts, &rel, refs::scan(&bytes, false, true));
+            }
             Ok(())
         }
     };
@@ -699,11 +781,18 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
 fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     let name = file.entry.file_name().to_ascii_lowercase();
     let is_card = name == "readme.md" || crate::inventory::is_datasheet_name(&name);
-    if !is_card || !(name.ends_with(".md") || name.ends_with(".markdown")) {
+    let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+    if !is_card || !markdown {
+        // Other documents are read only for the references they hold.
+        if markdown || name.ends_with(".rst") {
+            let bytes = read_prefix(path, MAX_DOC_REFS_BYTES)?;
+            keep_refs(facts, &file.entry.rel, refs::scan(&bytes, true, false));
+        }
         return Ok(());
     }
     let rel = file.entry.rel.clone();
     let bytes = read_prefix(path, card::MAX_CARD_BYTES as u64)?;
+    keep_refs(facts, &rel, refs::scan(&bytes, true, false));
     let front_matter = card::parse_front_matter(&bytes).unwrap_or_else(|err| {
         file.failures.push(Failure::Card(err));
         None
@@ -725,6 +814,13 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
         part_licenses,
     });
     Ok(())
+}
+
+/// Keeps a text's references when it has any.
+fn keep_refs(facts: &mut Facts, rel: &str, scan: TextScan) {
+    if !scan.refs.is_empty() || scan.yaml_download || (scan.fetches && scan.names_weights) {
+        facts.text_refs.push((rel.to_owned(), scan));
+    }
 }
 
 /// Reads at most `cap` bytes; never more, whatever the file's size.

@@ -145,6 +145,17 @@ words! {
         DatasetCard = "dataset-card",
         DataFile = "data-file",
         Dataset = "dataset",
+        // Added with issue 13: formats known by their file pairs, files
+        // judged not to be weights, and data that is not training data.
+        Caffe = "caffe",
+        Mnn = "mnn",
+        Ncnn = "ncnn",
+        OpenVino = "openvino",
+        TfCheckpoint = "tf-checkpoint",
+        NotWeights = "not-weights",
+        EvaluationData = "evaluation-data",
+        EvaluationResults = "evaluation-results",
+        SampleData = "sample-data",
     }
 }
 
@@ -156,6 +167,8 @@ words! {
         Card = "card",
         Index = "index",
         Gguf = "gguf",
+        /// The text of a code file, script, document or YAML config.
+        Text = "text",
     }
 }
 

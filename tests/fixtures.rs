@@ -265,7 +265,8 @@ fn remote_code_missing_module_and_cross_repo_reference() {
 #[test]
 fn adapter_ships_weights_and_names_its_base() {
     let r = scan("adapter");
-    assert_eq!(statuses(&r), ["absent", "shipped", "absent"]);
+    // The base model's architecture and PEFT are code the adapter points to.
+    assert_eq!(statuses(&r), ["referenced", "shipped", "absent"]);
     let w = &r["components"]["weights"];
     assert_eq!(w["tensors"], 8);
     assert_eq!(w["parameters"], 8 * 32);
@@ -302,9 +303,11 @@ fn dataset_only_release() {
     assert_eq!(r["license"]["spdx"], "CC-BY-4.0");
     assert_eq!(r["license"]["open"], true);
     assert_eq!(r["components"]["data"]["license"], "CC-BY-4.0");
+    // `source_datasets: [original]` names no dataset; the validation split
+    // is evaluation data.
     assert_eq!(
         item_kinds(&r, "data"),
-        ["data-file", "dataset", "dataset-card"]
+        ["data-file", "dataset-card", "evaluation-data"]
     );
     assert!(codes(&r) == ["license-wrong-type"], "{:#}", r["findings"]);
 }
@@ -970,8 +973,15 @@ fn interop_with_the_python_reference_writers() {
             assert_eq!(w["dtypes"], expected["dtypes"], "{name}");
         }
         assert_eq!(r["license"]["declared"], expected["license"], "{name}");
+        // `original` in `source_datasets` says the data is new, not that a
+        // dataset has that name.
+        let declared: Vec<Value> = expected["datasets"]
+            .as_array()
+            .map(|a| a.iter().filter(|d| *d != "original").cloned().collect())
+            .unwrap_or_default();
         assert_eq!(
-            r["components"]["data"]["datasets"], expected["datasets"],
+            r["components"]["data"]["datasets"],
+            Value::Array(declared),
             "{name}"
         );
         let base = expected["base_model"]
@@ -1035,4 +1045,168 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
     {
         assert!(seen.contains(code.as_str()), "no fixture produces {code}");
     }
+}
+
+/// The rule each text reference was chosen by, with its file, sorted.
+fn rules(report: &Value, component: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report["components"][component]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["source"] == "text")
+        .map(|i| {
+            let detail = i["detail"].as_str().unwrap();
+            let rule = detail
+                .rsplit_once("(rule ")
+                .map(|(_, r)| r.trim_end_matches(')').to_owned())
+                .unwrap();
+            (i["path"].as_str().unwrap().to_owned(), rule)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn weights_referenced_from_code_scripts_and_readme_sections() {
+    let r = scan("weights-by-reference");
+    assert_eq!(statuses(&r), ["shipped", "referenced", "absent"]);
+    assert_eq!(
+        rules(&r, "weights"),
+        [
+            ("README.md".to_owned(), "checkpoint-archive".to_owned()),
+            ("demo_app.py".to_owned(), "loader-call".to_owned()),
+            ("download.sh".to_owned(), "download-script".to_owned()),
+            ("sparrow/hub.py".to_owned(), "weights-file-url".to_owned()),
+        ]
+    );
+    // Neither the benchmark table's rival nor the project thanked is ours.
+    let details: Vec<&str> = r["components"]["weights"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["detail"].as_str().unwrap())
+        .collect();
+    assert!(
+        details
+            .iter()
+            .all(|d| !d.contains("rival") && !d.contains("tinybox"))
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("gs://sparrow_models/2024_01/base"))
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("line 4: https://files.sparrow"))
+    );
+}
+
+#[test]
+fn training_data_referenced_and_evaluation_material_kept_apart() {
+    let r = scan("data-by-reference");
+    assert_eq!(statuses(&r), ["shipped", "absent", "referenced"]);
+    assert_eq!(
+        rules(&r, "data"),
+        [
+            ("README.md".to_owned(), "data-file-url".to_owned()),
+            ("README.md".to_owned(), "training-data-section".to_owned()),
+            (
+                "configs/wren_small.yaml".to_owned(),
+                "dataset-yaml".to_owned()
+            ),
+            (
+                "scripts/download_dataset.sh".to_owned(),
+                "dataset-script".to_owned()
+            ),
+            (
+                "tools/prepare_corpus.py".to_owned(),
+                "data-file-url".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        item_kinds(&r, "data"),
+        [
+            "dataset",
+            "evaluation-data",
+            "evaluation-results",
+            "sample-data"
+        ]
+    );
+    // The heldout set linked from the evaluation section is not a dataset
+    // of this release; results files are neither code nor config.
+    assert_eq!(r["components"]["data"]["datasets"], serde_json::json!([]));
+    let code_paths: Vec<&str> = r["components"]["code"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .collect();
+    assert!(
+        code_paths
+            .iter()
+            .all(|p| !p.contains("results") && !p.contains("metrics"))
+    );
+}
+
+#[test]
+fn paired_formats_and_a_filterbank_that_is_not_weights() {
+    let r = scan("paired-formats");
+    let w = &r["components"]["weights"];
+    assert_eq!(w["status"], "shipped");
+    assert_eq!(
+        w["formats"],
+        serde_json::json!([
+            "caffe",
+            "mnn",
+            "ncnn",
+            "openvino",
+            "pytorch-zip",
+            "tf-checkpoint"
+        ])
+    );
+    assert_eq!(w["files"], 6);
+    let jit = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "torchscript/finch.jit")
+        .unwrap();
+    assert_eq!(jit["kind"], "weights");
+    assert!(item_kinds(&r, "weights").contains(&"not-weights".to_owned()));
+}
+
+#[test]
+fn a_linked_training_file_that_is_missing_makes_data_incomplete() {
+    let r = scan("linked-data-missing");
+    assert_eq!(status(&r, "data"), "incomplete");
+    assert_eq!(
+        rules(&r, "data"),
+        [("README.md".to_owned(), "missing-linked-data".to_owned())]
+    );
+    assert_eq!(r["components"]["data"]["datasets"], serde_json::json!([]));
+}
+
+#[test]
+fn dduf_members_are_read_where_they_lie() {
+    let r = scan("dduf-inside");
+    let w = &r["components"]["weights"];
+    assert_eq!(w["status"], "shipped");
+    assert_eq!(w["tensors"], 3);
+    assert_eq!(w["parameters"], 4 * 4 * 3 * 3 + 4 + 8 * 4);
+    assert_eq!(status(&r, "code"), "referenced");
+    let details: Vec<&str> = r["components"]["code"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["detail"].as_str().unwrap())
+        .collect();
+    assert!(
+        details.iter().any(|d| d.contains("UNet2DConditionModel")),
+        "{details:?}"
+    );
 }

@@ -127,6 +127,22 @@ pub fn assess(facts: &mut Facts, out: &mut Vec<Finding>) -> Component {
             ));
         }
     }
+    // A PEFT adapter runs on its base model's architecture, through PEFT:
+    // both are code the release points to.
+    for (rel, adapter) in &facts.adapters {
+        referenced = true;
+        let base = adapter
+            .base_model
+            .as_deref()
+            .unwrap_or("an unnamed base model");
+        let kind = adapter.peft_type.as_deref().unwrap_or("adapter");
+        items.push(item(
+            ItemKind::Architecture,
+            Some(rel),
+            ItemSource::Config,
+            format!("{kind} adapter: the architecture of {base}, implemented in peft"),
+        ));
+    }
     for (rel, index) in &facts.model_indexes {
         for part in &index.components {
             if let (Some(lib), Some(class)) = (&part.library, &part.class) {

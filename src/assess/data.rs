@@ -1,11 +1,15 @@
 //! The data component: data files and dataset cards or datasheets shipped in
 //! the release, and the datasets it only names (the card's `datasets:` list,
-//! dataset pages linked from the card, a dataset card's sources).
+//! dataset pages linked from the card, a dataset card's sources, and the
+//! references [`super::references`] picks from code, scripts and documents).
+//! Only *training* data decides the status: evaluation sets, results tables
+//! and demo or tutorial samples are listed as items of their own kind
+//! (`evaluation-data`, `evaluation-results`, `sample-data`) and feed the MOF's
+//! evaluation components, but never make the data shipped.
 
-use super::{finish, item, root_card, status_of};
-use crate::formats::card::LinkKind;
+use super::{finish, item, status_of};
 use crate::read::Facts;
-use crate::report::{DataComponent, FileKind, ItemKind, ItemSource};
+use crate::report::{DataComponent, FileKind, Item, ItemKind, ItemSource};
 
 pub fn assess(facts: &Facts) -> DataComponent {
     let mut items = Vec::new();
@@ -25,6 +29,10 @@ pub fn assess(facts: &Facts) -> DataComponent {
                 ItemSource::File,
                 "data not fetched",
             ));
+            continue;
+        }
+        if !is_card && let Some((kind, why)) = not_training(file.rel()) {
+            items.push(item(kind, Some(file.rel()), ItemSource::File, why));
             continue;
         }
         shipped = true;
@@ -49,6 +57,19 @@ pub fn assess(facts: &Facts) -> DataComponent {
             ));
         }
     }
+    // Results tables are documents (never opened); they are evaluation
+    // evidence.
+    for file in &facts.files {
+        let name = file.entry.file_name().to_ascii_lowercase();
+        if file.entry.kind == FileKind::Docs && crate::codeclass::is_results_name(&name) {
+            items.push(item(
+                ItemKind::EvaluationResults,
+                Some(file.rel()),
+                ItemSource::File,
+                "evaluation results: not training data",
+            ));
+        }
+    }
     for card in &facts.cards {
         let Some(fm) = &card.front_matter else {
             continue;
@@ -58,7 +79,9 @@ pub fn assess(facts: &Facts) -> DataComponent {
         } else {
             &fm.source_datasets
         };
-        for name in names {
+        // `source_datasets: [original]` says the data was made for this
+        // dataset, not that a dataset called "original" exists.
+        for name in names.iter().filter(|n| !n.eq_ignore_ascii_case("original")) {
             datasets.push(name.clone());
             items.push(item(
                 ItemKind::Dataset,
@@ -68,19 +91,9 @@ pub fn assess(facts: &Facts) -> DataComponent {
             ));
         }
     }
-    if let Some(card) = root_card(facts) {
-        for link in card.links.iter().filter(|l| l.kind == LinkKind::Dataset) {
-            if let Some(name) = hub_dataset_name(&link.url) {
-                datasets.push(name);
-            }
-            items.push(item(
-                ItemKind::Dataset,
-                None,
-                ItemSource::Card,
-                link.url.clone(),
-            ));
-        }
-    }
+    // Dataset links of the card, like those of any document, are weighed by
+    // the section they sit in (an evaluation set linked from the results is
+    // no training data): `references::data` picks them.
     for g in &facts.gguf {
         for name in &g.provenance.datasets {
             datasets.push(hub_dataset_name(name).unwrap_or_else(|| name.clone()));
@@ -92,14 +105,94 @@ pub fn assess(facts: &Facts) -> DataComponent {
             ));
         }
     }
+    cap_non_training(&mut items);
+    let found = super::references::data(facts);
+    for picked in &found.items {
+        if let Some(name) = picked
+            .detail
+            .split_whitespace()
+            .find(|w| w.contains("huggingface.co/datasets/"))
+            .and_then(hub_dataset_name)
+        {
+            datasets.push(name);
+        }
+    }
+    items.extend(found.items);
     datasets.sort();
     datasets.dedup();
     let referenced =
         pointers || !datasets.is_empty() || items.iter().any(|i| i.kind == ItemKind::Dataset);
+    // A linked training-data file that is missing makes shipped data
+    // incomplete.
+    let broken = shipped && (pointers || found.missing_linked);
     DataComponent {
-        component: finish(status_of(shipped, shipped && pointers, referenced), items),
+        component: finish(status_of(shipped, broken, referenced), items),
         datasets,
     }
+}
+
+/// Most items listed per kind of non-training data; a training repository
+/// may hold thousands of results files.
+const MAX_NON_TRAINING_ITEMS: usize = 20;
+
+/// Keeps the first [`MAX_NON_TRAINING_ITEMS`] items of each non-training
+/// kind (by path) and says how many more there are.
+fn cap_non_training(items: &mut Vec<Item>) {
+    items.sort();
+    let mut seen: std::collections::BTreeMap<ItemKind, usize> = Default::default();
+    let mut kept = Vec::with_capacity(items.len());
+    for it in items.drain(..) {
+        if matches!(
+            it.kind,
+            ItemKind::EvaluationData | ItemKind::EvaluationResults | ItemKind::SampleData
+        ) {
+            let n = seen.entry(it.kind).or_default();
+            *n += 1;
+            if *n > MAX_NON_TRAINING_ITEMS {
+                continue;
+            }
+        }
+        kept.push(it);
+    }
+    for (kind, n) in seen {
+        if n > MAX_NON_TRAINING_ITEMS {
+            kept.push(item(
+                kind,
+                None,
+                ItemSource::File,
+                format!("and {} more files of this kind", n - MAX_NON_TRAINING_ITEMS),
+            ));
+        }
+    }
+    *items = kept;
+}
+
+/// A data file that is not training data, by its folders and name:
+/// evaluation sets, results, and demo, tutorial or example inputs.
+fn not_training(rel: &str) -> Option<(ItemKind, &'static str)> {
+    use super::references::{EVAL_TOKENS, SAMPLE_TOKENS, tokens};
+    let lower = rel.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    if crate::codeclass::is_results_name(name) {
+        return Some((
+            ItemKind::EvaluationResults,
+            "evaluation results: not training data",
+        ));
+    }
+    let words = tokens(&lower);
+    if words.iter().any(|w| SAMPLE_TOKENS.contains(&w.as_str())) {
+        return Some((
+            ItemKind::SampleData,
+            "demo, tutorial or example data: not training data",
+        ));
+    }
+    if words.iter().any(|w| EVAL_TOKENS.contains(&w.as_str())) {
+        return Some((
+            ItemKind::EvaluationData,
+            "evaluation or test data: not training data",
+        ));
+    }
+    None
 }
 
 /// `https://huggingface.co/datasets/org/name/...` → `org/name`.

@@ -340,8 +340,15 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
         .filter(|i| i.kind == ItemKind::DataFile)
         .filter_map(|i| i.path.clone())
         .collect();
-    let (eval_data, train_data): (Vec<String>, Vec<String>) =
+    let (mut eval_data, train_data): (Vec<String>, Vec<String>) =
         data_files.into_iter().partition(|p| is_eval_path(p));
+    // Data the data component judged evaluation material (issue 13).
+    eval_data.extend(
+        data_items
+            .iter()
+            .filter(|i| i.kind == ItemKind::EvaluationData)
+            .filter_map(|i| i.path.clone()),
+    );
     let eval_datasets: Vec<String> = fm
         .map(|f| {
             f.eval_results

@@ -9,6 +9,7 @@ mod data;
 mod files;
 mod frameworks;
 pub(crate) mod licensing;
+mod references;
 mod shards;
 mod weights;
 

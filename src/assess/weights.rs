@@ -5,7 +5,6 @@
 use super::shards::ShardState;
 use super::{dir_of, finish, format_kind, item, root_card, status_of};
 use crate::finding::{Code, Finding};
-use crate::formats::card::LinkKind;
 use crate::formats::config::dtype_to_safetensors;
 use crate::formats::safetensors::Header;
 use crate::formats::shard_index;
@@ -33,22 +32,32 @@ struct Tally {
     referenced: bool,
     formats: BTreeSet<&'static str>,
     bytes: u64,
+    /// Parameter files of formats known by their file pairs.
+    paired_files: usize,
 }
 
 pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
+    let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
+    let mut tally = Tally::default();
+    let paired = paired_formats(facts, &paths, &mut tally);
+    let fixed = fixed_arrays(facts, &mut tally);
     let weights: Vec<&FileFacts> = facts
         .files
         .iter()
         .filter(|f| f.weights_format.is_some() || f.entry.kind == crate::report::FileKind::Weights)
+        .filter(|f| !paired.contains(f.rel()) && !fixed.contains(f.rel()))
         .collect();
-    let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
-    let mut tally = Tally::default();
     weights_files(facts, &weights, &mut tally);
     shard_sets(facts, &weights, &mut tally);
     packages(&paths, &mut tally);
     external_data(facts, &paths, &mut tally);
     adapters_and_bases(facts, &mut tally);
+    for reference in super::references::weights(facts) {
+        tally.referenced = true;
+        tally.items.push(reference);
+    }
 
+    let paired_files = tally.paired_files;
     let chosen = primary_files(&weights);
     tally.findings.extend(config_mismatches(facts, &chosen));
     let (tensors, parameters, dtypes) = totals(&chosen);
@@ -70,7 +79,7 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
             tally.items,
         ),
         formats: tally.formats.into_iter().map(str::to_owned).collect(),
-        files: weights.len() as u64,
+        files: (weights.len() + paired_files) as u64,
         tensors,
         parameters,
         bytes: tally.bytes,
@@ -96,6 +105,10 @@ fn weights_files(facts: &Facts, weights: &[&FileFacts], t: &mut Tally) {
         };
         if let Some(lfs) = &file.lfs {
             t.pointers = true;
+            // The name says what the pointer stands for.
+            if let Some(f) = file.weights_format.filter(|f| *f != WeightsFormat::Other) {
+                t.formats.insert(f.as_str());
+            }
             t.items.push(item(
                 ItemKind::LfsPointer,
                 Some(rel),
@@ -133,6 +146,126 @@ fn weights_files(facts: &Facts, weights: &[&FileFacts], t: &mut Tally) {
                 .push(item(kind, Some(rel), ItemSource::File, detail));
         }
     }
+}
+
+/// Formats known by their file pairs (Caffe, ncnn, OpenVINO IR, TensorFlow
+/// checkpoints, PaddlePaddle inference models, MNN): one item per model.
+/// Returns every path they own, so no file of theirs is counted twice.
+fn paired_formats<'a>(facts: &'a Facts, paths: &[&'a str], t: &mut Tally) -> BTreeSet<&'a str> {
+    let by_rel: BTreeMap<&str, &FileFacts> = facts.files.iter().map(|f| (f.rel(), f)).collect();
+    let mut owned = BTreeSet::new();
+    for model in crate::formats::pairs::detect(paths) {
+        let Some(file) = by_rel.get(model.weights.as_str()) else {
+            continue;
+        };
+        // A file another reader recognised (a SavedModel's variables, a
+        // pickle named `.bin`) is that format, not this one.
+        if file
+            .weights_format
+            .is_some_and(|f| f != WeightsFormat::Other && f != WeightsFormat::Pickle)
+            || file.counts.is_some()
+        {
+            continue;
+        }
+        for f in &model.files {
+            if let Some((k, _)) = by_rel.get_key_value(f.as_str()) {
+                owned.insert(*k);
+            }
+        }
+        let rel = file.rel();
+        if let Some(lfs) = &file.lfs {
+            t.pointers = true;
+            t.formats.insert(model.format);
+            t.items.push(item(
+                ItemKind::LfsPointer,
+                Some(rel),
+                ItemSource::File,
+                format!(
+                    "{} not fetched: pointer to {} bytes",
+                    model.format, lfs.size
+                ),
+            ));
+            continue;
+        }
+        if file.entry.read_path.is_none() || file.entry.bytes == 0 {
+            continue;
+        }
+        t.shipped = true;
+        t.paired_files += 1;
+        t.formats.insert(model.format);
+        t.bytes = t.bytes.saturating_add(file.entry.bytes);
+        let others: Vec<&str> = model.files.iter().skip(1).map(String::as_str).collect();
+        t.items.push(item(
+            format_kind(model.format),
+            Some(rel),
+            ItemSource::File,
+            if others.is_empty() {
+                "format known by its extension; counts not read".to_owned()
+            } else {
+                format!("with {}; counts not read", others.join(", "))
+            },
+        ));
+    }
+    owned
+}
+
+/// Arrays that were never trained, shipped as assets of a code package: a
+/// small `.npy`/`.npz` whose name says filterbank, window or lookup table,
+/// in a folder that holds source code. Conservative: anything else named
+/// like weights stays weights.
+fn fixed_arrays<'a>(facts: &'a Facts, t: &mut Tally) -> BTreeSet<&'a str> {
+    const MAX_FIXED_BYTES: u64 = 8 << 20;
+    const WORDS: &[&str] = &[
+        "mel",
+        "filters",
+        "filterbank",
+        "filterbanks",
+        "fbank",
+        "window",
+        "windows",
+        "lut",
+        "lookup",
+        "hann",
+        "hamming",
+        "dct",
+        "basis",
+    ];
+    let code_dirs: BTreeSet<&str> = facts
+        .files
+        .iter()
+        .filter(|f| f.entry.kind == crate::report::FileKind::Code)
+        .map(|f| dir_of(f.rel()))
+        .collect();
+    let mut out = BTreeSet::new();
+    for file in &facts.files {
+        let name = file.entry.file_name().to_ascii_lowercase();
+        let is_array = name.ends_with(".npy") || name.ends_with(".npz");
+        if !is_array || file.lfs.is_some() || file.entry.bytes > MAX_FIXED_BYTES {
+            continue;
+        }
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        let words = super::references::tokens(stem);
+        let fixed = words.iter().any(|w| WORDS.contains(&w.as_str()))
+            && !words.iter().any(|w| {
+                w.starts_with("weight")
+                    || w.starts_with("checkpoint")
+                    || w.starts_with("model")
+                    || w == "ckpt"
+                    || w == "params"
+            });
+        let dir = dir_of(file.rel());
+        if !fixed || !code_dirs.contains(dir) {
+            continue;
+        }
+        out.insert(file.rel());
+        t.items.push(item(
+            ItemKind::NotWeights,
+            Some(file.rel()),
+            ItemSource::File,
+            "a fixed array shipped with the code (filterbank, window or lookup table by its name, beside source files): not trained parameters",
+        ));
+    }
+    out
 }
 
 /// Shard sets: against their index, and on their own when unindexed.
@@ -282,15 +415,9 @@ fn adapters_and_bases(facts: &Facts, t: &mut Tally) {
             ));
         }
     }
-    for link in card.links.iter().filter(|l| l.kind == LinkKind::Model) {
-        t.referenced = true;
-        t.items.push(item(
-            ItemKind::Reference,
-            None,
-            ItemSource::Card,
-            link.url.clone(),
-        ));
-    }
+    // Model links of the card are weighed by the section they sit in (a
+    // benchmark table's rivals are not this release): see
+    // `references::weights`.
 }
 
 /// `dir` + `location` with `.` and `..` resolved, or `None` when the result

@@ -673,7 +673,7 @@ impl<'de> Visitor<'de> for LooseVisitor {
 /// Where a URL starting at `from` ends: at whitespace, quotes, angle
 /// brackets, backticks, table pipes, or a `)`/`]` that closes something the
 /// URL did not open (the markdown link's own parenthesis).
-fn url_end(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn url_end(bytes: &[u8], from: usize) -> usize {
     let mut depth_paren = 0usize;
     let mut depth_bracket = 0usize;
     let mut i = from;
@@ -704,7 +704,7 @@ fn url_end(bytes: &[u8], from: usize) -> usize {
 
 /// Trims trailing sentence punctuation and markdown emphasis, drops one
 /// trailing `/`, rejects URLs without a host or of absurd length.
-fn clean_url(raw: &str, scheme_len: usize) -> Option<String> {
+pub(crate) fn clean_url(raw: &str, scheme_len: usize) -> Option<String> {
     let url = raw.trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
     let url = url.strip_suffix('/').unwrap_or(url);
     if url.len() <= scheme_len || url.len() > MAX_URL_LEN {
@@ -718,7 +718,7 @@ fn clean_url(raw: &str, scheme_len: usize) -> Option<String> {
 }
 
 /// The lower-cased host without `www.` and port.
-fn host_of(url: &str) -> String {
+pub(crate) fn host_of(url: &str) -> String {
     let after = url.split_once("://").map_or(url, |(_, a)| a);
     let authority = after.split(['/', '?', '#']).next().unwrap_or("");
     let authority = authority.rsplit('@').next().unwrap_or(authority);
@@ -730,7 +730,7 @@ fn host_of(url: &str) -> String {
 }
 
 /// Non-empty path segments, query and fragment removed.
-fn path_segments(url: &str) -> Vec<&str> {
+pub(crate) fn path_segments(url: &str) -> Vec<&str> {
     let after = url.split_once("://").map_or(url, |(_, a)| a);
     let path = after.split_once('/').map_or("", |(_, p)| p);
     let path = path.split(['?', '#']).next().unwrap_or("");
@@ -779,7 +779,7 @@ const FORGE_RESERVED: &[&str] = &[
     "users",
 ];
 
-fn classify(url: &str) -> LinkKind {
+pub(crate) fn classify(url: &str) -> LinkKind {
     let host = host_of(url);
     let segs = path_segments(url);
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();

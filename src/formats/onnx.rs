@@ -231,10 +231,14 @@ fn parse_graph(bytes: &[u8], depth: usize, model: &mut OnnxModel) -> Result<(), 
     while let Some((field, wire)) = r.key()? {
         match field {
             1 => {
-                // Nodes are counted, not parsed: their attributes hold the
-                // subgraphs this reader does not descend into.
-                r.message_field(wire, "node")?;
+                // Nodes are counted; only a `Constant` node's value tensor is
+                // read (exporters fold parameters into them): other
+                // attributes hold subgraphs this reader does not descend into.
+                let node = r.message_field(wire, "node")?;
                 model.nodes = model.nodes.saturating_add(1);
+                if let Some(t) = parse_constant_node(node, depth + 1)? {
+                    push_initializer(model, t)?;
+                }
             }
             2 => model.graph_name = Some(r.string_field(wire, "graph name")?),
             5 => {
@@ -261,6 +265,65 @@ fn push_initializer(model: &mut OnnxModel, t: Initializer) -> Result<(), FormatE
     }
     model.initializers.push(t);
     Ok(())
+}
+
+/// `NodeProto` (output 2, op_type 4, attribute 5, domain 7): the value
+/// tensor of a `Constant` node of the default domain, when it holds
+/// trained-parameter-like data (floating point, or 8-bit integers of 16 or
+/// more elements); shape and index constants (int64 scalars and vectors)
+/// are not parameters.
+fn parse_constant_node(bytes: &[u8], depth: usize) -> Result<Option<Initializer>, FormatError> {
+    if depth > MAX_DEPTH {
+        return Err(depth_error());
+    }
+    let mut r = Reader::new(bytes);
+    let (mut op_type, mut domain, mut output) = (String::new(), String::new(), None);
+    let mut value: Option<&[u8]> = None;
+    while let Some((field, wire)) = r.key()? {
+        match field {
+            2 if output.is_none() => output = Some(r.string_field(wire, "node output")?),
+            4 => op_type = r.string_field(wire, "op_type")?,
+            5 => {
+                let attribute = r.message_field(wire, "attribute")?;
+                if let Some(t) = attribute_tensor(attribute, depth + 1)? {
+                    value = Some(t);
+                }
+            }
+            7 => domain = r.string_field(wire, "node domain")?,
+            _ => r.skip(field, wire, depth + 1)?,
+        }
+    }
+    if op_type != "Constant" || !(domain.is_empty() || domain == "ai.onnx") {
+        return Ok(None);
+    }
+    let Some(tensor) = value else {
+        return Ok(None);
+    };
+    let mut t = parse_tensor(tensor, depth + 1)?;
+    if t.name.is_empty() {
+        t.name = output.unwrap_or_default();
+    }
+    let elements = t.elements().unwrap_or(0);
+    let float = matches!(t.data_type, 1 | 10 | 11 | 16 | 17 | 18 | 19 | 20);
+    let byte_ints = matches!(t.data_type, 2 | 3) && elements >= 16;
+    Ok((float || byte_ints).then_some(t))
+}
+
+/// `AttributeProto` named `value` (1) with a tensor `t` (5).
+fn attribute_tensor(bytes: &[u8], depth: usize) -> Result<Option<&[u8]>, FormatError> {
+    if depth > MAX_DEPTH {
+        return Err(depth_error());
+    }
+    let mut r = Reader::new(bytes);
+    let (mut name, mut tensor) = (String::new(), None);
+    while let Some((field, wire)) = r.key()? {
+        match field {
+            1 => name = r.string_field(wire, "attribute name")?,
+            5 => tensor = Some(r.message_field(wire, "attribute tensor")?),
+            _ => r.skip(field, wire, depth + 1)?,
+        }
+    }
+    Ok(tensor.filter(|_| name == "value"))
 }
 
 /// `SparseTensorProto`: its `values` tensor (field 1) holds the stored
@@ -595,6 +658,33 @@ mod tests {
         assert_eq!(m.parameters(), 15);
         assert_eq!(m.dtypes(), BTreeMap::from([("F32".to_owned(), 15)]));
         assert!(m.external_locations().is_empty());
+    }
+
+    #[test]
+    fn constant_nodes_holding_parameters_count() {
+        // dims [4, 3], FLOAT, in a Constant node's `value` attribute.
+        let mut tensor = field(1, WIRE_LEN, &[4, 3]);
+        tensor.extend(field(2, WIRE_VARINT, &varint(1)));
+        let mut attribute = field(1, WIRE_LEN, b"value");
+        attribute.extend(field(5, WIRE_LEN, &tensor));
+        let mut node = field(2, WIRE_LEN, b"w0");
+        node.extend(field(4, WIRE_LEN, b"Constant"));
+        node.extend(field(5, WIRE_LEN, &attribute));
+        // An int64 shape constant beside it is not a parameter.
+        let mut shape = field(1, WIRE_LEN, &[2]);
+        shape.extend(field(2, WIRE_VARINT, &varint(7)));
+        let mut shape_attr = field(1, WIRE_LEN, b"value");
+        shape_attr.extend(field(5, WIRE_LEN, &shape));
+        let mut shape_node = field(2, WIRE_LEN, b"s0");
+        shape_node.extend(field(4, WIRE_LEN, b"Constant"));
+        shape_node.extend(field(5, WIRE_LEN, &shape_attr));
+        let mut graph = field(1, WIRE_LEN, &node);
+        graph.extend(field(1, WIRE_LEN, &shape_node));
+        let m = parse(&field(7, WIRE_LEN, &graph)).unwrap();
+        assert_eq!(m.nodes, 2);
+        assert_eq!(m.initializers.len(), 1);
+        assert_eq!(m.initializers[0].name, "w0");
+        assert_eq!(m.parameters(), 12);
     }
 
     #[test]

@@ -136,3 +136,52 @@ fn worst_finding_cell(worst: &Option<(Severity, String)>, color: bool) -> Cell {
     }
     cell.fg(severity_color(*severity))
 }
+
+/// The line that says what Git LFS pointers stand in for weights: how many,
+/// and the bytes they declare (`2 LFS pointers, 272.4 MB declared, not
+/// fetched`); `None` when there are none. Counts report fields only.
+pub fn lfs_line(report: &Report) -> Option<String> {
+    let pointers: Vec<u64> = report
+        .files
+        .iter()
+        .filter(|f| f.kind == crate::report::FileKind::Weights)
+        .filter_map(|f| f.lfs.as_ref().map(|l| l.size))
+        .collect();
+    if pointers.is_empty() {
+        return None;
+    }
+    let declared = pointers.iter().fold(0u64, |a, b| a.saturating_add(*b));
+    Some(format!(
+        "{} LFS pointer{}, {} declared, not fetched",
+        pointers.len(),
+        if pointers.len() == 1 { "" } else { "s" },
+        decimal_bytes(declared)
+    ))
+}
+
+/// Bytes in decimal units with one decimal (`272.4 MB`), as hubs show sizes.
+fn decimal_bytes(n: u64) -> String {
+    const UNITS: &[&str] = &["kB", "MB", "GB", "TB", "PB", "EB"];
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS.get(unit).copied().unwrap_or("EB"))
+}
+
+#[cfg(test)]
+mod lfs_tests {
+    use super::decimal_bytes;
+
+    #[test]
+    fn decimal_sizes() {
+        assert_eq!(decimal_bytes(999), "999 B");
+        assert_eq!(decimal_bytes(272_400_000), "272.4 MB");
+        assert_eq!(decimal_bytes(1_300_000_000), "1.3 GB");
+    }
+}

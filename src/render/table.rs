@@ -55,6 +55,9 @@ fn render_one(out: &mut dyn Write, report: &Report, color: bool) -> io::Result<(
         let parts = weights_summary(w, sanitize);
         writeln!(out, "weights: {}", parts.join(" · "))?;
     }
+    if let Some(line) = super::summary::lfs_line(report) {
+        writeln!(out, "{line}")?;
+    }
     if !c.data.datasets.is_empty() {
         let names: Vec<String> = c.data.datasets.iter().map(|d| sanitize(d)).collect();
         writeln!(out, "datasets: {}", names.join(", "))?;

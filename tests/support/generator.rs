@@ -43,6 +43,12 @@ pub fn generate(out: &Path) -> io::Result<()> {
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
     malicious_round_2(&out.join("malicious-round-2"))?;
+    // Issue 13: evidence as real releases show it.
+    weights_by_reference(&out.join("weights-by-reference"))?;
+    data_by_reference(&out.join("data-by-reference"))?;
+    paired_formats(&out.join("paired-formats"))?;
+    linked_data_missing(&out.join("linked-data-missing"))?;
+    dduf_inside(&out.join("dduf-inside"))?;
     Ok(())
 }
 
@@ -1754,4 +1760,259 @@ fn duplicate_member_zip() -> Vec<u8> {
     body.extend_from_slice(&(cd_start as u32).to_le_bytes());
     body.extend_from_slice(&[0, 0]);
     body
+}
+// ------------------------------------------------- issue 13: references
+
+/// A code repository whose weights live elsewhere, pointed to the ways real
+/// repositories do it: a checkpoint table in the loader, a download script,
+/// a "Pretrained models" README section with archives and a bucket path, a
+/// loader call with a hub id. A benchmark table naming another model and a
+/// thank-you link must not count.
+fn weights_by_reference(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "# Sparrow detector\n\nA small detector for garden birds.\n\n\
+         ## Pretrained models\n\n\
+         - [sparrow-base](https://files.sparrow.example.org/sparrow_models/2024_01/base.zip)\n\
+         - bucket copy: `gs://sparrow_models/2024_01/base`\n\n\
+         ## Comparison with other detectors\n\n\
+         | model | mAP |\n|---|---|\n| [rival-large](https://huggingface.co/rival-lab/rival-large) | 41.0 |\n\n\
+         ## Acknowledgements\n\nThanks to [the tiny-box project](https://files.tinybox.example.net/tinybox.pt).\n",
+    )?;
+    write(
+        d,
+        "sparrow/hub.py",
+        "import torch\n\n_CHECKPOINTS = {\n    \"small\": \"https://files.sparrow.example.org/releases/v1/sparrow-small.pt\",\n}\n\n\
+         def load(name):\n    return torch.hub.load_state_dict_from_url(_CHECKPOINTS[name])\n",
+    )?;
+    write(
+        d,
+        "sparrow/model.py",
+        "import torch.nn as nn\n\nclass Sparrow(nn.Module):\n    def forward(self, x):\n        return x\n",
+    )?;
+    write(
+        d,
+        "demo_app.py",
+        "from transformers import AutoModel\nmodel = AutoModel.from_pretrained(\"sparrow-lab/sparrow-base\")\n",
+    )?;
+    write(
+        d,
+        "download.sh",
+        "#!/bin/bash\n# Fetch the checkpoints into ./ckpt\nread -p \"Signed URL: \" URL\nfor part in 00 01; do\n    wget \"${URL}/ckpt/consolidated.${part}.pth\" -O \"ckpt/consolidated.${part}.pth\"\ndone\n",
+    )?;
+    write(d, "LICENSE", MIT)
+}
+
+/// Training data named outside any card: a dataset YAML with a download
+/// block, a download script, a corpus preparation script, a README
+/// "Training data" section. Evaluation sets, results tables and a tutorial
+/// sample are shipped, and none of them is training data.
+fn data_by_reference(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "# Wren tagger\n\n## Training data\n\n\
+         We trained on the [Wren corpus dump](https://dumps.wren.example.org/wren-2023.xml.bz2) \
+         and a [field-notes collection](https://notes.example.org/wren/field-notes).\n\n\
+         ## Evaluation\n\nScores on the [heldout set](https://huggingface.co/datasets/someone/wren-heldout) \
+         are in `results/`.\n",
+    )?;
+    write(
+        d,
+        "configs/wren_small.yaml",
+        "path: ../corpora/wren-small\ntrain: splits/train.txt\nval: splits/val.txt\n\
+         download: |\n  fetch_archive('https://dumps.wren.example.org/wren-small.tar.gz')\n",
+    )?;
+    write(
+        d,
+        "scripts/download_dataset.sh",
+        "#!/bin/bash\nmkdir -p corpora\nwget https://dumps.wren.example.org/wren-2023.tar.gz -O corpora/wren.tar.gz\n",
+    )?;
+    write(
+        d,
+        "tools/prepare_corpus.py",
+        "SHARDS = [\"https://dumps.wren.example.org/shards/part-00.jsonl.zst\"]\n\ndef main():\n    for url in SHARDS:\n        print(url)\n",
+    )?;
+    write(
+        d,
+        "wren/tagger.py",
+        "import torch.nn as nn\n\nclass Tagger(nn.Module):\n    def forward(self, x):\n        return x\n",
+    )?;
+    write(
+        d,
+        "eval/heldout.jsonl",
+        "{\"text\": \"a wren sang\", \"tag\": \"bird\"}\n",
+    )?;
+    write(
+        d,
+        "examples/tiny_train.jsonl",
+        "{\"text\": \"toy\", \"tag\": \"x\"}\n",
+    )?;
+    write(d, "results/run1_results.csv", "task,score\ntagging,0.91\n")?;
+    write(d, "metrics_final.json", "{\"accuracy\": 0.91}\n")?;
+    write(d, "LICENSE", MIT)
+}
+
+/// Weights in formats known by their file pairs, and a fixed filterbank
+/// shipped beside the audio code (not weights).
+fn paired_formats(d: &Path) -> io::Result<()> {
+    const EMPTY_ZIP: &[u8] =
+        b"PK\x05\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00";
+    write(
+        d,
+        "caffe/finch.prototxt",
+        "name: \"finch\"\nlayer { name: \"data\" type: \"Input\" }\n",
+    )?;
+    write(
+        d,
+        "caffe/finch.caffemodel",
+        b"\x0a\x05finch\x12\x00".as_slice(),
+    )?;
+    write(d, "ncnn/finch.param", "7767517\n2 2\nInput data 0 1 data\n")?;
+    write(
+        d,
+        "ncnn/finch.bin",
+        b"\x00\x00\x80\x3f\x00\x00\x00\x40".as_slice(),
+    )?;
+    write(d, "mnn/finch.mnn", b"\x00\x00\x00\x10MNNfinch".as_slice())?;
+    write(
+        d,
+        "openvino/finch.xml",
+        "<?xml version=\"1.0\"?>\n<net name=\"finch\" version=\"11\"></net>\n",
+    )?;
+    write(d, "openvino/finch.bin", b"\x00\x00\x80\x3f".as_slice())?;
+    write(d, "tf/finch.ckpt.index", b"\x00\x01index".as_slice())?;
+    write(
+        d,
+        "tf/finch.ckpt.data-00000-of-00001",
+        b"\x00\x00\x80\x3f".as_slice(),
+    )?;
+    write(
+        d,
+        "finch/audio/features.py",
+        "import numpy as np\n\ndef mel(x, filters):\n    return filters @ x\n",
+    )?;
+    write(d, "finch/audio/mel_filters.npz", EMPTY_ZIP)?;
+    // A TorchScript archive (written by torch.jit.save for the interop
+    // fixtures) under an extension that says nothing.
+    write(
+        d,
+        "torchscript/finch.jit",
+        include_bytes!("../../fixtures/interop-pickle/benign-torchscript.pt").as_slice(),
+    )?;
+    write(d, "LICENSE", MIT)
+}
+
+/// The README links the fine-tuning set as a file of the release, but the
+/// file is not there; a datasheet and seed examples are. A datasheet's
+/// `source_datasets: [original]` names no dataset.
+fn linked_data_missing(d: &Path) -> io::Result<()> {
+    write(
+        d,
+        "README.md",
+        "# Heron instructions\n\n[`heron_data.json`](./heron_data.json) holds the 20K instruction pairs we used for fine-tuning.\n",
+    )?;
+    write(
+        d,
+        "DATASHEET.md",
+        "---\nsource_datasets:\n- original\ntask_categories:\n- text-generation\n---\n# Heron instruction pairs\n\nWritten by hand from seed tasks.\n",
+    )?;
+    write(
+        d,
+        "seed_tasks.jsonl",
+        "{\"instruction\": \"name a heron\"}\n",
+    )?;
+    write(
+        d,
+        "train.py",
+        "from transformers import Trainer\ntrainer = Trainer(model=None)\ntrainer.train()\n",
+    )?;
+    write(d, "LICENSE", MIT)
+}
+
+/// CRC-32 (IEEE), bit by bit: fixture files are tiny.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A zip of stored (uncompressed) entries, as DDUF requires.
+pub fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for (name, data) in entries {
+        let offset = out.len() as u32;
+        let (crc, size, name_len) = (crc32(data), data.len() as u32, name.len() as u16);
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0]);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&name_len.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(b"PK\x01\x02");
+        central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0x21, 0]);
+        central.extend_from_slice(&crc.to_le_bytes());
+        central.extend_from_slice(&size.to_le_bytes());
+        central.extend_from_slice(&size.to_le_bytes());
+        central.extend_from_slice(&name_len.to_le_bytes());
+        central.extend_from_slice(&[0; 12]);
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (cd_offset, cd_size, count) =
+        (out.len() as u32, central.len() as u32, entries.len() as u16);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00");
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&cd_size.to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// A DDUF pipeline whose members are read where they lie: two safetensors
+/// components and the model_index.json that names their classes.
+fn dduf_inside(d: &Path) -> io::Result<()> {
+    let index = serde_json::to_vec(&json!({
+        "_class_name": "StableDiffusionPipeline",
+        "_diffusers_version": "0.31.0",
+        "unet": ["diffusers", "UNet2DConditionModel"],
+        "vae": ["diffusers", "AutoencoderKL"],
+    }))?;
+    let unet = safetensors(
+        &[
+            ("conv_in.weight", "F32", &[4, 4, 3, 3]),
+            ("conv_in.bias", "F32", &[4]),
+        ],
+        None,
+    );
+    let vae = safetensors(&[("decoder.conv.weight", "F16", &[8, 4])], None);
+    let unet_config = br#"{"_class_name": "UNet2DConditionModel"}"#;
+    let zip = stored_zip(&[
+        ("model_index.json", &index),
+        ("unet/config.json", unet_config),
+        ("unet/diffusion_pytorch_model.safetensors", &unet),
+        ("vae/diffusion_pytorch_model.safetensors", &vae),
+    ]);
+    write(d, "pipeline.dduf", zip)?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# A pipeline in one file\n",
+    )
 }

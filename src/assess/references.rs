@@ -1,0 +1,969 @@
+//! Which of the references found in a release's text point to *this
+//! release's* weights or training data (SPEC section 2, "what points to a
+//! component"). The read stage found every URL, cloud path, loader call and
+//! relative link with its line, its markdown section and the text before it;
+//! the rules here pick those an auditor would accept, and each evidence item
+//! says which rule chose it:
+//!
+//! - weights: `weights-file-url` (a URL or cloud path ending in a weights
+//!   extension), `checkpoint-archive` (an archive or bucket path in a
+//!   weights section, or named for models/checkpoints), `hub-model-link` (a
+//!   model page on a hub, in a download/weights section or document),
+//!   `loader-call` (`from_pretrained("org/name")`, `hf_hub_download`, ...
+//!   in code), `download-script` (a `download*` script that fetches weights
+//!   files);
+//! - data: `dataset-yaml` (a YAML with a `download:` block),
+//!   `dataset-script` (a data download or preparation script and the URLs it
+//!   fetches), `hub-dataset-link`, `load-dataset-call`, `data-file-url` (a URL
+//!   ending in a data extension), `training-data-section` (links in a
+//!   "training data" / "dataset" section), `trained-on-link` (a link the
+//!   sentence introduces as the training data), `dataset-archive` (an archive
+//!   the sentence calls a dataset), `missing-linked-data` (a document links a
+//!   data file of the release that is not there).
+//!
+//! Nothing in evaluation, benchmark, results, acknowledgement or related-work
+//! sections, nor in evaluation or test folders, counts: those name other
+//! models and evaluation sets, not this release's artifacts.
+
+use super::item;
+use crate::formats::card::{self, LinkKind};
+use crate::formats::refs::{RefKind, TextRef, TextScan, WEIGHTS_EXTENSIONS};
+use crate::read::Facts;
+use crate::report::{FileKind, Item, ItemKind, ItemSource};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Most reference items one component lists, and per file.
+const MAX_ITEMS: usize = 40;
+const MAX_ITEMS_PER_FILE: usize = 4;
+
+/// Words of a folder or file name that make it evaluation material.
+pub(crate) const EVAL_TOKENS: &[&str] = &[
+    "eval",
+    "evals",
+    "evaluation",
+    "evaluations",
+    "evaluate",
+    "benchmark",
+    "benchmarks",
+    "bench",
+    "test",
+    "tests",
+    "testing",
+    "testset",
+    "val",
+    "valid",
+    "validation",
+    "dev",
+    "results",
+    "result",
+    "leaderboard",
+    "metrics",
+    "answers",
+    "predictions",
+];
+
+/// Words that make data a demo, tutorial or example input.
+pub(crate) const SAMPLE_TOKENS: &[&str] = &[
+    "example",
+    "examples",
+    "demo",
+    "demos",
+    "sample",
+    "samples",
+    "tutorial",
+    "tutorials",
+    "toy",
+    "fixture",
+    "fixtures",
+    "docs",
+    "doc",
+    "assets",
+];
+
+/// The words of a name: split at anything not alphanumeric, lower-cased.
+pub(crate) fn tokens(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+fn any_token(s: &str, set: &[&str]) -> bool {
+    tokens(s).iter().any(|t| set.contains(&t.as_str()))
+}
+
+/// Folders of `rel` (not its file name).
+fn folders(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+fn stem(rel: &str) -> &str {
+    let name = file_name(rel);
+    name.split_once('.').map_or(name, |(s, _)| s)
+}
+
+/// What a heading says its section is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Weights,
+    Data,
+    Eval,
+    Ack,
+    /// Instructions for using the code (usage, quick start, FAQ, "fine-tune
+    /// code"): data named there is a tutorial input.
+    Tutorial,
+    Neutral,
+}
+
+fn section_of(heading: &str) -> Section {
+    let t = tokens(heading);
+    let has = |w: &str| t.iter().any(|x| x == w);
+    let starts = |w: &str| t.iter().any(|x| x.starts_with(w));
+    if starts("acknowledg")
+        || starts("thank")
+        || has("credits")
+        || starts("citation")
+        || has("cite")
+        || has("related")
+        || has("references")
+        || has("community")
+        || heading.contains("third-party")
+        || heading.contains("third party")
+        || heading.contains("other projects")
+    {
+        return Section::Ack;
+    }
+    if starts("evaluat")
+        || starts("benchmark")
+        || starts("result")
+        || has("leaderboard")
+        || has("performance")
+        || has("comparison")
+        || has("accuracy")
+        || has("metrics")
+        || has("test")
+    {
+        return Section::Eval;
+    }
+    if has("code")
+        || has("usage")
+        || has("faq")
+        || heading.contains("quick start")
+        || has("quickstart")
+        || starts("tutorial")
+        || starts("example")
+        || has("custom")
+        || heading.contains("how to use")
+        || ["代码", "教程", "示例", "使用", "常见问题"]
+            .iter()
+            .any(|w| heading.contains(w))
+    {
+        return Section::Tutorial;
+    }
+    let data_word = has("data") || has("datasets") || has("dataset") || starts("corpu");
+    if has("dataset")
+        || has("datasets")
+        || heading.contains("data set")
+        || starts("corpu")
+        || (data_word
+            && (starts("train")
+                || starts("pretrain")
+                || starts("pre")
+                || starts("fine")
+                || starts("prepar")
+                || starts("download")))
+        || heading.trim() == "data"
+    {
+        return Section::Data;
+    }
+    if starts("download")
+        || starts("weight")
+        || starts("checkpoint")
+        || has("pretrained")
+        || heading.contains("pre-trained")
+        || heading.contains("model zoo")
+        || has("models")
+        || heading.contains("model list")
+    {
+        return Section::Weights;
+    }
+    Section::Neutral
+}
+
+/// The innermost heading that says something decides; a document's title
+/// only says what the whole document is not about (evaluation, related
+/// work, a tutorial): "Metric and Dataset" in a title makes no section of
+/// it a dataset's.
+fn section(r: &TextRef) -> Section {
+    r.section
+        .iter()
+        .rev()
+        .map(|h| section_of(h))
+        .find(|s| *s != Section::Neutral)
+        .or_else(|| {
+            r.title
+                .as_deref()
+                .map(section_of)
+                .filter(|s| matches!(s, Section::Eval | Section::Ack | Section::Tutorial))
+        })
+        .unwrap_or(Section::Neutral)
+}
+
+/// The last path segment of a URL or cloud path, lower-cased, without
+/// query or fragment.
+fn url_file(url: &str) -> String {
+    let no_query = url.split(['?', '#']).next().unwrap_or(url);
+    let after = no_query.split_once("://").map_or(no_query, |(_, a)| a);
+    let mut segs = after.split('/');
+    segs.next(); // host or bucket
+    segs.rfind(|s| !s.is_empty())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+fn url_path_lower(url: &str) -> String {
+    let no_query = url.split(['?', '#']).next().unwrap_or(url);
+    no_query
+        .split_once("://")
+        .map_or(no_query, |(_, a)| a)
+        .to_ascii_lowercase()
+}
+
+fn has_weights_ext(name: &str) -> bool {
+    if name.contains(".ckpt") || name.contains(".data-0") && name.contains("-of-") {
+        return true;
+    }
+    WEIGHTS_EXTENSIONS
+        .iter()
+        .any(|e| name.ends_with(e) && name.len() > e.len())
+}
+
+const ARCHIVE_EXTENSIONS: &[&str] = &[
+    ".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.zst", ".7z", ".rar",
+];
+
+fn is_archive(name: &str) -> bool {
+    ARCHIVE_EXTENSIONS.iter().any(|e| name.ends_with(e))
+}
+
+const DATA_URL_EXTENSIONS: &[&str] = &[
+    ".parquet",
+    ".jsonl",
+    ".jsonl.zst",
+    ".jsonl.gz",
+    ".json.gz",
+    ".ndjson",
+    ".arrow",
+    ".tfrecord",
+    ".tfrecords",
+    ".tsv",
+    ".tsv.gz",
+    ".tsv.bz2",
+    ".csv.gz",
+    ".csv.bz2",
+    ".xml.bz2",
+    ".txt.gz",
+    ".txt.bz2",
+    ".warc.gz",
+];
+
+fn has_data_ext(name: &str) -> bool {
+    DATA_URL_EXTENSIONS.iter().any(|e| name.ends_with(e))
+}
+
+/// A URL to a tokenizer or vocabulary file is neither weights nor data.
+fn is_vocab(name: &str) -> bool {
+    [
+        "vocab",
+        "merges",
+        "tokenizer",
+        "bpe",
+        "spiece",
+        "sentencepiece",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
+}
+
+fn is_image_or_page(name: &str, url: &str) -> bool {
+    let host = card::host_of(url);
+    [
+        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp4", ".ico",
+    ]
+    .iter()
+    .any(|e| name.ends_with(e))
+        || host.contains("shields.io")
+        || host.contains("badge")
+        || url_path_lower(url).contains("/licenses/")
+        || host == "opensource.org"
+        || host == "creativecommons.org"
+        || host == "pypi.org"
+}
+
+/// Hosts of the stock backbones libraries download (torchvision's and
+/// Keras Applications' ImageNet weights): a model built on one points to
+/// its backbone, not to its own weights.
+fn is_backbone_host(url: &str) -> bool {
+    let host = card::host_of(url);
+    let path = url_path_lower(url);
+    host == "download.pytorch.org"
+        || path.contains("/keras-applications/")
+        || path.contains("tensorflow/keras-applications")
+}
+
+/// A hub page of a model outside huggingface.co: ModelScope, Kaggle.
+fn is_other_hub_model(url: &str) -> bool {
+    let host = card::host_of(url);
+    let segs = card::path_segments(url);
+    let first = segs.first().map(|s| s.to_ascii_lowercase());
+    (host.ends_with("modelscope.cn") || host.ends_with("modelscope.ai") || host == "kaggle.com")
+        && first.as_deref() == Some("models")
+        && segs.len() >= 3
+}
+
+fn is_other_hub_dataset(url: &str) -> bool {
+    let host = card::host_of(url);
+    let segs = card::path_segments(url);
+    let first = segs.first().map(|s| s.to_ascii_lowercase());
+    (host.ends_with("modelscope.cn") || host.ends_with("modelscope.ai"))
+        && first.as_deref() == Some("datasets")
+        && segs.len() >= 3
+}
+
+/// `org/name`, as hub ids are written (no spaces, no leading `.` or `/`).
+fn is_hub_id(s: &str) -> bool {
+    let mut parts = s.split('/');
+    let (Some(org), Some(name), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let ok = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 96
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !p.starts_with('.')
+    };
+    ok(org) && ok(name) && !name.contains("..")
+}
+
+/// A bucket path named for models or checkpoints, not a placeholder output.
+fn is_checkpoint_path(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    let placeholder = [
+        "some_bucket",
+        "your_bucket",
+        "my_bucket",
+        "your-bucket",
+        "my-bucket",
+        "<",
+        "$",
+    ]
+    .iter()
+    .any(|w| p.contains(w));
+    !placeholder
+        && ["model", "ckpt", "checkpoint", "weight", "pretrained"]
+            .iter()
+            .any(|w| p.contains(w))
+}
+
+struct Ctx<'a> {
+    rel: &'a str,
+    scan: &'a TextScan,
+    doc: bool,
+    code: bool,
+    yaml: bool,
+    /// The model card (the root README).
+    card: bool,
+    /// Under an evaluation/test folder, or evaluation code.
+    eval: bool,
+    /// Under a demo, example or tutorial folder: the data it names is the
+    /// demo's input (weights it loads are still the release's).
+    demo: bool,
+}
+
+fn contexts(facts: &Facts) -> Vec<Ctx<'_>> {
+    let kinds: BTreeMap<&str, (FileKind, bool)> = facts
+        .files
+        .iter()
+        .map(|f| {
+            let eval_role = matches!(
+                f.code_role,
+                Some((crate::codeclass::CodeRole::Evaluation, _))
+            );
+            (f.rel(), (f.entry.kind, eval_role))
+        })
+        .collect();
+    facts
+        .text_refs
+        .iter()
+        .map(|(rel, scan)| {
+            let (kind, eval_role) = kinds
+                .get(rel.as_str())
+                .copied()
+                .unwrap_or((FileKind::Other, false));
+            let lower = rel.to_ascii_lowercase();
+            let demo = any_token(folders(rel), DEMO_DIRS);
+            Ctx {
+                rel,
+                scan,
+                doc: kind == FileKind::Docs || kind == FileKind::Data,
+                code: kind == FileKind::Code,
+                yaml: lower.ends_with(".yaml") || lower.ends_with(".yml"),
+                card: lower == "readme.md",
+                eval: eval_role || any_token(folders(rel), EVAL_TOKENS),
+                demo,
+            }
+        })
+        .collect()
+}
+
+/// Folders of demos, tutorials and examples: what their files name is an
+/// input of the demo, not this release's weights or training data.
+const DEMO_DIRS: &[&str] = &[
+    "example",
+    "examples",
+    "demo",
+    "demos",
+    "tutorial",
+    "tutorials",
+    "cookbook",
+    "cookbooks",
+];
+
+/// Hosts and pages that are never a dataset: social media, papers, licences.
+fn is_never_data(url: &str) -> bool {
+    let host = card::host_of(url);
+    let path = url_path_lower(url);
+    [
+        "twitter.com",
+        "x.com",
+        "youtube.com",
+        "youtu.be",
+        "reddit.com",
+        "linkedin.com",
+        "discord.gg",
+        "discord.com",
+        "facebook.com",
+        "weixin.qq.com",
+        "medium.com",
+    ]
+    .iter()
+    .any(|h| host == *h || host.ends_with(&format!(".{h}")))
+        || [
+            "publication",
+            "/paper",
+            "/abs/",
+            ".pdf",
+            "/docs/",
+            "/releases/",
+        ]
+        .iter()
+        .any(|w| path.contains(w))
+        || host.starts_with("docs.")
+        // A person's home page (`/~name`, `/people/...`).
+        || path.contains("/people/")
+        || path.contains("/person/")
+        || card::path_segments(url).len() == 1
+            && card::path_segments(url).first().is_some_and(|s| s.starts_with('~'))
+        // A model page on the hub is not a dataset.
+        || (matches!(host.as_str(), "huggingface.co" | "hf.co") && !path.contains("/datasets/"))
+}
+
+/// A URL with no path: a project's home page.
+fn is_bare_host(url: &str) -> bool {
+    card::path_segments(url).is_empty()
+}
+
+/// Collects items, at most a few per file, deduplicated by value.
+#[derive(Default)]
+struct Picks {
+    items: Vec<Item>,
+    per_file: BTreeMap<String, usize>,
+    seen: BTreeSet<String>,
+}
+
+impl Picks {
+    fn add(&mut self, kind: ItemKind, rel: &str, line: Option<u32>, value: &str, rule: &str) {
+        if !self.seen.insert(format!("{rel}\u{0}{value}")) {
+            return;
+        }
+        let n = self.per_file.entry(rel.to_owned()).or_default();
+        if *n >= MAX_ITEMS_PER_FILE {
+            return;
+        }
+        *n += 1;
+        let at = line.map_or(String::new(), |l| format!("line {l}: "));
+        self.items.push(item(
+            kind,
+            Some(rel),
+            ItemSource::Text,
+            format!("{at}{value} (rule {rule})"),
+        ));
+    }
+
+    fn done(mut self) -> Vec<Item> {
+        self.items.sort();
+        self.items.truncate(MAX_ITEMS);
+        self.items
+    }
+}
+
+fn is_script(rel: &str) -> bool {
+    let l = rel.to_ascii_lowercase();
+    [".sh", ".bash", ".py", ".bat", ".ps1"]
+        .iter()
+        .any(|e| l.ends_with(e))
+}
+
+/// `download*`, `fetch*`, `get_*` scripts.
+fn is_download_name(rel: &str) -> bool {
+    let t = tokens(stem(rel));
+    t.iter().any(|w| w.starts_with("download") || w == "fetch")
+        || t.first().is_some_and(|w| w == "get")
+}
+
+fn names_weights_word(rel: &str) -> bool {
+    tokens(stem(rel)).iter().any(|w| {
+        w.starts_with("weight")
+            || w.starts_with("model")
+            || w.starts_with("checkpoint")
+            || w == "ckpt"
+            || w == "ckpts"
+            || w == "pretrained"
+    })
+}
+
+fn names_data_word(rel: &str) -> bool {
+    tokens(rel).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "data" | "dataset" | "datasets" | "corpus" | "corpora"
+        )
+    })
+}
+
+/// Weights references: each rule's picks, as `reference` items.
+pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
+    let mut picks = Picks::default();
+    for ctx in contexts(facts) {
+        if ctx.eval {
+            continue;
+        }
+        let doc_named = ctx.doc
+            && tokens(stem(ctx.rel)).iter().any(|w| {
+                w.starts_with("download")
+                    || w.starts_with("weight")
+                    || w.starts_with("checkpoint")
+                    || w == "pretrained"
+                    || w == "zoo"
+                    || w == "models"
+            });
+        if (ctx.code || ctx.doc)
+            && is_script(ctx.rel)
+            && is_download_name(ctx.rel)
+            && !names_data_word(file_name(ctx.rel))
+            && ctx.scan.fetches
+            && (ctx.scan.names_weights || names_weights_word(ctx.rel))
+        {
+            picks.add(
+                ItemKind::Reference,
+                ctx.rel,
+                None,
+                "a download script that fetches weights files",
+                "download-script",
+            );
+        }
+        for r in &ctx.scan.refs {
+            let sec = section(r);
+            if matches!(sec, Section::Eval | Section::Ack) {
+                continue;
+            }
+            match r.kind {
+                RefKind::Url | RefKind::CloudPath => {
+                    let name = url_file(&r.value);
+                    if has_weights_ext(&name) && !is_vocab(&name) && !is_backbone_host(&r.value) {
+                        picks.add(
+                            ItemKind::Reference,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "weights-file-url",
+                        );
+                        continue;
+                    }
+                    if sec == Section::Data {
+                        continue;
+                    }
+                    let path = url_path_lower(&r.value);
+                    if (r.kind == RefKind::CloudPath && is_checkpoint_path(&path))
+                        || (is_archive(&name)
+                            && (sec == Section::Weights || is_checkpoint_path(&path)))
+                    {
+                        picks.add(
+                            ItemKind::Reference,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "checkpoint-archive",
+                        );
+                        continue;
+                    }
+                    if r.kind == RefKind::Url
+                        && (card::classify(&r.value) == LinkKind::Model
+                            || is_other_hub_model(&r.value))
+                        && (ctx.code || sec == Section::Weights || doc_named || ctx.card)
+                    {
+                        picks.add(
+                            ItemKind::Reference,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "hub-model-link",
+                        );
+                    }
+                }
+                RefKind::LoaderCall => {
+                    let call = r.call.unwrap_or("");
+                    if matches!(
+                        call,
+                        "from_pretrained" | "hf_hub_download" | "snapshot_download"
+                    ) && is_hub_id(&r.value)
+                        && !r.before.contains("tokenizer")
+                        && !r.before.contains("processor")
+                        && !r.before.contains("config")
+                    {
+                        picks.add(
+                            ItemKind::Reference,
+                            ctx.rel,
+                            Some(r.line),
+                            &format!("{call}(\"{}\")", r.value),
+                            "loader-call",
+                        );
+                    }
+                }
+                RefKind::RelativeLink => {}
+            }
+        }
+    }
+    picks.done()
+}
+
+/// Data references, and whether a document links a data file of the
+/// release that is not there.
+pub(crate) struct DataRefs {
+    pub items: Vec<Item>,
+    pub missing_linked: bool,
+}
+
+const TRAINED_ON: &[&str] = &[
+    "trained on",
+    "trained with",
+    "training data",
+    "training set",
+    "training corpus",
+    "pre-training data",
+    "pretraining data",
+    "fine-tuned on",
+    "finetuned on",
+    "fine-tuning data",
+    "train set",
+];
+
+pub(crate) fn data(facts: &Facts) -> DataRefs {
+    let present: BTreeSet<&str> = facts.files.iter().map(|f| f.rel()).collect();
+    let mut picks = Picks::default();
+    let mut missing_linked = false;
+    for ctx in contexts(facts) {
+        if ctx.eval || ctx.demo {
+            continue;
+        }
+        if ctx.yaml && ctx.scan.yaml_download {
+            picks.add(
+                ItemKind::Dataset,
+                ctx.rel,
+                None,
+                "dataset configuration with a download: block",
+                "dataset-yaml",
+            );
+        }
+        let data_script = ctx.code
+            && is_script(ctx.rel)
+            && !names_weights_word(ctx.rel)
+            && (names_data_word(ctx.rel)
+                || tokens(stem(ctx.rel))
+                    .first()
+                    .is_some_and(|w| w.starts_with("prepar") || w.starts_with("preprocess")))
+            && (is_download_name(ctx.rel)
+                || tokens(stem(ctx.rel)).iter().any(|w| {
+                    w.starts_with("prepar")
+                        || w.starts_with("preprocess")
+                        || w == "corpora"
+                        || w == "make"
+                        || w == "build"
+                }));
+        let mut script_urls = 0usize;
+        for r in &ctx.scan.refs {
+            let sec = section(r);
+            if matches!(sec, Section::Eval | Section::Ack | Section::Tutorial) {
+                continue;
+            }
+            match r.kind {
+                RefKind::Url | RefKind::CloudPath => {
+                    let name = url_file(&r.value);
+                    if is_image_or_page(&name, &r.value)
+                        || is_vocab(&name)
+                        || is_never_data(&r.value)
+                    {
+                        continue;
+                    }
+                    if any_token(&name, EVAL_TOKENS) {
+                        continue;
+                    }
+                    let kind = card::classify(&r.value);
+                    if kind == LinkKind::Dataset || is_other_hub_dataset(&r.value) {
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "hub-dataset-link",
+                        );
+                        continue;
+                    }
+                    if has_weights_ext(&name) {
+                        continue;
+                    }
+                    if has_data_ext(&name) {
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "data-file-url",
+                        );
+                        continue;
+                    }
+                    let paper_or_repo = kind == LinkKind::Paper
+                        || (kind == LinkKind::CodeRepository && !name.contains('.'));
+                    if data_script && !paper_or_repo && name.contains('.') {
+                        script_urls += 1;
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "dataset-script",
+                        );
+                        continue;
+                    }
+                    if !ctx.doc || paper_or_repo || kind == LinkKind::Model {
+                        continue;
+                    }
+                    let before = tail_words(&r.before);
+                    if sec == Section::Data && !is_bare_host(&r.value) {
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "training-data-section",
+                        );
+                    } else if TRAINED_ON.iter().any(|w| before.contains(w)) {
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "trained-on-link",
+                        );
+                    } else if is_archive(&name)
+                        && sec != Section::Weights
+                        && (before.contains("dataset")
+                            || before.contains("data set")
+                            || before.contains("corpus")
+                            || names_data_word(&url_path_lower(&r.value)))
+                    {
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &r.value,
+                            "dataset-archive",
+                        );
+                    }
+                }
+                RefKind::LoaderCall => {
+                    // `load_dataset("json", data_files=...)` names a builder,
+                    // not a dataset; a path is a local file.
+                    const BUILDERS: &[&str] = &[
+                        "json",
+                        "csv",
+                        "parquet",
+                        "text",
+                        "arrow",
+                        "pandas",
+                        "imagefolder",
+                        "audiofolder",
+                        "videofolder",
+                        "webdataset",
+                        "sql",
+                        "generator",
+                    ];
+                    if r.call == Some("load_dataset")
+                        && (ctx.code || ctx.doc)
+                        && !BUILDERS.contains(&r.value.as_str())
+                        && !any_token(&r.value, EVAL_TOKENS)
+                        && !r.value.starts_with('.')
+                        && !r.value.starts_with('/')
+                        && !r.value.contains(' ')
+                        && !r.value.contains('{')
+                    {
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &format!("load_dataset(\"{}\")", r.value),
+                            "load-dataset-call",
+                        );
+                    }
+                }
+                RefKind::RelativeLink => {
+                    if !ctx.doc {
+                        continue;
+                    }
+                    let target = r.value.split(['?', '#']).next().unwrap_or(&r.value);
+                    let lower = target.to_ascii_lowercase();
+                    let data_like = [".json", ".jsonl", ".csv", ".tsv", ".parquet", ".arrow"]
+                        .iter()
+                        .any(|e| lower.ends_with(e));
+                    if !data_like
+                        || crate::codeclass::is_results_name(file_name(&lower))
+                        || any_token(&lower, EVAL_TOKENS)
+                    {
+                        continue;
+                    }
+                    let before = tail_words(&r.before);
+                    let line_speaks_of_data = ["data", "train", "fine-tun", "finetun"]
+                        .iter()
+                        .any(|w| before.contains(w));
+                    let Some(resolved) = resolve(folders(ctx.rel), target) else {
+                        continue;
+                    };
+                    if line_speaks_of_data && !present.contains(resolved.as_str()) {
+                        missing_linked = true;
+                        picks.add(
+                            ItemKind::Dataset,
+                            ctx.rel,
+                            Some(r.line),
+                            &format!("{resolved} is linked but not in the release"),
+                            "missing-linked-data",
+                        );
+                    }
+                }
+            }
+        }
+        if data_script && script_urls == 0 && ctx.scan.fetches {
+            picks.add(
+                ItemKind::Dataset,
+                ctx.rel,
+                None,
+                "a data download or preparation script",
+                "dataset-script",
+            );
+        }
+    }
+    DataRefs {
+        items: picks.done(),
+        missing_linked,
+    }
+}
+
+/// The end of the text before a reference: the sentence it sits in.
+fn tail_words(before: &str) -> String {
+    let cut = before.len().saturating_sub(100);
+    let mut start = cut;
+    while start < before.len() && !before.is_char_boundary(start) {
+        start += 1;
+    }
+    before.get(start..).unwrap_or("").to_owned()
+}
+
+/// `dir` + a relative link target, `.`/`..` resolved; `None` when it leaves
+/// the release.
+fn resolve(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if target.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_by_heading_words() {
+        assert_eq!(section_of("pre-training data"), Section::Data);
+        assert_eq!(section_of("pre-trained models"), Section::Weights);
+        assert_eq!(
+            section_of("downloading pretrained weights"),
+            Section::Weights
+        );
+        assert_eq!(
+            section_of("accuracy, speed, model size comparison"),
+            Section::Eval
+        );
+        assert_eq!(section_of("acknowledgements"), Section::Ack);
+        assert_eq!(
+            section_of("generate voc format training data set and training process"),
+            Section::Data
+        );
+        assert_eq!(section_of("usage"), Section::Tutorial);
+        assert_eq!(
+            section_of("finetune code for the 6b model"),
+            Section::Tutorial
+        );
+        assert_eq!(section_of("introduction"), Section::Neutral);
+    }
+
+    #[test]
+    fn url_files_and_hub_ids() {
+        assert_eq!(url_file("https://h.example.org/a/b/M.pt?x=1"), "m.pt");
+        assert_eq!(
+            url_file("gs://bucket/run/model.ckpt.index"),
+            "model.ckpt.index"
+        );
+        assert!(has_weights_ext("model.ckpt.data-00000-of-00001"));
+        assert!(!has_weights_ext("notes.txt"));
+        assert!(is_hub_id("acme/tiny-7b"));
+        assert!(!is_hub_id("./local/path"));
+        assert!(!is_hub_id("bert-base-uncased"));
+        assert!(is_checkpoint_path("bucket_models/2020/base"));
+        assert!(!is_checkpoint_path("some_bucket/model_out"));
+    }
+
+    #[test]
+    fn relative_links_resolve_inside() {
+        assert_eq!(
+            resolve("docs", "../data/x.json").as_deref(),
+            Some("data/x.json")
+        );
+        assert_eq!(resolve("", "./x.json").as_deref(), Some("x.json"));
+        assert_eq!(resolve("", "../x.json"), None);
+    }
+}

@@ -1,0 +1,465 @@
+//! References in text: what a source file, a script, a README or a YAML
+//! config points to. Real releases name their weights and their data in many
+//! places besides a model card: a dictionary of checkpoint URLs in the loader,
+//! a `download.sh`, a "Pre-training data" section of the README, a dataset
+//! YAML with a `download:` block. This module only *finds* them, with their
+//! line and what surrounds them (the markdown section they sit in, the text
+//! of their line); whether one points to this release's weights or training
+//! data is the assessment's call.
+//!
+//! Linear in the bytes given, with caps on what is kept: at most
+//! [`MAX_REFS`] references per text, each line's context cut to
+//! [`MAX_CONTEXT`] bytes, headings to [`MAX_HEADING`].
+
+use super::card;
+use memchr::memmem;
+
+/// Most references kept from one text.
+pub const MAX_REFS: usize = 400;
+/// Bytes of a line kept as the context of a reference found on it.
+pub const MAX_CONTEXT: usize = 240;
+/// Bytes of a heading kept.
+pub const MAX_HEADING: usize = 120;
+/// Bytes searched after a loader call's name for its first string argument.
+const CALL_WINDOW: usize = 200;
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RefKind {
+    /// An `http(s)://` URL.
+    Url,
+    /// A `gs://`, `s3://`, `az://`, `hf://` path.
+    CloudPath,
+    /// The first string argument of a loader call (`from_pretrained`,
+    /// `hf_hub_download`, `snapshot_download`, `load_dataset`, ...): the call
+    /// is in `call`.
+    LoaderCall,
+    /// A markdown link to a path inside the repository (`[x](./data.json)`).
+    RelativeLink,
+}
+
+/// One reference, where it was found and what surrounds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextRef {
+    pub kind: RefKind,
+    /// The URL, path, hub id or link target, as written (trimmed).
+    pub value: String,
+    /// 1-based line number.
+    pub line: u32,
+    /// The markdown headings above it, outermost first, lower-cased
+    /// (empty outside markdown; a document's title heading left out).
+    pub section: Vec<String>,
+    /// The document's title (its first heading, at level 1), lower-cased.
+    pub title: Option<String>,
+    /// The lower-cased text of its line before the reference (markdown link
+    /// text included), at most [`MAX_CONTEXT`] bytes.
+    pub before: String,
+    /// For a loader call, the function called (`from_pretrained`, ...).
+    pub call: Option<&'static str>,
+}
+
+/// Everything one text yields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextScan {
+    pub refs: Vec<TextRef>,
+    /// A command or call that fetches files appears (`wget`, `curl`,
+    /// `aria2c`, `requests.get`, `urlretrieve`, `attempt_download`, ...).
+    pub fetches: bool,
+    /// A file name with a weights extension appears (`consolidated.00.pth`,
+    /// `model.ckpt.index`, `yolov5s.pt`), URL or not.
+    pub names_weights: bool,
+    /// A YAML document with a top-level `download:` key.
+    pub yaml_download: bool,
+    /// References beyond [`MAX_REFS`] were dropped.
+    pub truncated: bool,
+}
+
+/// Loader calls whose first string argument names a hub repository.
+pub const LOADER_CALLS: &[&str] = &[
+    "from_pretrained(",
+    "hf_hub_download(",
+    "snapshot_download(",
+    "load_state_dict_from_url(",
+    "load_dataset(",
+    "torch.hub.load(",
+];
+
+/// Extensions of weights files, as they end a URL or a file name.
+pub const WEIGHTS_EXTENSIONS: &[&str] = &[
+    ".pt",
+    ".pth",
+    ".bin",
+    ".ckpt",
+    ".safetensors",
+    ".gguf",
+    ".ggml",
+    ".onnx",
+    ".h5",
+    ".hdf5",
+    ".tflite",
+    ".msgpack",
+    ".npz",
+    ".caffemodel",
+    ".mnn",
+    ".pdparams",
+    ".mlmodel",
+    ".pb",
+    ".keras",
+];
+
+const FETCHERS: &[&[u8]] = &[
+    b"wget ",
+    b"curl ",
+    b"aria2c",
+    b"requests.get(",
+    b"urlretrieve(",
+    b"urlopen(",
+    b"attempt_download(",
+    b"download_url(",
+    b"hf_hub_download(",
+    b"snapshot_download(",
+    b"load_state_dict_from_url(",
+    b"gsutil cp",
+    b"aws s3 cp",
+    b"git clone",
+    b"huggingface-cli download",
+];
+
+/// Scans `text` (a bounded prefix of a file); `markdown` turns on headings
+/// and relative links, `yaml` the `download:` key.
+pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
+    let mut out = TextScan {
+        fetches: FETCHERS.iter().any(|f| memmem::find(text, f).is_some()),
+        ..TextScan::default()
+    };
+    let mut headings: Vec<(usize, String)> = Vec::new();
+    let mut in_fence = false;
+    let mut seen_heading = false;
+    let mut doc_title: Option<String> = None;
+    for (index, raw) in text.split(|&b| b == b'\n').enumerate() {
+        let line_no = u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX);
+        let line = String::from_utf8_lossy(raw);
+        let line = line.trim_end_matches('\r');
+        if yaml && (line.starts_with("download:") || line.starts_with("download :")) {
+            out.yaml_download = true;
+        }
+        if !out.names_weights && names_weights_file(line) {
+            out.names_weights = true;
+        }
+        if markdown {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+                in_fence = !in_fence;
+            }
+            if !in_fence && let Some((level, title)) = heading(line) {
+                headings.retain(|(l, _)| *l < level);
+                // A document's first heading, at level 1, is its title
+                // ("# Tool X and Dataset"), not a section of it.
+                if level > 1 || seen_heading {
+                    headings.push((level, title));
+                } else {
+                    doc_title = Some(title);
+                }
+                seen_heading = true;
+                continue;
+            }
+        }
+        if !line_may_refer(line) {
+            continue;
+        }
+        let section: Vec<String> = headings.iter().map(|(_, t)| t.clone()).collect();
+        find_on_line(
+            line,
+            line_no,
+            &section,
+            doc_title.as_deref(),
+            markdown,
+            &mut out,
+        );
+        if out.refs.len() >= MAX_REFS {
+            out.truncated = true;
+            break;
+        }
+    }
+    out.refs.truncate(MAX_REFS);
+    out
+}
+
+/// A cheap filter: only lines holding one of these can hold a reference.
+fn line_may_refer(line: &str) -> bool {
+    line.contains("://")
+        || line.contains("](")
+        || line.contains("load")
+        || line.contains("_pretrained(")
+}
+
+/// `# Title` (levels 1–6), or a line that is only `**Bold text**` (level 7:
+/// cards use it as a sub-heading).
+fn heading(line: &str) -> Option<(usize, String)> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) {
+        let rest = line.get(hashes..)?;
+        if rest.starts_with(' ') || rest.starts_with('\t') {
+            return Some((hashes, clip(&rest.trim().to_lowercase(), MAX_HEADING)));
+        }
+        return None;
+    }
+    let t = line.trim();
+    let inner = t.strip_prefix("**")?.strip_suffix("**")?;
+    if !inner.is_empty() && !inner.contains("**") && inner.len() <= MAX_HEADING {
+        return Some((7, inner.trim().trim_end_matches(':').to_lowercase()));
+    }
+    None
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("").to_owned()
+}
+
+/// The last `max` bytes of `s`, on a character boundary.
+fn tail(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut start = s.len() - max;
+    while start < s.len() && !s.is_char_boundary(start) {
+        start += 1;
+    }
+    s.get(start..).unwrap_or("").to_owned()
+}
+
+fn find_on_line(
+    line: &str,
+    line_no: u32,
+    section: &[String],
+    title: Option<&str>,
+    markdown: bool,
+    out: &mut TextScan,
+) {
+    let bytes = line.as_bytes();
+    let lower = line.to_ascii_lowercase();
+    let push = |out: &mut TextScan, kind, value: String, at: usize, call| {
+        if out.refs.len() < MAX_REFS {
+            out.refs.push(TextRef {
+                kind,
+                value,
+                line: line_no,
+                section: section.to_vec(),
+                title: title.map(str::to_owned),
+                before: tail(lower.get(..at).unwrap_or(""), MAX_CONTEXT),
+                call,
+            });
+        }
+    };
+    // URLs and cloud paths.
+    let mut from = 0;
+    while let Some(rel) = lower.get(from..).and_then(|r| r.find("://")) {
+        let sep = from + rel;
+        from = sep + 3;
+        let scheme_start = lower.get(..sep).map_or(sep, |s| {
+            s.len()
+                - s.bytes()
+                    .rev()
+                    .take_while(u8::is_ascii_alphanumeric)
+                    .count()
+        });
+        let scheme = lower.get(scheme_start..sep).unwrap_or("");
+        let kind = match scheme {
+            "http" | "https" => RefKind::Url,
+            "gs" | "s3" | "az" | "hf" | "abfs" | "abfss" => RefKind::CloudPath,
+            _ => continue,
+        };
+        let end = card::url_end(bytes, sep + 3);
+        from = from.max(end);
+        let raw = line.get(scheme_start..end).unwrap_or("");
+        let value = match kind {
+            RefKind::Url => card::clean_url(raw, scheme.len() + 3),
+            _ => {
+                let v = raw.trim_end_matches(['.', ',', ';', ':', ')', '*', '`']);
+                (v.len() > scheme.len() + 3).then(|| v.to_owned())
+            }
+        };
+        if let Some(value) = value {
+            push(out, kind, value, scheme_start, None);
+        }
+    }
+    // Loader calls with a string literal first argument (or `repo_id=`).
+    for call in LOADER_CALLS {
+        let mut from = 0;
+        while let Some(rel) = line.get(from..).and_then(|r| r.find(call)) {
+            let at = from + rel;
+            from = at + call.len();
+            let window_end = (from + CALL_WINDOW).min(line.len());
+            let Some(args) = line.get(from..window_end) else {
+                break;
+            };
+            if let Some(value) = first_string(args) {
+                let name = call.trim_end_matches('(');
+                let name = name.rsplit('.').next().unwrap_or(name);
+                let stable: &'static str = LOADER_CALLS
+                    .iter()
+                    .map(|c| c.trim_end_matches('('))
+                    .map(|c| c.rsplit('.').next().unwrap_or(c))
+                    .find(|c| *c == name)
+                    .unwrap_or("call");
+                push(out, RefKind::LoaderCall, value, at, Some(stable));
+            }
+        }
+    }
+    // Relative markdown links: `](target)` not starting with a scheme or `#`.
+    if markdown {
+        let mut from = 0;
+        while let Some(rel) = line.get(from..).and_then(|r| r.find("](")) {
+            let at = from + rel;
+            from = at + 2;
+            let rest = line.get(from..).unwrap_or("");
+            let target: String = rest
+                .chars()
+                .take_while(|c| !matches!(c, ')' | ' ' | '"' | '\''))
+                .collect();
+            if target.is_empty()
+                || target.contains("://")
+                || target.starts_with('#')
+                || target.starts_with("mailto:")
+                || target.len() > 300
+            {
+                continue;
+            }
+            push(out, RefKind::RelativeLink, target, at, None);
+        }
+    }
+}
+
+/// The first string literal in `args` (`"org/name"`, `'org/name'`), before
+/// the call closes.
+fn first_string(args: &str) -> Option<String> {
+    let mut depth = 0usize;
+    for (i, c) in args.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                if depth == 0 {
+                    return None;
+                }
+                depth -= 1;
+            }
+            '"' | '\'' => {
+                let rest = args.get(i + 1..)?;
+                let end = rest.find(c)?;
+                // A notebook escapes its quotes: `\"name\"`.
+                let value = rest.get(..end)?.trim().trim_end_matches('\\');
+                return (!value.is_empty() && value.len() <= 200).then(|| value.to_owned());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether `line` names a file with a weights extension (`x.pth`,
+/// `model.ckpt.index`), whole word, outside a URL or not.
+pub fn names_weights_file(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    if lower.contains(".ckpt") {
+        return true;
+    }
+    WEIGHTS_EXTENSIONS
+        .iter()
+        .filter(|e| **e != ".pb" && **e != ".bin")
+        .any(|ext| {
+            let mut from = 0;
+            while let Some(rel) = lower.get(from..).and_then(|r| r.find(ext)) {
+                let at = from + rel;
+                from = at + ext.len();
+                let before_ok = at > 0
+                    && lower.as_bytes().get(at - 1).is_some_and(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'}' | b'*' | b')')
+                    });
+                let after_ok = lower
+                    .as_bytes()
+                    .get(from)
+                    .is_none_or(|b| !b.is_ascii_alphanumeric());
+                if before_ok && after_ok {
+                    return true;
+                }
+            }
+            false
+        })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_cloud_paths_and_loader_calls_with_lines() {
+        let text = b"import x\nURLS = {'base': \"https://cdn.example.org/m/base.pt\"}\nckpt = 'gs://bucket/models/run1'\nm = AutoModel.from_pretrained(\"acme/tiny-model\", revision='main')\n";
+        let scan = scan(text, false, false);
+        let got: Vec<(RefKind, &str, u32)> = scan
+            .refs
+            .iter()
+            .map(|r| (r.kind, r.value.as_str(), r.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (RefKind::Url, "https://cdn.example.org/m/base.pt", 2),
+                (RefKind::CloudPath, "gs://bucket/models/run1", 3),
+                (RefKind::LoaderCall, "acme/tiny-model", 4),
+            ]
+        );
+        assert_eq!(scan.refs[2].call, Some("from_pretrained"));
+        assert!(scan.names_weights);
+    }
+
+    #[test]
+    fn markdown_sections_and_relative_links() {
+        let text = b"# Tool\n## Pre-training data\nWe used [the dump](https://dumps.example.org/x.xml.bz2).\n```\n# not a heading\n```\n**Training Data**\nSee [our set](./train_set.json).\n";
+        let scan = scan(text, true, false);
+        assert_eq!(scan.refs.len(), 2);
+        assert_eq!(scan.refs[0].section, vec!["pre-training data"]);
+        assert!(scan.refs[0].before.contains("we used [the dump"));
+        assert_eq!(scan.refs[1].kind, RefKind::RelativeLink);
+        assert_eq!(scan.refs[1].value, "./train_set.json");
+        assert_eq!(
+            scan.refs[1].section,
+            vec!["pre-training data", "training data"]
+        );
+    }
+
+    #[test]
+    fn fetch_commands_weights_names_and_yaml_download() {
+        let s = scan(b"wget ${URL}/consolidated.${s}.pth -O x\n", false, false);
+        assert!(s.fetches && s.names_weights);
+        let s = scan(
+            b"path: ../sets/x\ntrain: images\ndownload: |\n  get()\n",
+            false,
+            true,
+        );
+        assert!(s.yaml_download);
+        assert!(!names_weights_file("see the .pth files"));
+        assert!(names_weights_file("for f in ['model.ckpt.index']:"));
+    }
+
+    #[test]
+    fn caps_hold() {
+        let mut text = Vec::new();
+        for i in 0..(MAX_REFS + 50) {
+            text.extend_from_slice(format!("https://h.example.org/{i}\n").as_bytes());
+        }
+        let s = scan(&text, false, false);
+        assert_eq!(s.refs.len(), MAX_REFS);
+        assert!(s.truncated);
+        let long = "x".repeat(10_000) + " https://h.example.org/a";
+        let s = scan(long.as_bytes(), false, false);
+        assert!(s.refs[0].before.len() <= MAX_CONTEXT);
+    }
+}
