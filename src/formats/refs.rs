@@ -366,32 +366,38 @@ fn first_string(args: &str) -> Option<String> {
 /// Whether `line` names a file with a weights extension (`x.pth`,
 /// `model.ckpt.index`), whole word, outside a URL or not.
 pub fn names_weights_file(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    if lower.contains(".ckpt") {
-        return true;
+    // One pass over the line's dots: the extension is the whole run of
+    // letters and digits after a dot (whole word), checked against the set.
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while let Some(rel) = bytes.get(at..).and_then(|b| memchr::memchr(b'.', b)) {
+        let dot = at + rel;
+        at = dot + 1;
+        let run_end = bytes.get(at..).map_or(at, |b| {
+            at + b.iter().take_while(|c| c.is_ascii_alphanumeric()).count()
+        });
+        let Some(ext) = line.get(at..run_end) else {
+            continue;
+        };
+        // `.ckpt` in any spelling (`model.ckpt.index`, `x.ckpt-1000`).
+        if ext.len() >= 4 && ext.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("ckpt")) {
+            return true;
+        }
+        let before_ok = dot > 0
+            && bytes.get(dot - 1).is_some_and(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'}' | b'*' | b')')
+            });
+        if before_ok
+            && !ext.eq_ignore_ascii_case("pb")
+            && !ext.eq_ignore_ascii_case("bin")
+            && WEIGHTS_EXTENSIONS
+                .iter()
+                .any(|e| e.get(1..).is_some_and(|e| e.eq_ignore_ascii_case(ext)))
+        {
+            return true;
+        }
     }
-    WEIGHTS_EXTENSIONS
-        .iter()
-        .filter(|e| **e != ".pb" && **e != ".bin")
-        .any(|ext| {
-            let mut from = 0;
-            while let Some(rel) = lower.get(from..).and_then(|r| r.find(ext)) {
-                let at = from + rel;
-                from = at + ext.len();
-                let before_ok = at > 0
-                    && lower.as_bytes().get(at - 1).is_some_and(|b| {
-                        b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'}' | b'*' | b')')
-                    });
-                let after_ok = lower
-                    .as_bytes()
-                    .get(from)
-                    .is_none_or(|b| !b.is_ascii_alphanumeric());
-                if before_ok && after_ok {
-                    return true;
-                }
-            }
-            false
-        })
+    false
 }
 
 #[cfg(test)]

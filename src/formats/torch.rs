@@ -356,6 +356,14 @@ fn scan_compressed(
         ));
         return Ok(out);
     }
+    // A compressed text (a `.txt.gz` vocabulary, a `.json.gz` log) holds no
+    // checkpoint: its first KiB says so without inflating the rest.
+    let peek = compressed::decode(codec, file, PEEK_BYTES.min(cap))?;
+    if is_plain_text(&peek.bytes) && !looks_like_pickle(&peek.bytes) {
+        return Err(FormatError::invalid(format!(
+            "{what}-compressed content: not a pytorch checkpoint: neither a zip, a tar, nor a pickle stream"
+        )));
+    }
     let decoded = compressed::decode(codec, file, cap)?;
     budget.spend_inflate(decoded.bytes.len() as u64);
     let mut out = scan_at(&decoded.bytes, budget, depth + 1)
@@ -370,6 +378,25 @@ fn scan_compressed(
         out.anomalies.push(e);
     }
     Ok(out)
+}
+
+/// How much of a compressed stream is inflated first, to tell a compressed
+/// text from a compressed checkpoint.
+const PEEK_BYTES: u64 = 1024;
+
+/// UTF-8 text without NUL or other control bytes but whitespace: no zip,
+/// tar, legacy checkpoint or binary pickle starts like this.
+fn is_plain_text(bytes: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        // A multi-byte character cut by the peek's end.
+        Err(e) => e.error_len().is_none(),
+    };
+    valid
+        && !bytes.is_empty()
+        && bytes
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\n' | b'\r' | b'\t'))
 }
 
 /// An end-of-central-directory record in the last 64 KiB + 22 bytes, with

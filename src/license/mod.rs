@@ -664,11 +664,10 @@ pub fn identify_text(text: &str) -> Option<Identified> {
 /// template's placeholder and one-paragraph statements never pay for it.
 pub fn identify_section(text: &str) -> Option<Identified> {
     identify_by_phrases(text).or_else(|| {
-        let words = normalize(truncate_at_char(text, MAX_TEXT_BYTES))
-            .split(' ')
-            .take(SECTION_FULLTEXT_WORDS)
-            .count();
-        (words >= SECTION_FULLTEXT_WORDS)
+        let norm = normalize(truncate_at_char(text, MAX_TEXT_BYTES));
+        let words = norm.split(' ').take(SECTION_FULLTEXT_WORDS).count();
+        let legal = LEGAL_WORDS.iter().filter(|w| contains(&norm, w)).count();
+        (words >= SECTION_FULLTEXT_WORDS && legal >= 2)
             .then(|| fulltext::identify(text))
             .flatten()
     })
@@ -676,6 +675,21 @@ pub fn identify_section(text: &str) -> Option<Identified> {
 
 /// A card section this long may be a pasted licence text.
 const SECTION_FULLTEXT_WORDS: usize = 150;
+
+/// Words every licence text uses and model-card prose rarely does: a long
+/// section without two of them is prose, not a pasted licence.
+const LEGAL_WORDS: &[&str] = &[
+    "warranty",
+    "warranties",
+    "liability",
+    "liable",
+    "copyright",
+    "licensor",
+    "licensee",
+    "hereby",
+    "permission",
+    "conditions",
+];
 
 /// What a component is, which decides the licences appropriate for it (the
 /// MOF's typing: code, data or document licences).
@@ -864,13 +878,14 @@ fn score(rule: &Rule, norm: &str) -> Option<(f32, usize)> {
 }
 
 fn find(norm: &str, phrase: &str) -> Option<usize> {
-    let p = normalize(phrase);
+    let p = normalized_phrase(phrase);
+    let p = p.as_ref();
     if p.is_empty() {
         return None;
     }
     // Match whole words only: "mit license" must not match "submit license".
     let mut from = 0;
-    while let Some(rel) = norm[from..].find(&p) {
+    while let Some(rel) = memchr::memmem::find(&norm.as_bytes()[from..], p.as_bytes()) {
         let start = from + rel;
         let end = start + p.len();
         let left_ok = start == 0 || norm.as_bytes()[start - 1] == b' ';
@@ -884,6 +899,27 @@ fn find(norm: &str, phrase: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// A rule's phrase in normalised form: the rules' phrases are normalised
+/// once per process (they are matched against every licence file, card
+/// section and source header line), any other phrase on each call.
+fn normalized_phrase(phrase: &str) -> std::borrow::Cow<'static, str> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static RULE_PHRASES: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    let table = RULE_PHRASES.get_or_init(|| {
+        RULES
+            .iter()
+            .flat_map(|r| r.titles.iter().chain(r.clauses).chain(r.exclude))
+            .chain(std::iter::once(&LATER))
+            .map(|p| (*p, normalize(p)))
+            .collect()
+    });
+    match table.get(phrase) {
+        Some(n) => std::borrow::Cow::Borrowed(n.as_str()),
+        None => std::borrow::Cow::Owned(normalize(phrase)),
+    }
 }
 
 fn contains(norm: &str, phrase: &str) -> bool {
@@ -1413,6 +1449,25 @@ pub fn display_name(spdx: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long card section of prose (the template's placeholder followed by
+    /// paragraphs) is not a pasted licence: the whole-text matcher is not
+    /// asked; a long section with a licence's legal words is.
+    #[test]
+    fn long_prose_sections_skip_the_whole_text_matcher() {
+        let prose = "Paragraph text about the model, its uses and its limits. ".repeat(40);
+        let before = fulltext::tests::MATCHED.get();
+        assert_eq!(
+            identify_section(&format!("[More Information Needed]\n\n{prose}")),
+            None
+        );
+        assert_eq!(fulltext::tests::MATCHED.get(), before);
+        let legal = format!(
+            "{prose} The licensor gives no warranty and accepts no liability; these conditions apply."
+        );
+        assert_eq!(identify_section(&legal), None);
+        assert_eq!(fulltext::tests::MATCHED.get(), before + 1);
+    }
 
     fn id(text: &str) -> Option<String> {
         identify_text(text).map(|i| i.spdx)
