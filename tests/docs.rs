@@ -113,3 +113,27 @@ fn readme_policy_and_pre_commit_hook_are_valid() {
     assert!(parsed[0].entry.starts_with("openness check"));
     assert_eq!(parsed[0].language, "python");
 }
+
+/// No document carries the markers of an unresolved merge: one once sat in
+/// the README's flags paragraph, both sides of the conflict printed.
+#[test]
+fn no_document_holds_merge_markers() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for doc in [
+        "README.md",
+        "SECURITY.md",
+        "BENCHMARKS.md",
+        "fuzz/README.md",
+    ] {
+        let text = std::fs::read_to_string(format!("{root}/{doc}")).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            assert!(
+                !(line.starts_with("<<<<<<< ")
+                    || line.starts_with(">>>>>>> ")
+                    || line == "======="),
+                "{doc}:{}: merge marker {line:?}",
+                n + 1
+            );
+        }
+    }
+}
