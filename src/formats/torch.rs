@@ -1648,19 +1648,7 @@ mod tests {
 
     #[test]
     fn tar_members_are_scanned() {
-        let mut tar = Vec::new();
-        for (name, data) in [("sys_info", &b"\x80\x02}."[..]), ("pickle", PAYLOAD)] {
-            let mut h = vec![0u8; 512];
-            h[..name.len()].copy_from_slice(name.as_bytes());
-            let size = format!("{:011o}\0", data.len());
-            h[124..136].copy_from_slice(size.as_bytes());
-            h[156] = b'0';
-            h[257..262].copy_from_slice(b"ustar");
-            tar.extend_from_slice(&h);
-            tar.extend_from_slice(data);
-            tar.resize(tar.len().div_ceil(512) * 512, 0);
-        }
-        tar.extend_from_slice(&[0; 1024]);
+        let tar = tar_of(&[("sys_info", &b"\x80\x02}."[..]), ("pickle", PAYLOAD)]);
         let s = scan(&tar).expect("scan");
         assert_eq!(s.container, Container::Tar);
         assert_eq!(s.pickles.len(), 2);
