@@ -358,3 +358,18 @@ fn badges_are_deterministic() {
         assert_eq!(badge::svg(&report, kind), badge::svg(&report, kind));
     }
 }
+
+/// LFS pointers in place of the weights: the table and the Markdown both say
+/// how many, the size they declare, and that nothing was fetched (the
+/// weights line's "0 B" is the bytes on disk).
+#[test]
+fn lfs_pointers_get_a_summary_line() {
+    let report = scan("lfs-pointers");
+    let line = "2 LFS pointers, 4.4 GB declared, not fetched";
+    let md = markdown_of(std::slice::from_ref(&report));
+    assert!(md.contains(&format!("**LFS:** {line}")), "{md}");
+    let mut table = Vec::new();
+    openness::render::table::render(&mut table, std::slice::from_ref(&report), false).unwrap();
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.lines().any(|l| l == line), "{table}");
+}

@@ -59,6 +59,9 @@ fn render_one(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         // one paragraph without running together.
         writeln!(out, "**Weights:** {}\\", parts.join(" · "))?;
     }
+    if let Some(line) = super::summary::lfs_line(report) {
+        writeln!(out, "**LFS:** {line}\\")?;
+    }
     if !c.data.datasets.is_empty() {
         let names: Vec<String> = c.data.datasets.iter().map(|d| escape(d)).collect();
         writeln!(out, "**Datasets:** {}\\", names.join(", "))?;
