@@ -371,10 +371,10 @@ pub fn scope_by_licence(spdx: &str) -> Option<Part> {
     if DATA.contains(&spdx) {
         return Some(Part::Data);
     }
+    // Every model licence family, RAIL ones included, has a display name.
     let model_family = super::FAMILY_NAMES
         .iter()
-        .any(|(id, _)| *id == spdx && *id != "LicenseRef-Other")
-        || spdx.contains("RAIL");
+        .any(|(id, _)| *id == spdx && *id != "LicenseRef-Other");
     model_family.then_some(Part::Weights)
 }
 
