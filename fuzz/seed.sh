@@ -44,6 +44,8 @@ seed() {
         copy "$1" "$fx"/interop-pickle/*.pkl "$fx"/custom-pickle/model.pkl ;;
     torch)
         copy "$1" "$fx"/interop-pickle/*.pt ;;
+    sevenz)
+        copy "$1" "$fx"/interop-7z/*.7z "$fx"/malicious-round-2/model.7z ;;
     numpy)
         copy "$1" "$fx"/interop-formats/*.npy "$fx"/interop-formats/*.npz \
             "$fx"/detected-formats/mlx/weights.npz ;;

@@ -45,7 +45,7 @@ fi
 # several entries, the rest are headers or small text files.
 max_len() {
     case $1 in
-    torch | numpy | keras | dduf) echo $((1 << 20)) ;;
+    torch | sevenz | numpy | keras | dduf) echo $((1 << 20)) ;;
     licence) echo $((16 << 10)) ;; # the target caps its input there anyway
     *) echo $((64 << 10)) ;;
     esac

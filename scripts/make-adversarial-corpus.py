@@ -345,6 +345,48 @@ for f in sorted(os.listdir(INTEROP)):
         continue
     copy(C, f.rsplit(".", 1)[0], f, f, "malicious" if f.startswith("mal-") else "benign")
 
+# -- class: 7z archives (nullifAI's 7z-packed .pt files; picklescan and
+# -- modelscan open 7z) ---------------------------------------------------
+
+try:
+    import py7zr
+except ImportError:  # the 7z class needs py7zr (compare-peers.sh installs it)
+    py7zr = None
+
+
+def seven_zip(entries, **options):
+    bio = io.BytesIO()
+    with py7zr.SevenZipFile(bio, "w", **options) as z:
+        for name, data in entries:
+            z.writestr(data, name)
+    return bio.getvalue()
+
+
+if py7zr is not None:
+    C = "7z"
+    pay = call_p2("os", "system")
+    F = {
+        "lzma": [{"id": py7zr.FILTER_LZMA}],
+        "bcj": [{"id": py7zr.FILTER_X86}, {"id": py7zr.FILTER_LZMA2}],
+        "delta": [{"id": py7zr.FILTER_DELTA}, {"id": py7zr.FILTER_LZMA2}],
+        "deflate": [{"id": py7zr.FILTER_DEFLATE}],
+        "bzip2": [{"id": py7zr.FILTER_BZIP2}],
+        "copy": [{"id": py7zr.FILTER_COPY}],
+    }
+    put(C, "mal-default", "model.7z", seven_zip([("model/data.pkl", pay)]), "malicious")
+    for chain, filters in F.items():
+        put(C, f"mal-{chain}", "model.7z", seven_zip([("model/model.pkl", pay)], filters=filters), "malicious")
+    put(C, "mal-named-pt", "model.pt", seven_zip([("archive/data.pkl", pay)]), "malicious")
+    put(C, "mal-p0-member", "model.7z", seven_zip([("model.sav", call_p0("posix", "system"))]), "malicious")
+    put(C, "mal-solid-second", "model.7z",
+        seven_zip([("m/ok.pkl", BENIGN_PKL), ("m/notes.txt", b"notes"), ("m/data.pkl", pay)]), "malicious")
+    put(C, "mal-torch-zip-inside", "ckpt.7z", seven_zip([("ckpt.pt", torch_zip(pay))]), "malicious")
+    put(C, "mal-in-tar", "model.tar", tar_of([("model.7z", seven_zip([("data.pkl", pay)]))]), "malicious")
+    put(C, "mal-gzip-member", "model.7z", seven_zip([("model.pkl.gz", gzip.compress(pay))]), "malicious")
+    put(C, "ben-sklearn", "model.7z", seven_zip([("model.pkl", BENIGN_PKL)]), "benign")
+    put(C, "ben-state-dict", "ckpt.7z", seven_zip([("ckpt.pt", STATE_DICT_ZIP)]), "benign")
+    put(C, "ben-text", "docs.7z", seven_zip([("README.md", b"# weights\n"), ("notes.txt", b"pickle\n")]), "benign")
+
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(MANIFEST, f, indent=1, sort_keys=True)
 mal = sum(1 for v in MANIFEST.values() if v["expected"] == "malicious")

@@ -823,6 +823,67 @@ fn file_codes(r: &Value, path: &str) -> Vec<String> {
         .collect()
 }
 
+/// Issue 14's classes, one generated file each: every one is judged
+/// unsafe, the Keras 2 injection by its own finding.
+#[test]
+fn every_malicious_round_2_file_is_judged_unsafe() {
+    let r = scan_fixture("malicious-round-2");
+    for name in [
+        "model.sav",
+        "reexport.pkl",
+        "extension.pkl",
+        "nested-loader.pkl",
+        "model.pkl.gz",
+        "duplicate-member.pt",
+        "model.7z",
+    ] {
+        let codes = file_codes(&r, name);
+        assert!(
+            codes.contains(&"unsafe-pickle".to_owned()),
+            "{name}: {codes:?}"
+        );
+    }
+    assert!(file_codes(&r, "model.json").contains(&"keras-unsafe-object".to_owned()));
+}
+
+/// 7z archives written by py7zr (scripts/make-7z-fixtures.py), one per
+/// coder chain: every payload is found whichever chain packed it, the
+/// benign archive is not flagged, and the encrypted one is reported as not
+/// scanned rather than passed.
+#[test]
+fn seven_zip_archives_from_a_real_writer_are_opened() {
+    let r = scan_fixture("interop-7z");
+    let expected: Value = serde_json::from_slice(
+        &std::fs::read(fixtures_dir().join("interop-7z/expected.json")).unwrap(),
+    )
+    .unwrap();
+    let files = expected["files"].as_object().unwrap();
+    assert_eq!(files.len(), 11);
+    for (name, verdict) in files {
+        let codes = file_codes(&r, name);
+        let flagged = codes.contains(&"unsafe-pickle".to_owned());
+        match verdict.as_str().unwrap() {
+            "malicious" => assert!(flagged, "{name}: {codes:?}"),
+            "benign" => assert_eq!(codes, ["pickle-weights"], "{name}"),
+            _ => {
+                assert!(!flagged, "{name}: {codes:?}");
+                let anomaly = r["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|f| f["code"] == "archive-anomaly" && f["path"] == name.as_str())
+                    .map(|f| f["message"].as_str().unwrap().to_owned());
+                assert!(
+                    anomaly
+                        .as_deref()
+                        .is_some_and(|m| m.contains("encrypted with 7zAES")),
+                    "{name}: {anomaly:?}"
+                );
+            }
+        }
+    }
+}
+
 /// Pickles made by torch.save, torch.jit.save, fickling and by hand: every
 /// malicious one is `unsafe-pickle`, no benign one is, and torch's own counts
 /// (`expected.json`, from torch.load(weights_only=True)) are reproduced.

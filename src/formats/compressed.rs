@@ -3,11 +3,10 @@
 //! and raw lzma (joblib's `compress=("xz"|"lzma", n)`). Recognised by magic
 //! number, decoded into a buffer that never grows past the caller's cap:
 //! a decompression bomb costs at most the cap, never its claimed size.
-//! 7z archives are recognised only: no well-kept pure-Rust reader fits
-//! here (see the README), so they are reported as not scanned.
+//! 7z archives are recognised here and opened by [`super::sevenz`].
 
 use super::FormatError;
-use std::io::{Read, Write};
+use std::io::Read;
 
 /// A compression format, by magic number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,34 +71,18 @@ pub struct Decoded {
     pub error: Option<String>,
 }
 
-/// A writer that keeps at most `cap` bytes and then refuses more, so a
-/// decoder writing into it stops at the cap.
-struct Capped {
-    out: Vec<u8>,
-    cap: usize,
-    cut: bool,
-}
-
-impl Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let room = self.cap.saturating_sub(self.out.len());
-        if room == 0 && !buf.is_empty() {
-            self.cut = true;
-            return Err(std::io::Error::other("output cap reached"));
-        }
-        let n = buf.len().min(room);
-        self.out.extend_from_slice(buf.get(..n).unwrap_or_default());
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Decodes `input` as `codec`, keeping at most `cap` bytes.
+/// Decodes `input` as `codec`, keeping at most `cap` bytes. A stream that
+/// yields nothing before its first error is an error; one that breaks later
+/// keeps what came before.
 pub fn decode(codec: Codec, input: &[u8], cap: u64) -> Result<Decoded, FormatError> {
-    let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
+    let decoded = decode_any(codec, input, cap)?;
+    match decoded.error {
+        Some(e) if decoded.bytes.is_empty() => Err(FormatError::invalid(e)),
+        _ => Ok(decoded),
+    }
+}
+
+fn decode_any(codec: Codec, input: &[u8], cap: u64) -> Result<Decoded, FormatError> {
     match codec {
         Codec::Gzip => Ok(read_capped(flate2::read::MultiGzDecoder::new(input), cap)),
         Codec::Zlib => Ok(read_capped(flate2::read::ZlibDecoder::new(input), cap)),
@@ -116,42 +99,33 @@ pub fn decode(codec: Codec, input: &[u8], cap: u64) -> Result<Decoded, FormatErr
             Ok(read_capped(flate2::read::ZlibDecoder::new(rest), cap))
         }
         Codec::Bzip2 => Ok(read_capped(bzip2::read::MultiBzDecoder::new(input), cap)),
-        Codec::Xz | Codec::Lzma => {
-            let mut sink = Capped {
-                out: Vec::new(),
-                cap: cap_usize,
-                cut: false,
+        Codec::Xz => {
+            // A block's dictionary is allocated before its first byte is
+            // decoded: a header may not ask for more than xz's largest
+            // preset uses.
+            let reader = lzma_rust2::XzReader::new_mem_limit(input, true, XZ_MEM_LIMIT_KB);
+            Ok(read_capped(reader, cap))
+        }
+        Codec::Lzma => {
+            // props (1), dictionary size (4, LE), unpacked size (8, LE;
+            // all ones when unknown), then the raw LZMA stream.
+            let (Some(&props), Some(dict), Some(size), Some(stream)) = (
+                input.first(),
+                input.get(1..5).and_then(|b| <[u8; 4]>::try_from(b).ok()),
+                input.get(5..13).and_then(|b| <[u8; 8]>::try_from(b).ok()),
+                input.get(13..),
+            ) else {
+                return Err(FormatError::invalid("lzma stream shorter than its header"));
             };
-            let mut reader = std::io::BufReader::new(input);
-            let res = if codec == Codec::Xz {
-                lzma_rs::xz_decompress(&mut reader, &mut sink)
-            } else {
-                let options = lzma_rs::decompress::Options {
-                    // The dictionary grows with the output, never past it.
-                    memlimit: Some(cap_usize),
-                    ..Default::default()
-                };
-                lzma_rs::lzma_decompress_with_options(&mut reader, &mut sink, &options)
-            };
-            let error = match res {
-                Ok(()) => None,
-                Err(_) if sink.cut => None,
-                // The dictionary would outgrow the cap: the stream decodes
-                // to more than the cap allows.
-                Err(lzma_rs::error::Error::LzmaError(msg)) if msg.contains("memory limit") => {
-                    sink.cut = true;
-                    None
-                }
-                Err(e) => Some(format!("{} stream is corrupt: {e}", codec.as_str())),
-            };
-            if error.is_some() && sink.out.is_empty() {
-                return Err(FormatError::invalid(error.unwrap_or_default()));
-            }
-            Ok(Decoded {
-                bytes: sink.out,
-                cut: sink.cut,
-                error,
-            })
+            let reader = lzma_raw(
+                stream,
+                props,
+                u32::from_le_bytes(dict),
+                u64::from_le_bytes(size),
+                cap,
+            )
+            .map_err(|e| FormatError::invalid(format!("lzma stream is corrupt: {e}")))?;
+            Ok(read_capped(reader, cap))
         }
         Codec::SevenZip => Err(FormatError::invalid(
             "7z archives are not opened; the content was not scanned",
@@ -159,7 +133,8 @@ pub fn decode(codec: Codec, input: &[u8], cap: u64) -> Result<Decoded, FormatErr
     }
 }
 
-fn read_capped(r: impl Read, cap: u64) -> Decoded {
+/// Reads at most `cap` bytes out of a decoder.
+pub fn read_capped(r: impl Read, cap: u64) -> Decoded {
     let mut bytes = Vec::new();
     // One byte past the cap tells whether there was more.
     let res = r.take(cap.saturating_add(1)).read_to_end(&mut bytes);
@@ -174,10 +149,45 @@ fn read_capped(r: impl Read, cap: u64) -> Decoded {
     }
 }
 
+/// xz's largest preset (`-9`) uses a 64 MiB dictionary; the decoder's
+/// own buffers add under 1 MiB.
+pub const XZ_MEM_LIMIT_KB: u32 = (64 << 10) + 1024;
+
+/// Bytes of dictionary a decoder needs to produce its first `cap` bytes
+/// exactly: no match reaches further back than the output so far, so a
+/// dictionary larger than the output is never read past it. A header's
+/// declared size (up to 4 GiB) is therefore cut to this, and a hostile one
+/// costs no more than the cap.
+pub fn dictionary_for(declared: u32, cap: u64) -> u32 {
+    let needed = cap.saturating_add(DICTIONARY_SLACK);
+    u32::try_from(needed).map_or(declared, |n| declared.min(n))
+}
+
+/// Room past the cap: [`read_capped`] reads one byte more than it keeps.
+const DICTIONARY_SLACK: u64 = 4096;
+
+/// A raw LZMA stream (no `.lzma` header) whose first `cap` bytes are wanted.
+pub fn lzma_raw(
+    stream: &[u8],
+    props: u8,
+    declared_dictionary: u32,
+    unpacked: u64,
+    cap: u64,
+) -> std::io::Result<lzma_rust2::LzmaReader<&[u8]>> {
+    lzma_rust2::LzmaReader::new_with_props(
+        stream,
+        unpacked,
+        props,
+        dictionary_for(declared_dictionary, cap),
+        None,
+    )
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     const PICKLE: &[u8] = b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.";
 
@@ -200,15 +210,19 @@ mod tests {
     }
 
     fn xz(data: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        lzma_rs::xz_compress(&mut std::io::Cursor::new(data), &mut out).unwrap();
-        out
+        let mut w =
+            lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(6)).unwrap();
+        w.write_all(data).unwrap();
+        w.finish().unwrap()
     }
 
     fn lzma(data: &[u8]) -> Vec<u8> {
-        let mut out = Vec::new();
-        lzma_rs::lzma_compress(&mut std::io::Cursor::new(data), &mut out).unwrap();
-        out
+        let options = lzma_rust2::LzmaOptions::with_preset(6);
+        let mut w =
+            lzma_rust2::LzmaWriter::new_use_header(Vec::new(), &options, Some(data.len() as u64))
+                .unwrap();
+        w.write_all(data).unwrap();
+        w.finish().unwrap()
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod pairs;
 pub mod pickle;
 pub mod refs;
 pub mod safetensors;
+pub mod sevenz;
 pub mod shard_index;
 pub mod sniff;
 pub mod torch;

@@ -1695,7 +1695,8 @@ fn hf_cache(d: &Path) -> io::Result<()> {
 /// a protocol-0 pickle under a name that says nothing, a callable reached
 /// through an innocent module, an EXT1 code, a nested torch loader, a
 /// gzip-compressed pickle, a torch zip whose duplicated data.pkl hides a
-/// payload in its first copy, and a Keras 2 model.json injecting a module.
+/// payload in its first copy, a Keras 2 model.json injecting a module, and
+/// a solid 7z archive whose second member is the payload.
 fn malicious_round_2(d: &Path) -> io::Result<()> {
     use std::io::Write as _;
     write(d, "model.sav", b"cposix\nsystem\n(S'id'\ntR.".as_slice())?;
@@ -1716,9 +1717,74 @@ fn malicious_round_2(d: &Path) -> io::Result<()> {
     write(d, "duplicate-member.pt", duplicate_member_zip())?;
     write(
         d,
+        "model.7z",
+        seven_zip(&[
+            ("model/notes.txt", b"a small note".as_slice()),
+            (
+                "model/data.pkl",
+                b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.".as_slice(),
+            ),
+        ])?,
+    )?;
+    write(
+        d,
         "model.json",
         r#"{"class_name": "Sequential", "keras_version": "2.15.0", "config": {"name": "m", "layers": [{"module": "os", "class_name": "system", "config": {"command": "id"}}]}}"#,
     )
+}
+
+/// A solid 7z archive: the members one after another in one LZMA2 folder,
+/// the header plain (7-Zip packs it, which the interop fixtures cover).
+/// Sizes must stay under 128 bytes each: every number is written as one
+/// byte.
+fn seven_zip(members: &[(&str, &[u8])]) -> io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut lzma2 =
+        lzma_rust2::Lzma2Writer::new(Vec::new(), lzma_rust2::Lzma2Options::with_preset(6));
+    for (_, data) in members {
+        lzma2.write_all(data)?;
+    }
+    let packed = lzma2.finish()?;
+    let small = |n: usize| u8::try_from(n).ok().filter(|&n| n < 0x80);
+    let sizes: Option<Vec<u8>> = members.iter().map(|(_, d)| small(d.len())).collect();
+    let total = small(members.iter().map(|(_, d)| d.len()).sum());
+    let (Some(sizes), Some(total), Some(packed_len), Some(count)) =
+        (sizes, total, small(packed.len()), small(members.len()))
+    else {
+        return Err(io::Error::other("seven_zip writes one-byte sizes only"));
+    };
+    let mut names = vec![0u8]; // stored in the header
+    for (name, _) in members {
+        for unit in name.encode_utf16().chain([0]) {
+            names.extend(unit.to_le_bytes());
+        }
+    }
+    let names_len = small(names.len()).ok_or_else(|| io::Error::other("names too long"))?;
+    // Header, main streams: pack info (position 0, one stream), one folder
+    // of one LZMA2 coder (dictionary property 16: 256 KiB), substreams.
+    let mut header = vec![0x01, 0x04, 0x06, 0, 1, 0x09, packed_len, 0x00];
+    header.extend([0x07, 0x0b, 1, 0, 1, 0x21, 0x21, 1, 16, 0x0c, total, 0x00]);
+    header.extend([0x08, 0x0d, count, 0x09]);
+    header.extend(sizes.iter().take(sizes.len().saturating_sub(1)));
+    header.extend([0x00, 0x00]);
+    // Files info: names only.
+    header.extend([0x05, count, 0x11, names_len]);
+    header.extend(names);
+    header.extend([0x00, 0x00]);
+    let crc32 = |bytes: &[u8]| {
+        let mut crc = flate2::Crc::new();
+        crc.update(bytes);
+        crc.sum().to_le_bytes()
+    };
+    let mut start = (packed.len() as u64).to_le_bytes().to_vec();
+    start.extend((header.len() as u64).to_le_bytes());
+    start.extend(crc32(&header));
+    let mut out = b"7z\xbc\xaf\x27\x1c\x00\x04".to_vec();
+    out.extend(crc32(&start));
+    out.extend(start);
+    out.extend(packed);
+    out.extend(header);
+    Ok(out)
 }
 
 /// A stored zip listing `archive/data.pkl` twice: the first copy calls
