@@ -465,15 +465,25 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
     // A file truncated by someone else while mapped would fault (SIGBUS) on
     // the next touch past its new end: `mapguard` turns such faults into
     // zero pages while the map is watched, and the result is thrown away.
+    // GGUF keeps its header and tensor infos at the front: map a window,
+    // so a huge file costs no more address space than its header could.
+    let window = match sniff::sniff(&head, by_name) {
+        Sniffed::Format(WeightsFormat::Gguf) => len.min(gguf::MAX_HEADER_WINDOW),
+        _ => len,
+    };
     #[allow(unsafe_code)]
-    let map = unsafe { memmap2::Mmap::map(&handle)? };
+    let map = unsafe {
+        memmap2::MmapOptions::new()
+            .len(usize::try_from(window).unwrap_or(usize::MAX))
+            .map(&handle)?
+    };
     let Some(watch) = crate::mapguard::watch(&map) else {
         return Err(std::io::Error::other(
             "too many files mapped at once; not read",
         ));
     };
     let (gguf, external) = (facts.gguf.len(), facts.external_data.len());
-    parse_weights(file, facts, &map, by_name);
+    parse_weights(file, facts, &map, len, by_name);
     if watch.faulted() {
         facts.gguf.truncate(gguf);
         facts.external_data.truncate(external);
@@ -485,7 +495,13 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
 
 /// Sniffs and parses a mapped weights file. Runs under a [`crate::mapguard`]
 /// watch: only [`read_weights`] calls it.
-fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: WeightsFormat) {
+fn parse_weights(
+    file: &mut FileFacts,
+    facts: &mut Facts,
+    map: &[u8],
+    file_len: u64,
+    by_name: WeightsFormat,
+) {
     let head = map.get(..sniff::SNIFF_BYTES).unwrap_or(map);
     let format = match sniff::sniff(head, by_name) {
         Sniffed::LfsPointer => return record_pointer(file, head),
@@ -505,7 +521,7 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
         WeightsFormat::Safetensors => {
             safetensors::parse(map).map(|header| read_safetensors(file, header))
         }
-        WeightsFormat::Gguf => gguf::parse(map).map(|model| {
+        WeightsFormat::Gguf => gguf::parse_prefix(map, file_len).map(|model| {
             file.counts = Some(FileWeights {
                 tensors: model.tensors.len() as u64,
                 parameters: model.parameters(),
@@ -555,11 +571,12 @@ fn parse_weights(file: &mut FileFacts, facts: &mut Facts, map: &[u8], by_name: W
         }),
         WeightsFormat::Keras | WeightsFormat::Hdf5 => {
             let scanned = if format == WeightsFormat::Keras {
-                keras::scan_keras_zip(map)
+                keras::scan_keras_zip_within(map, &mut facts.budget)
             } else {
                 keras::scan_h5(map)
             };
             scanned.map(|k| {
+                file.anomalies.extend(k.anomalies);
                 file.keras_unsafe = k.unsafe_objects;
                 file.keras_lambdas = k.lambda_layers;
                 if !k.custom_objects.is_empty() {

@@ -3,7 +3,8 @@
 //! quadratic: 198 s), eight small zip bombs in one release (11.6 s and
 //! 415 MiB before the release-wide budget), and a 1 TiB sparse
 //! safetensors file (unreadable under a 1 GiB address-space limit while
-//! it was mapped whole). Each must scan, table output included, in under
+//! it was mapped whole; a 1 TiB GGUF beside it, whose header alone is
+//! mapped). Each must scan, table output included, in under
 //! 1 s and 64 MiB of peak RSS under `prlimit --as=1073741824`. Two more
 //! found later hold to the same bound: an xz and a 7z (LZMA2) stream of
 //! 128 MiB of zeros behind a pickle header (lzma-rs, the first xz decoder,
@@ -243,6 +244,29 @@ fn dos_inputs_finish_in_a_second_and_64_mib() {
     file.set_len(8 + header.len() as u64 + tib)
         .expect("set_len");
     drop(file);
+    // And a GGUF (v3) of one 1 TiB I8 tensor: only its header is mapped.
+    let mut gguf = b"GGUF\x03\x00\x00\x00".to_vec();
+    gguf.extend(1u64.to_le_bytes()); // tensors
+    gguf.extend(1u64.to_le_bytes()); // metadata pairs
+    let key = b"general.architecture";
+    gguf.extend((key.len() as u64).to_le_bytes());
+    gguf.extend(key);
+    gguf.extend(8u32.to_le_bytes()); // string
+    gguf.extend(5u64.to_le_bytes());
+    gguf.extend(b"llama");
+    gguf.extend(1u64.to_le_bytes());
+    gguf.extend(b"w");
+    gguf.extend(1u32.to_le_bytes()); // one dimension
+    gguf.extend(tib.to_le_bytes());
+    gguf.extend(24u32.to_le_bytes()); // GGML_TYPE_I8
+    gguf.extend(0u64.to_le_bytes()); // data offset
+    while !gguf.len().is_multiple_of(32) {
+        gguf.push(0);
+    }
+    let file = File::create(sparse.join("model.gguf")).expect("create");
+    (&file).write_all(&gguf).expect("write");
+    file.set_len(gguf.len() as u64 + tib).expect("set_len");
+    drop(file);
 
     let lzma = tmp.path().join("lzma-bombs");
     std::fs::create_dir(&lzma).expect("mkdir");
@@ -255,7 +279,7 @@ fn dos_inputs_finish_in_a_second_and_64_mib() {
     for (case, dir, rss_limit_kib) in [
         ("2 MB architecture name", &arch, RSS_LIMIT_KIB),
         ("eight zip bombs", &bombs, RSS_LIMIT_KIB),
-        ("1 TiB sparse safetensors", &sparse, RSS_LIMIT_KIB),
+        ("1 TiB sparse safetensors and GGUF", &sparse, RSS_LIMIT_KIB),
         // An LZMA decoder keeps a dictionary beside its output: up to two
         // 32 MiB stream caps for the 7z, one for the xz scanned beside it.
         // Below the 128 MiB of zeros each holds: memory does not follow

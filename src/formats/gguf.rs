@@ -628,10 +628,23 @@ fn check_count(what: &str, count: u64, min: u64, left: u64) -> Result<(), Format
     Ok(())
 }
 
+/// How much of a GGUF file a reader maps: its header and tensor infos must
+/// lie in this window (real ones take a few MiB; strings are capped at
+/// [`MAX_STRING_LEN`]).
+pub const MAX_HEADER_WINDOW: u64 = 256 << 20;
+
 /// `file` is the whole file (a memory map); only the header is read, in the
 /// passes ggml makes: the fixed header, the metadata key-value pairs, the
 /// tensor infos, then the data section's place in the file.
 pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
+    parse_prefix(file, file.len() as u64)
+}
+
+/// [`parse`] on the first bytes of a file of `file_len` bytes: the header
+/// and tensor infos must lie in `prefix`; the tensor data is only checked
+/// to fit in `file_len`. Lets a reader map a window, not a whole file.
+pub fn parse_prefix(prefix: &[u8], file_len: u64) -> Result<Gguf, FormatError> {
+    let file = prefix;
     let (mut r, header) = read_header(file)?;
     let metadata = read_metadata(&mut r, header.kv_count)?;
     let alignment = alignment(&metadata)?;
@@ -641,7 +654,7 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
         alignment,
         &tensors,
         data_end,
-        file.len() as u64,
+        file_len.max(file.len() as u64),
     )?;
     Ok(Gguf {
         version: header.version,

@@ -8,7 +8,7 @@
 //! string attribute (`model_config`) of the root group, which this module
 //! finds by a byte search rather than an HDF5 parser (see [`scan_h5`]).
 
-use super::FormatError;
+use super::{Budget, FormatError};
 use serde_json::Value;
 use std::io::Read;
 
@@ -52,15 +52,51 @@ pub struct KerasScan {
     /// calls the attribute with the object's config, safe mode or not
     /// (module injection, CVE-2025-1550). As `module.class_name`.
     pub unsafe_objects: Vec<String>,
+    /// What could not be checked and why; lower-case sentences.
+    pub anomalies: Vec<String>,
 }
 
-/// Scans a `.keras` zip (the whole file, a memory map).
+impl KerasScan {
+    fn empty(format: &'static str) -> KerasScan {
+        KerasScan {
+            format,
+            keras_version: None,
+            lambda_layers: Vec::new(),
+            custom_objects: Vec::new(),
+            config_found: false,
+            unsafe_objects: Vec::new(),
+            anomalies: Vec::new(),
+        }
+    }
+}
+
+/// Scans a `.keras` zip (the whole file, a memory map) with a budget of
+/// its own; [`scan_keras_zip_within`] shares a release's.
 pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
+    scan_keras_zip_within(file, &mut Budget::default())
+}
+
+/// [`scan_keras_zip`], spending from a release's `budget` what it inflates
+/// (a deflated config.json counts like any compressed stream). Once the
+/// budget is spent the config is not read, and the scan says so.
+pub fn scan_keras_zip_within(file: &[u8], budget: &mut Budget) -> Result<KerasScan, FormatError> {
     let mut archive = super::packages::open_zip(file)?;
-    let config_bytes =
-        read_member(&mut archive, "config.json", MAX_CONFIG_BYTES)?.ok_or_else(|| {
-            FormatError::invalid("archive has no config.json, so it is not a keras model")
-        })?;
+    let config_bytes = match read_member(&mut archive, "config.json", MAX_CONFIG_BYTES, budget)? {
+        Member::Read(bytes) => bytes,
+        Member::Missing => {
+            return Err(FormatError::invalid(
+                "archive has no config.json, so it is not a keras model",
+            ));
+        }
+        Member::OverBudget => {
+            let mut scan = KerasScan::empty("keras-v3");
+            scan.anomalies.push(format!(
+                "config.json was not decompressed: the release's decompression budget of {} bytes is spent, so its layers were not checked",
+                super::RELEASE_INFLATE_BYTES
+            ));
+            return Ok(scan);
+        }
+    };
     let config = &config_bytes;
     let config = match serde_json::from_slice::<Value>(config) {
         Ok(v) => Some(v),
@@ -76,9 +112,11 @@ pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
     };
     let deep_text = config.is_none().then_some(config_bytes);
     // metadata.json is optional and advisory: a bad one is not an error.
-    let keras_version = read_member(&mut archive, "metadata.json", MAX_METADATA_BYTES)
-        .ok()
-        .flatten()
+    let keras_version =
+        match read_member(&mut archive, "metadata.json", MAX_METADATA_BYTES, budget) {
+            Ok(Member::Read(bytes)) => Some(bytes),
+            _ => None,
+        }
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
         .and_then(|meta| {
             meta.get("keras_version")
@@ -86,12 +124,9 @@ pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
                 .map(|v| super::truncate_at_char(v, 64).to_owned())
         });
     let mut scan = KerasScan {
-        format: "keras-v3",
         keras_version,
-        lambda_layers: Vec::new(),
-        custom_objects: Vec::new(),
         config_found: true,
-        unsafe_objects: Vec::new(),
+        ..KerasScan::empty("keras-v3")
     };
     match (&config, deep_text) {
         (Some(config), _) => walk(config, 0, &mut scan),
@@ -106,14 +141,7 @@ pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
 /// a SavedModel's `keras_metadata.pb` embeds. `None` when the text holds
 /// no Keras object.
 pub fn scan_json(text: &[u8]) -> Option<KerasScan> {
-    let mut scan = KerasScan {
-        format: "keras-json",
-        keras_version: None,
-        lambda_layers: Vec::new(),
-        custom_objects: Vec::new(),
-        config_found: false,
-        unsafe_objects: Vec::new(),
-    };
+    let mut scan = KerasScan::empty("keras-json");
     match serde_json::from_slice::<Value>(text) {
         Ok(value) => {
             if value.get("class_name").is_none() && value.get("config").is_none() {
@@ -138,26 +166,46 @@ pub fn scan_json(text: &[u8]) -> Option<KerasScan> {
     Some(scan)
 }
 
+/// A zip member, read or not.
+enum Member {
+    Read(Vec<u8>),
+    Missing,
+    /// Compressed, and the release's decompression budget ran out first.
+    OverBudget,
+}
+
 /// Reads `name` from the zip through `take(cap + 1)`: never more than the
-/// cap is inflated, whatever the entry declares.
+/// cap is inflated, whatever the entry declares. A compressed member also
+/// spends what it inflates from `budget`, and stops where it runs out.
 fn read_member(
     archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
     name: &'static str,
     cap: u64,
-) -> Result<Option<Vec<u8>>, FormatError> {
+    budget: &mut Budget,
+) -> Result<Member, FormatError> {
     let Some(index) = archive.index_for_name(name) else {
-        return Ok(None);
+        return Ok(Member::Missing);
     };
     let entry = archive
         .by_index(index)
         .map_err(|e| FormatError::invalid(format!("{name} cannot be opened: {e}")))?;
     let declared = entry.size();
+    let compressed = entry.compression() != zip::CompressionMethod::Stored;
+    let limit = if compressed {
+        cap.min(budget.inflate_left)
+    } else {
+        cap
+    };
     let mut out = Vec::new();
-    entry
-        .take(cap + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| FormatError::invalid(format!("{name} cannot be read: {e}")))?;
-    if out.len() as u64 > cap {
+    let read = entry.take(limit + 1).read_to_end(&mut out);
+    if compressed {
+        budget.spend_inflate(out.len() as u64);
+    }
+    read.map_err(|e| FormatError::invalid(format!("{name} cannot be read: {e}")))?;
+    if out.len() as u64 > limit {
+        if limit < cap {
+            return Ok(Member::OverBudget);
+        }
         // The declared size can lie; what was read is a floor.
         return Err(FormatError::TooLarge {
             what: name,
@@ -165,7 +213,7 @@ fn read_member(
             limit: cap,
         });
     }
-    Ok(Some(out))
+    Ok(Member::Read(out))
 }
 
 /// Scans a legacy Keras `.h5` file (a memory map) by heuristic: the model
@@ -184,14 +232,7 @@ pub fn scan_h5(file: &[u8]) -> Result<KerasScan, FormatError> {
     let hay = file
         .get(..H5_SEARCH_BYTES.min(file.len()))
         .unwrap_or_default();
-    let mut scan = KerasScan {
-        format: "hdf5",
-        keras_version: None,
-        lambda_layers: Vec::new(),
-        custom_objects: Vec::new(),
-        config_found: false,
-        unsafe_objects: Vec::new(),
-    };
+    let mut scan = KerasScan::empty("hdf5");
     embedded_objects_in(file, hay, &mut scan);
     Ok(scan)
 }
@@ -574,6 +615,30 @@ mod tests {
         assert_eq!(scan.lambda_layers, ["double", "inner_plus_one"]);
         assert_eq!(scan.custom_objects, ["fixtures>Scale"]);
         assert!(scan.config_found);
+    }
+
+    #[test]
+    fn a_deflated_config_spends_the_release_budget() {
+        let config = br#"{"module": "keras", "class_name": "Sequential", "config": {"layers": [
+            {"module": "os", "class_name": "system", "config": {}}]}}"#;
+        // zip_of deflates (SimpleFileOptions' default method).
+        let zip = zip_of(&[("config.json", config)]);
+        let mut budget = Budget::default();
+        let scan = scan_keras_zip_within(&zip, &mut budget).unwrap();
+        assert_eq!(scan.unsafe_objects, ["os.system"]);
+        assert_eq!(
+            budget.inflate_left,
+            super::super::RELEASE_INFLATE_BYTES - config.len() as u64
+        );
+        budget.inflate_left = 10;
+        let scan = scan_keras_zip_within(&zip, &mut budget).unwrap();
+        assert!(scan.unsafe_objects.is_empty() && !scan.config_found);
+        assert!(
+            scan.anomalies[0].contains("decompression budget"),
+            "{:?}",
+            scan.anomalies
+        );
+        assert_eq!(budget.inflate_left, 0);
     }
 
     #[test]
