@@ -15,6 +15,8 @@
 //! `OPENNESS_REQUIRE_PRLIMIT` is set (`.ci/run` sets it, so CI never
 //! passes by skipping).
 
+mod support;
+
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
@@ -165,35 +167,13 @@ fn xz_bomb() -> Vec<u8> {
     w.finish().expect("xz")
 }
 
-/// One LZMA2 folder holding one member, the header plain.
+/// One LZMA2 folder holding one member, declaring a 4 GiB dictionary.
 fn seven_zip_bomb() -> Vec<u8> {
     let mut w = lzma_rust2::Lzma2Writer::new(Vec::new(), lzma_rust2::Lzma2Options::with_preset(1));
     pickle_then_zeros(&mut w, BOMB_MIB);
     let packed = w.finish().expect("lzma2");
     let size = 6 + (BOMB_MIB as u64) * (1 << 20);
-    let number = |n: u64| {
-        // 7z's number: 0xff then eight little-endian bytes always parses.
-        let mut out = vec![0xff];
-        out.extend(n.to_le_bytes());
-        out
-    };
-    let mut header = vec![0x01, 0x04, 0x06, 0, 1, 0x09];
-    header.extend(number(packed.len() as u64));
-    // Dictionary property 40: 4 GiB - 1 declared.
-    header.extend([0x00, 0x07, 0x0b, 1, 0, 1, 0x21, 0x21, 1, 40, 0x0c]);
-    header.extend(number(size));
-    header.extend([0x00, 0x00, 0x05, 1, 0x11, 18, 0]);
-    for unit in "data.pkl".encode_utf16().chain([0]) {
-        header.extend(unit.to_le_bytes());
-    }
-    header.extend([0x00, 0x00]);
-    let mut out = b"7z\xbc\xaf\x27\x1c\x00\x04\0\0\0\0".to_vec();
-    out.extend((packed.len() as u64).to_le_bytes());
-    out.extend((header.len() as u64).to_le_bytes());
-    out.extend([0; 4]);
-    out.extend(packed);
-    out.extend(header);
-    out
+    support::generator::seven_zip_folder(&packed, &[("data.pkl", size)], 40)
 }
 
 /// Zeros behind each LZMA bomb: twice the 64 MiB bound.

@@ -1735,8 +1735,6 @@ fn malicious_round_2(d: &Path) -> io::Result<()> {
 
 /// A solid 7z archive: the members one after another in one LZMA2 folder,
 /// the header plain (7-Zip packs it, which the interop fixtures cover).
-/// Sizes must stay under 128 bytes each: every number is written as one
-/// byte.
 fn seven_zip(members: &[(&str, &[u8])]) -> io::Result<Vec<u8>> {
     use std::io::Write as _;
     let mut lzma2 =
@@ -1745,30 +1743,50 @@ fn seven_zip(members: &[(&str, &[u8])]) -> io::Result<Vec<u8>> {
         lzma2.write_all(data)?;
     }
     let packed = lzma2.finish()?;
-    let small = |n: usize| u8::try_from(n).ok().filter(|&n| n < 0x80);
-    let sizes: Option<Vec<u8>> = members.iter().map(|(_, d)| small(d.len())).collect();
-    let total = small(members.iter().map(|(_, d)| d.len()).sum());
-    let (Some(sizes), Some(total), Some(packed_len), Some(count)) =
-        (sizes, total, small(packed.len()), small(members.len()))
-    else {
-        return Err(io::Error::other("seven_zip writes one-byte sizes only"));
+    let sizes: Vec<(&str, u64)> = members
+        .iter()
+        .map(|(name, data)| (*name, data.len() as u64))
+        .collect();
+    // Dictionary property 16: 256 KiB.
+    Ok(seven_zip_folder(&packed, &sizes, 16))
+}
+
+/// A 7z archive around one raw LZMA2 stream (`packed`) that decodes to the
+/// members' bytes one after another, with the dictionary `property` (40:
+/// 4 GiB - 1) and CRCs of the start header and header. For tests/dos.rs's
+/// bomb too, so its numbers take 7z's nine-byte form past 127.
+pub fn seven_zip_folder(packed: &[u8], members: &[(&str, u64)], property: u8) -> Vec<u8> {
+    let number = |n: u64| -> Vec<u8> {
+        match u8::try_from(n) {
+            Ok(small) if small < 0x80 => vec![small],
+            _ => [0xff].into_iter().chain(n.to_le_bytes()).collect(),
+        }
     };
+    let total: u64 = members.iter().map(|m| m.1).sum();
     let mut names = vec![0u8]; // stored in the header
     for (name, _) in members {
         for unit in name.encode_utf16().chain([0]) {
             names.extend(unit.to_le_bytes());
         }
     }
-    let names_len = small(names.len()).ok_or_else(|| io::Error::other("names too long"))?;
     // Header, main streams: pack info (position 0, one stream), one folder
-    // of one LZMA2 coder (dictionary property 16: 256 KiB), substreams.
-    let mut header = vec![0x01, 0x04, 0x06, 0, 1, 0x09, packed_len, 0x00];
-    header.extend([0x07, 0x0b, 1, 0, 1, 0x21, 0x21, 1, 16, 0x0c, total, 0x00]);
-    header.extend([0x08, 0x0d, count, 0x09]);
-    header.extend(sizes.iter().take(sizes.len().saturating_sub(1)));
+    // of one LZMA2 coder, substreams.
+    let mut header = vec![0x01, 0x04, 0x06, 0, 1, 0x09];
+    header.extend(number(packed.len() as u64));
+    header.extend([0x00, 0x07, 0x0b, 1, 0, 1, 0x21, 0x21, 1, property, 0x0c]);
+    header.extend(number(total));
+    header.extend([0x00, 0x08, 0x0d]);
+    header.extend(number(members.len() as u64));
+    header.push(0x09);
+    for (_, size) in members.iter().take(members.len().saturating_sub(1)) {
+        header.extend(number(*size));
+    }
     header.extend([0x00, 0x00]);
     // Files info: names only.
-    header.extend([0x05, count, 0x11, names_len]);
+    header.push(0x05);
+    header.extend(number(members.len() as u64));
+    header.push(0x11);
+    header.extend(number(names.len() as u64));
     header.extend(names);
     header.extend([0x00, 0x00]);
     let crc32 = |bytes: &[u8]| {
@@ -1784,7 +1802,7 @@ fn seven_zip(members: &[(&str, &[u8])]) -> io::Result<Vec<u8>> {
     out.extend(start);
     out.extend(packed);
     out.extend(header);
-    Ok(out)
+    out
 }
 
 /// A stored zip listing `archive/data.pkl` twice: the first copy calls
