@@ -133,6 +133,10 @@ pub struct FileFacts {
     pub torchscript: bool,
     /// Container irregularities (duplicate or escaping member names, ...).
     pub anomalies: Vec<String>,
+    /// Of the anomalies, those about content left unread (an encrypted
+    /// 7z, the release's budget spent): kept when a sniffed file turns out
+    /// to hold no pickle and goes back to being an ordinary file.
+    pub unscanned: Vec<String>,
     /// A `.npy` whose dtype is `object` (a pickle follows the header).
     pub npy_object: bool,
     /// Members of an `.npz` that are object arrays.
@@ -165,6 +169,7 @@ impl FileFacts {
             pickles: Vec::new(),
             torchscript: false,
             anomalies: Vec::new(),
+            unscanned: Vec::new(),
             npy_object: false,
             npz_object_members: Vec::new(),
             keras_lambdas: Vec::new(),
@@ -206,6 +211,7 @@ impl FileFacts {
         self.npz_object_members.clear();
         self.keras_lambdas.clear();
         self.keras_unsafe.clear();
+        self.unscanned.clear();
     }
 }
 
@@ -406,16 +412,18 @@ fn sniff_other(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
     }
     file.entry.kind = FileKind::Weights;
     let read = read_weights(file, facts, path);
-    let is_7z = file.anomalies.iter().any(|a| a.starts_with("a 7z archive"));
     let torch = file.weights_format == Some(WeightsFormat::TorchZip)
         && file.failures.is_empty()
         && (file.torchscript || file.counts.is_some());
-    if read.is_err() || !(torch || !file.pickles.is_empty() || is_7z) {
+    if read.is_err() || (!torch && file.pickles.is_empty()) {
         // Not a model after all (a compressed log, a tar of images, a zip
-        // of documents).
+        // of documents), unless part of it could not be read (an encrypted
+        // 7z, the release's budget spent): that stays reported.
+        let unscanned = std::mem::take(&mut file.unscanned);
         file.entry.kind = FileKind::Other;
         file.forget_weights();
         file.weights_format = None;
+        file.anomalies = unscanned;
     }
     Ok(())
 }
@@ -712,6 +720,7 @@ fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     }
     file.pickles = checkpoint.pickles;
     file.anomalies.extend(checkpoint.anomalies);
+    file.unscanned = checkpoint.unscanned;
 }
 
 fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {

@@ -222,6 +222,11 @@ pub struct CheckpointScan {
     /// The compression the container was found under, outermost first
     /// (`gzip`, `bzip2`, ...); empty when none.
     pub compression: Vec<&'static str>,
+    /// The anomalies about content left unread for a reason other than its
+    /// length (encrypted, no decoder here, nested too deep, the release's
+    /// budget spent): whether or not a pickle was found, the file could not
+    /// be checked, and a reader keeps saying so.
+    pub unscanned: Vec<String>,
 }
 
 impl CheckpointScan {
@@ -235,7 +240,14 @@ impl CheckpointScan {
             anomalies: Vec::new(),
             error: None,
             compression: Vec::new(),
+            unscanned: Vec::new(),
         }
+    }
+
+    /// Records content that was not read (see [`CheckpointScan::unscanned`]).
+    fn not_scanned(&mut self, why: String) {
+        self.anomalies.push(why.clone());
+        self.unscanned.push(why);
     }
 
     /// The worst verdict over every pickle in the file.
@@ -338,7 +350,7 @@ fn scan_compressed(
     let what = codec.as_str();
     if depth >= MAX_NESTING {
         let mut out = CheckpointScan::new(Container::BarePickle);
-        out.anomalies.push(format!(
+        out.not_scanned(format!(
             "a {what} stream nested {depth} containers deep was not opened"
         ));
         return Ok(out);
@@ -347,7 +359,7 @@ fn scan_compressed(
     if cap == 0 {
         let mut out = CheckpointScan::new(Container::BarePickle);
         out.compression.push(what);
-        out.anomalies.push(format!(
+        out.not_scanned(format!(
             "a {what} stream was not decompressed: the release's decompression budget of {} bytes is spent",
             super::RELEASE_INFLATE_BYTES
         ));
@@ -769,7 +781,7 @@ fn scan_member(name: &str, data: &[u8], budget: &mut Budget, depth: u8, out: &mu
         return;
     }
     if depth + 1 >= MAX_NESTING {
-        out.anomalies.push(format!(
+        out.not_scanned(format!(
             "member {name:?} is itself an archive nested too deep to open"
         ));
         return;
@@ -780,6 +792,9 @@ fn scan_member(name: &str, data: &[u8], budget: &mut Budget, depth: u8, out: &mu
         }
         for a in inner.anomalies {
             out.anomalies.push(format!("{name}: {a}"));
+        }
+        for a in inner.unscanned {
+            out.unscanned.push(format!("{name}: {a}"));
         }
         if out.tensors == 0 {
             out.tensors = inner.tensors;
@@ -800,8 +815,15 @@ fn scan_member(name: &str, data: &[u8], budget: &mut Budget, depth: u8, out: &mu
 fn scan_sevenz(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::SevenZip);
     if depth >= MAX_NESTING {
-        out.anomalies.push(format!(
+        out.not_scanned(format!(
             "a 7z archive nested {depth} containers deep was not opened"
+        ));
+        return out;
+    }
+    if budget.inflate_cap() == 0 {
+        out.not_scanned(format!(
+            "a 7z archive was not opened: the release's decompression budget of {} bytes is spent",
+            super::RELEASE_INFLATE_BYTES
         ));
         return out;
     }
@@ -811,8 +833,7 @@ fn scan_sevenz(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
             archive
         }
         Err(e) => {
-            out.anomalies
-                .push(format!("a 7z archive that could not be read: {e}"));
+            out.not_scanned(format!("a 7z archive that could not be read: {e}"));
             return out;
         }
     };
@@ -822,6 +843,9 @@ fn scan_sevenz(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
             .iter()
             .filter(|m| m.folder == Some(index))
             .collect();
+        if members.is_empty() {
+            continue;
+        }
         let names = members
             .iter()
             .map(|m| format!("{:?}", m.name))
@@ -829,7 +853,7 @@ fn scan_sevenz(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
             .join(", ");
         let cap = budget.inflate_cap();
         if cap == 0 {
-            out.anomalies.push(format!(
+            out.not_scanned(format!(
                 "a 7z archive whose members {names} were not decompressed: the release's decompression budget of {} bytes is spent",
                 super::RELEASE_INFLATE_BYTES
             ));
@@ -838,7 +862,7 @@ fn scan_sevenz(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
         let decoded = match sevenz::unpack(file, folder, cap) {
             Ok(d) => d,
             Err(e) => {
-                out.anomalies.push(format!(
+                out.not_scanned(format!(
                     "a 7z archive whose members {names} were not scanned: {e}"
                 ));
                 continue;
@@ -1784,6 +1808,9 @@ mod tests {
         assert!(scan(&gzip(b"just text")).is_err());
     }
 
+    /// py7zr's encrypted archive of fixtures/interop-7z.
+    const SEVEN_ZIP_ENCRYPTED: &[u8] = include_bytes!("../../fixtures/interop-7z/mal-encrypted.7z");
+
     #[test]
     fn the_release_budget_bounds_decompression() {
         let bomb = gzip(&vec![0u8; 8 << 20]);
@@ -1798,6 +1825,17 @@ mod tests {
         let s = scan_within(&gzip(PAYLOAD), &mut budget).expect("scan");
         assert!(s.pickles.is_empty());
         assert!(s.anomalies[0].contains("budget"), "{:?}", s.anomalies);
+        // Reported even though no pickle was found; so is a 7z folder left
+        // closed, whether or not its archive sits in a tar.
+        assert_eq!(s.unscanned, s.anomalies);
+        let seven =
+            scan_within(&tar_of(&[("m.7z", SEVEN_ZIP_ENCRYPTED)]), &mut budget).expect("scan");
+        assert_eq!(seven.unscanned.len(), 1);
+        assert!(
+            seven.unscanned[0].starts_with("m.7z: a 7z archive"),
+            "{:?}",
+            seven.unscanned
+        );
         // The walk budget cuts pickle walking the same way.
         let mut budget = Budget {
             inflate_left: 0,
