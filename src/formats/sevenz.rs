@@ -232,12 +232,13 @@ impl<'a> Bytes<'a> {
         }
     }
 
-    fn digests(&mut self, n: u64) -> Result<(), FormatError> {
+    /// Skips `n` optional CRCs; says which were given.
+    fn digests(&mut self, n: u64) -> Result<Vec<bool>, FormatError> {
         let defined = self.defined(n)?;
         for _ in defined.iter().filter(|&&d| d) {
             self.u32()?;
         }
-        Ok(())
+        Ok(defined)
     }
 
     fn expect(&mut self, id: u8, what: &str) -> Result<(), FormatError> {
@@ -389,6 +390,7 @@ fn read_streams(r: &mut Bytes) -> Result<Streams, FormatError> {
     let mut pack_pos = 0u64;
     let mut pack_sizes: Vec<u64> = Vec::new();
     let mut folders: Vec<Folder> = Vec::new();
+    let mut folder_crcs: Vec<bool> = Vec::new();
     let mut substream_sizes: Option<Vec<Vec<u64>>> = None;
     loop {
         match r.byte()? {
@@ -405,7 +407,9 @@ fn read_streams(r: &mut Bytes) -> Result<Streams, FormatError> {
                                 pack_sizes.push(r.number()?);
                             }
                         }
-                        nid::CRC => r.digests(n)?,
+                        nid::CRC => {
+                            r.digests(n)?;
+                        }
                         other => skip_property(r, other)?,
                     }
                 }
@@ -431,7 +435,7 @@ fn read_streams(r: &mut Bytes) -> Result<Streams, FormatError> {
                 loop {
                     match r.byte()? {
                         nid::END => break,
-                        nid::CRC => r.digests(n)?,
+                        nid::CRC => folder_crcs = r.digests(n)?,
                         other => skip_property(r, other)?,
                     }
                 }
@@ -478,10 +482,17 @@ fn read_streams(r: &mut Bytes) -> Result<Streams, FormatError> {
                     match id {
                         nid::END => break,
                         nid::CRC => {
-                            // Digests for streams whose CRC the folder does
-                            // not already give: count them all (an upper
-                            // bound is enough to skip them).
-                            let n: u64 = counts.iter().sum();
+                            // One digest per stream whose CRC its folder
+                            // does not already give (a folder of one
+                            // stream with its own CRC).
+                            let n: u64 = counts
+                                .iter()
+                                .enumerate()
+                                .map(|(i, &c)| {
+                                    let known = c == 1 && folder_crcs.get(i) == Some(&true);
+                                    if known { 0 } else { c }
+                                })
+                                .sum();
                             r.digests(n)?;
                         }
                         other => skip_property(r, other)?,
@@ -1001,6 +1012,31 @@ mod tests {
         assert!(msg.contains("property 0x42"), "{msg}");
         assert!(
             invalid_message(parse(b"7z\xbc\xaf\x27\x1c\x00\x04", 1 << 20)).contains("32 bytes")
+        );
+    }
+
+    #[test]
+    fn a_folder_crc_leaves_its_stream_out_of_the_substream_digests() {
+        // One stored stream whose folder gives its CRC, so the substreams'
+        // CRC record lists none: reading one there would eat the files
+        // info.
+        #[rustfmt::skip]
+        let mut h = vec![
+            nid::HEADER, nid::MAIN_STREAMS_INFO,
+            nid::PACK_INFO, 0, 1, nid::SIZE, 5, nid::END,
+            nid::UNPACK_INFO, nid::FOLDER, 1, 0, 1, 0x01, 0x00,
+            nid::CODERS_UNPACK_SIZE, 5, nid::CRC, 1, 1, 2, 3, 4, nid::END,
+            nid::SUBSTREAMS_INFO, nid::CRC, 1, nid::END,
+            nid::END,
+            nid::FILES_INFO, 1, nid::NAME, 5, 0, b'a', 0, 0, 0, nid::END,
+        ];
+        h.push(nid::END);
+        let file = archive(b"hello", &h);
+        let (a, _) = parse(&file, 1 << 20).unwrap();
+        assert_eq!(a.members[0].name, "a");
+        assert_eq!(
+            unpack(&file, &a.folders[0], 1 << 20).unwrap().bytes,
+            b"hello"
         );
     }
 
