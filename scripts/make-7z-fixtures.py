@@ -13,13 +13,21 @@ implementation's layout: packed headers, substreams, empty-stream bits.
 Safety: the payload is the opcode sequence of `os.system('echo pwned')`,
 written byte by byte. Nothing is ever unpickled or extracted.
 
+When 7-Zip's own command line (`7zz`, `7z` or `7za`) is installed, it
+writes five more: its defaults at -mx=9 (solid, packed header), non-solid,
+a plain header, PPMd and BCJ2 (the last two are methods openness reports
+as not scanned).
+
 Usage: pip install py7zr; python3 scripts/make-7z-fixtures.py [OUT_DIR]
 """
 
 import io
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import zipfile
 
 import py7zr
@@ -74,6 +82,29 @@ put(
 put("mal-torch-zip-inside.7z", [("ckpt.pt", torch_zip(PAYLOAD))], "malicious")
 put("mal-encrypted.7z", [("model/data.pkl", PAYLOAD)], "unscannable", password="pass")
 put("benign.7z", [("model/data.pkl", BENIGN), ("model/empty.txt", b"")], "benign")
+writers = [f"py7zr {py7zr.__version__}"]
+seven = next((t for t in ("7zz", "7z", "7za") if shutil.which(t)), None)
+if seven:
+    banner = subprocess.run([seven], capture_output=True, text=True).stdout
+    writers.append(next((l.strip() for l in banner.splitlines() if l.strip()), seven))
+    with tempfile.TemporaryDirectory() as src:
+        os.makedirs(os.path.join(src, "model", "empty"))
+        for name, data in [("model/ok.pkl", BENIGN), ("model/readme.txt", b"weights\n"),
+                           ("model/zero.txt", b""), ("model/data.pkl", PAYLOAD)]:
+            with open(os.path.join(src, name), "wb") as f:
+                f.write(data)
+        for name, switches, verdict in [
+            ("7zip-mx9.7z", ["-mx=9"], "malicious"),
+            ("7zip-non-solid.7z", ["-ms=off"], "malicious"),
+            ("7zip-plain-header.7z", ["-mhc=off"], "malicious"),
+            ("7zip-ppmd.7z", ["-m0=PPMd"], "unscannable"),
+            ("7zip-bcj2.7z", ["-mf=BCJ2"], "unscannable"),
+        ]:
+            path = os.path.abspath(os.path.join(OUT, name))
+            if os.path.exists(path):
+                os.remove(path)
+            subprocess.run([seven, "a", "-bd", "-bso0", *switches, path, "model"], cwd=src, check=True)
+            expected[name] = verdict
 with open(os.path.join(OUT, "expected.json"), "w") as f:
-    json.dump({"writer": f"py7zr {py7zr.__version__}", "files": expected}, f, indent=2, sort_keys=True)
+    json.dump({"writers": writers, "files": expected}, f, indent=2, sort_keys=True)
     f.write("\n")
