@@ -756,6 +756,15 @@ fn scan_tar(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
     out
 }
 
+/// Whether an archive member's name says it holds a model or a pickle
+/// (`model.pkl`, `pytorch_model.bin`, `ckpt.pt`, `model.joblib`).
+fn names_a_model(name: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    is_pkl(base)
+        || LEGACY_TAR_MEMBERS.contains(&base)
+        || super::sniff::weights_format_by_name(base).is_some()
+}
+
 /// The members of torch's pre-1.0 tar checkpoints, each a pickle stream.
 const LEGACY_TAR_MEMBERS: [&str; 4] = ["pickle", "sys_info", "tensors", "storages"];
 
@@ -869,22 +878,36 @@ fn scan_sevenz(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
             }
         };
         budget.spend_inflate(decoded.bytes.len() as u64);
+        let have = decoded.bytes.len();
         for m in members {
-            let slice = usize::try_from(m.offset)
-                .ok()
-                .zip(usize::try_from(m.offset.saturating_add(m.size)).ok())
-                .and_then(|(s, e)| decoded.bytes.get(s..e));
-            match slice {
-                Some(data) => scan_member(&m.name, data, budget, depth, &mut out),
-                None if decoded.cut => out.anomalies.push(format!(
-                    "7z member {:?} lies past the first {cap} decompressed bytes of its folder; not scanned",
+            let start = usize::try_from(m.offset).unwrap_or(usize::MAX);
+            let end = usize::try_from(m.offset.saturating_add(m.size)).unwrap_or(usize::MAX);
+            if start < have || m.size == 0 {
+                // What was decoded of it: a payload sits at a pickle's start.
+                let data = decoded.bytes.get(start..end.min(have)).unwrap_or_default();
+                scan_member(&m.name, data, budget, depth, &mut out);
+            }
+            if end <= have {
+                continue;
+            }
+            let part = if start < have { "its rest" } else { "it" };
+            if !decoded.cut {
+                out.anomalies.push(format!(
+                    "7z member {:?} runs past the end of its folder's {have} decompressed bytes",
                     m.name
-                )),
-                None => out.anomalies.push(format!(
-                    "7z member {:?} lies past the end of its folder's {} decompressed bytes",
-                    m.name,
-                    decoded.bytes.len()
-                )),
+                ));
+            } else if names_a_model(&m.name) {
+                // A payload placed behind 32 MiB of padding would otherwise
+                // pass unseen.
+                out.not_scanned(format!(
+                    "7z member {:?} ({} bytes) runs past the first {cap} decompressed bytes of its folder; {part} was not scanned",
+                    m.name, m.size
+                ));
+            } else {
+                out.anomalies.push(format!(
+                    "7z member {:?} ({} bytes) runs past the first {cap} decompressed bytes of its folder; {part} was not scanned",
+                    m.name, m.size
+                ));
             }
         }
         if let Some(e) = decoded.error {
@@ -1836,6 +1859,27 @@ mod tests {
             "{:?}",
             seven.unscanned
         );
+        // A 7z member past what its folder's cap let out: a name that says
+        // pickle is reported as not scanned, a text file only noted.
+        let mut budget = Budget {
+            inflate_left: 10,
+            walk_left: u64::MAX,
+        };
+        let plain = include_bytes!("../../fixtures/interop-7z/7zip-plain-header.7z");
+        let s = scan_within(plain, &mut budget).expect("scan");
+        let names: Vec<&str> = s
+            .unscanned
+            .iter()
+            .filter_map(|a| a.split('"').nth(1))
+            .collect();
+        assert_eq!(
+            names,
+            ["model/data.pkl", "model/ok.pkl"],
+            "{:?}",
+            s.unscanned
+        );
+        assert!(s.anomalies.iter().any(|a| a.contains("model/readme.txt")));
+        assert!(s.anomalies.len() > s.unscanned.len());
         // The walk budget cuts pickle walking the same way.
         let mut budget = Budget {
             inflate_left: 0,
