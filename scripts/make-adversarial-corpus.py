@@ -372,6 +372,7 @@ if py7zr is not None:
         "deflate": [{"id": py7zr.FILTER_DEFLATE}],
         "bzip2": [{"id": py7zr.FILTER_BZIP2}],
         "copy": [{"id": py7zr.FILTER_COPY}],
+        "ppmd": [{"id": py7zr.FILTER_PPMD}],
     }
     put(C, "mal-default", "model.7z", seven_zip([("model/data.pkl", pay)]), "malicious")
     for chain, filters in F.items():
