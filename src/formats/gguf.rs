@@ -644,8 +644,7 @@ pub fn parse(file: &[u8]) -> Result<Gguf, FormatError> {
 /// and tensor infos must lie in `prefix`; the tensor data is only checked
 /// to fit in `file_len`. Lets a reader map a window, not a whole file.
 pub fn parse_prefix(prefix: &[u8], file_len: u64) -> Result<Gguf, FormatError> {
-    let file = prefix;
-    let (mut r, header) = read_header(file)?;
+    let (mut r, header) = read_header(prefix)?;
     let metadata = read_metadata(&mut r, header.kv_count)?;
     let alignment = alignment(&metadata)?;
     let (tensors, data_end) = read_tensor_infos(&mut r, header.tensor_count, alignment)?;
@@ -654,7 +653,7 @@ pub fn parse_prefix(prefix: &[u8], file_len: u64) -> Result<Gguf, FormatError> {
         alignment,
         &tensors,
         data_end,
-        file_len.max(file.len() as u64),
+        file_len.max(prefix.len() as u64),
     )?;
     Ok(Gguf {
         version: header.version,
@@ -1769,6 +1768,23 @@ mod tests {
     // The numbers in the interop tests below are those gguf-py's GGUFReader
     // reports, copied from fixtures/interop-gguf/*/expected.json (written
     // by scripts/make-gguf-fixtures.py).
+
+    #[test]
+    fn a_header_window_parses_with_the_real_file_length() {
+        let whole = parse(LLAMA).unwrap();
+        let header_only = &LLAMA[..whole.data_offset as usize];
+        // The window alone says the tensor data is missing...
+        assert!(matches!(
+            parse(header_only),
+            Err(FormatError::Truncated { .. })
+        ));
+        // ...but with the file's real length it is the same model.
+        let windowed = parse_prefix(header_only, LLAMA.len() as u64).unwrap();
+        assert_eq!(windowed.tensors, whole.tensors);
+        assert_eq!(windowed.data_offset, whole.data_offset);
+        // A window that cuts the header is still an error.
+        assert!(parse_prefix(&LLAMA[..64], LLAMA.len() as u64).is_err());
+    }
 
     #[test]
     fn interop_llama_q8() {

@@ -202,8 +202,8 @@ impl<'a> Bytes<'a> {
         Ok(value)
     }
 
-    /// A number that counts things: capped, and never more than the bytes
-    /// left could describe (`per_item` bytes at least each).
+    /// A number that counts things, refused over `cap`. Loops over it still
+    /// read input each turn, so the header's length bounds them too.
     fn count(&mut self, cap: u64, what: &str) -> Result<u64, FormatError> {
         let n = self.number()?;
         if n > cap {
