@@ -745,14 +745,8 @@ fn hf_cache_snapshot_follows_links_into_blobs() {
 /// (`expected.json` beside each), and read the provenance keys.
 #[test]
 fn gguf_interop_counts_and_provenance() {
-    let expected = |dir: &str| -> Value {
-        serde_json::from_slice(
-            &std::fs::read(fixtures_dir().join(dir).join("expected.json")).unwrap(),
-        )
-        .unwrap()
-    };
     let r = scan("interop-gguf/llama-q8");
-    let e = &expected("interop-gguf/llama-q8")["model.gguf"];
+    let e = &expected_json("interop-gguf/llama-q8")["model.gguf"];
     let w = &r["components"]["weights"];
     assert_eq!(w["tensors"], e["tensor_count"]);
     assert_eq!(w["parameters"], e["parameters"]);
@@ -775,7 +769,7 @@ fn gguf_interop_counts_and_provenance() {
 
     // Splits are one model: their counts add up.
     let r = scan("interop-gguf/split");
-    let e = expected("interop-gguf/split");
+    let e = expected_json("interop-gguf/split");
     let sum = |k: &str| {
         e.as_object()
             .unwrap()
@@ -787,7 +781,7 @@ fn gguf_interop_counts_and_provenance() {
     assert_eq!(r["components"]["weights"]["parameters"], sum("parameters"));
 
     let r = scan("interop-gguf/big-endian");
-    let e = &expected("interop-gguf/big-endian")["model.gguf"];
+    let e = &expected_json("interop-gguf/big-endian")["model.gguf"];
     assert_eq!(r["components"]["weights"]["parameters"], e["parameters"]);
     assert_eq!(
         r["components"]["weights"]["dtypes"],
@@ -813,6 +807,12 @@ fn file<'a>(r: &'a Value, path: &str) -> &'a Value {
         .iter()
         .find(|f| f["path"] == path)
         .unwrap_or_else(|| panic!("no file {path}"))
+}
+
+/// `fixtures/<dir>/expected.json`: what the reference writer recorded.
+fn expected_json(dir: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(fixtures_dir().join(dir).join("expected.json")).unwrap())
+        .unwrap()
 }
 
 fn file_codes(r: &Value, path: &str) -> Vec<String> {
@@ -854,10 +854,7 @@ fn every_malicious_round_2_file_is_judged_unsafe() {
 #[test]
 fn seven_zip_archives_from_real_writers_are_opened() {
     let r = scan_fixture("interop-7z");
-    let expected: Value = serde_json::from_slice(
-        &std::fs::read(fixtures_dir().join("interop-7z/expected.json")).unwrap(),
-    )
-    .unwrap();
+    let expected = expected_json("interop-7z");
     let files = expected["files"].as_object().unwrap();
     assert_eq!(files.len(), 16);
     for (name, verdict) in files {
@@ -891,10 +888,7 @@ fn seven_zip_archives_from_real_writers_are_opened() {
 #[test]
 fn pickles_are_judged_statically_and_counted() {
     let r = scan("interop-pickle");
-    let expected: Value = serde_json::from_slice(
-        &std::fs::read(fixtures_dir().join("interop-pickle/expected.json")).unwrap(),
-    )
-    .unwrap();
+    let expected = expected_json("interop-pickle");
     let files = expected["files"].as_object().unwrap();
     assert_eq!(files.len(), 20);
     for (name, e) in files {
@@ -950,10 +944,7 @@ fn pickles_are_judged_statically_and_counted() {
 #[test]
 fn other_formats_are_read_or_detected() {
     let r = scan("interop-formats");
-    let e: Value = serde_json::from_slice(
-        &std::fs::read(fixtures_dir().join("interop-formats/expected.json")).unwrap(),
-    )
-    .unwrap();
+    let e = expected_json("interop-formats");
     let npy = &file(&r, "weights.npy");
     assert_eq!(npy["format"], "numpy");
     assert_eq!(npy["weights"]["parameters"], 12);
@@ -1024,10 +1015,7 @@ fn interop_with_the_python_reference_writers() {
         ("interop-hf", scan("interop-hf")),
         ("interop-dataset", scan("interop-dataset")),
     ] {
-        let expected: Value = serde_json::from_slice(
-            &std::fs::read(fixtures_dir().join(name).join("expected.json")).unwrap(),
-        )
-        .unwrap();
+        let expected = expected_json(name);
         let w = &r["components"]["weights"];
         if expected["tensors"] != 0 {
             assert_eq!(w["tensors"], expected["tensors"], "{name}");
