@@ -28,8 +28,8 @@ trap 'rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
 # typing_extensions: fickling 0.1.12 imports it without declaring it;
 # h5py and numpy write the corpus's .h5 files.
-# py7zr writes the corpus's 7z class.
-"$work/venv/bin/pip" install --quiet picklescan modelscan fickling typing_extensions h5py numpy py7zr >&2
+# py7zr writes the corpus's 7z class, lz4 its joblib LZ4 files.
+"$work/venv/bin/pip" install --quiet picklescan modelscan fickling typing_extensions h5py numpy py7zr lz4 >&2
 picklescan_version=$("$work/venv/bin/pip" show picklescan | sed -n 's/^Version: //p')
 modelscan_version=$("$work/venv/bin/pip" show modelscan | sed -n 's/^Version: //p')
 fickling_version=$("$work/venv/bin/pip" show fickling | sed -n 's/^Version: //p')

@@ -184,6 +184,13 @@ put(C, "ben-bz2", "model.pkl.bz2", bz2.compress(BENIGN_PKL), "benign")
 put(C, "ben-xz", "model.pkl.xz", lzma.compress(BENIGN_PKL), "benign")
 put(C, "ben-tar-gz", "model.tar.gz", tar_of([("m/model.pkl", BENIGN_PKL)], "w:gz"), "benign")
 put(C, "ben-joblib-zf", "model.pkl", joblib_zf(BENIGN_PKL), "benign")
+try:
+    import lz4.frame  # joblib's compress="lz4" (compare-peers.sh installs it)
+
+    put(C, "mal-joblib-lz4", "model.joblib", lz4.frame.compress(pay), "malicious")
+    put(C, "ben-joblib-lz4", "model.joblib", lz4.frame.compress(BENIGN_PKL), "benign")
+except ImportError:
+    pass
 
 # -- class: indirect callables -----------------------------------------------
 

@@ -836,6 +836,7 @@ fn every_malicious_round_2_file_is_judged_unsafe() {
         "model.pkl.gz",
         "duplicate-member.pt",
         "model.7z",
+        "lz4.joblib",
     ] {
         let codes = file_codes(&r, name);
         assert!(

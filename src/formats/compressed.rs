@@ -1,8 +1,9 @@
 //! Compressed streams a pickle hides in: gzip (`.pkl.gz`, `.tar.gz`),
-//! zlib (joblib's default compressor, and its old `ZF` files), bzip2, xz
-//! and raw lzma (joblib's `compress=("xz"|"lzma", n)`). Recognised by magic
-//! number, decoded into a buffer that never grows past the caller's cap:
-//! a decompression bomb costs at most the cap, never its claimed size.
+//! zlib (joblib's default compressor, and its old `ZF` files), bzip2, xz,
+//! raw lzma (joblib's `compress=("xz"|"lzma", n)`) and LZ4 frames
+//! (joblib's `compress="lz4"`). Recognised by magic number, decoded into
+//! a buffer that never grows past the caller's cap: a decompression bomb
+//! costs at most the cap, never its claimed size.
 //! 7z archives are recognised here and opened by [`super::sevenz`].
 
 use super::FormatError;
@@ -18,7 +19,8 @@ pub enum Codec {
     Bzip2,
     Xz,
     Lzma,
-    /// Recognised, never decoded.
+    Lz4,
+    /// An archive, not a stream: opened by [`super::sevenz`].
     SevenZip,
 }
 
@@ -31,6 +33,7 @@ impl Codec {
             Codec::Bzip2 => "bzip2",
             Codec::Xz => "xz",
             Codec::Lzma => "lzma",
+            Codec::Lz4 => "lz4",
             Codec::SevenZip => "7z",
         }
     }
@@ -43,6 +46,7 @@ pub fn codec_of(head: &[u8]) -> Option<Codec> {
         [b'B', b'Z', b'h', b'1'..=b'9', ..] => Some(Codec::Bzip2),
         [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => Some(Codec::Xz),
         [b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c, ..] => Some(Codec::SevenZip),
+        [0x04, 0x22, 0x4d, 0x18, ..] => Some(Codec::Lz4),
         // lzma-alone: properties byte 0x5d (lc=3 lp=0 pb=2, what every
         // encoder writes) and a dictionary size of at least 64 KiB.
         [0x5d, 0, _, _, 0, ..] | [0x5d, 0, 0, _, _, ..] => Some(Codec::Lzma),
@@ -99,6 +103,7 @@ fn decode_any(codec: Codec, input: &[u8], cap: u64) -> Result<Decoded, FormatErr
             Ok(read_capped(flate2::read::ZlibDecoder::new(rest), cap))
         }
         Codec::Bzip2 => Ok(read_capped(bzip2::read::MultiBzDecoder::new(input), cap)),
+        Codec::Lz4 => Ok(read_capped(lz4_flex::frame::FrameDecoder::new(input), cap)),
         Codec::Xz => {
             // A block's dictionary is allocated before its first byte is
             // decoded: a header may not ask for more than xz's largest
@@ -225,9 +230,16 @@ mod tests {
         w.finish().unwrap()
     }
 
+    fn lz4(data: &[u8]) -> Vec<u8> {
+        let mut e = lz4_flex::frame::FrameEncoder::new(Vec::new());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
     #[test]
     fn every_codec_round_trips_by_magic() {
         for (want, packed) in [
+            (Codec::Lz4, lz4(PICKLE)),
             (Codec::Gzip, gzip(PICKLE)),
             (Codec::Zlib, zlib(PICKLE)),
             (Codec::Bzip2, bz2(PICKLE)),
@@ -254,6 +266,7 @@ mod tests {
             (Codec::Bzip2, bz2(&zeros)),
             (Codec::Xz, xz(&zeros)),
             (Codec::Lzma, lzma(&zeros)),
+            (Codec::Lz4, lz4(&zeros)),
         ] {
             let d = decode(codec, &packed, 1000).unwrap();
             assert!(d.bytes.len() <= 1000, "{codec:?}");

@@ -1695,8 +1695,9 @@ fn hf_cache(d: &Path) -> io::Result<()> {
 /// a protocol-0 pickle under a name that says nothing, a callable reached
 /// through an innocent module, an EXT1 code, a nested torch loader, a
 /// gzip-compressed pickle, a torch zip whose duplicated data.pkl hides a
-/// payload in its first copy, a Keras 2 model.json injecting a module, and
-/// a solid 7z archive whose second member is the payload.
+/// payload in its first copy, a Keras 2 model.json injecting a module, a
+/// solid 7z archive whose second member is the payload, and a joblib file
+/// compressed with LZ4.
 fn malicious_round_2(d: &Path) -> io::Result<()> {
     use std::io::Write as _;
     write(d, "model.sav", b"cposix\nsystem\n(S'id'\ntR.".as_slice())?;
@@ -1714,6 +1715,9 @@ fn malicious_round_2(d: &Path) -> io::Result<()> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.")?;
     write(d, "model.pkl.gz", gz.finish()?)?;
+    let mut lz4 = lz4_flex::frame::FrameEncoder::new(Vec::new());
+    lz4.write_all(b"\x80\x04\x8c\x02os\x8c\x06system\x93\x8c\x02id\x85R.")?;
+    write(d, "lz4.joblib", lz4.finish().map_err(io::Error::other)?)?;
     write(d, "duplicate-member.pt", duplicate_member_zip())?;
     write(
         d,
