@@ -837,6 +837,7 @@ fn every_malicious_round_2_file_is_judged_unsafe() {
         "duplicate-member.pt",
         "model.7z",
         "lz4.joblib",
+        "padded.tar.gz",
     ] {
         let codes = file_codes(&r, name);
         assert!(
@@ -845,6 +846,9 @@ fn every_malicious_round_2_file_is_judged_unsafe() {
         );
     }
     assert!(file_codes(&r, "model.json").contains(&"keras-unsafe-object".to_owned()));
+    // The padding is past the stream cap: what lies beyond is unseen, and
+    // the report says so.
+    assert!(file_codes(&r, "padded.tar.gz").contains(&"archive-anomaly".to_owned()));
 }
 
 /// 7z archives written by py7zr and by 7-Zip itself

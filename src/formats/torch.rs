@@ -224,9 +224,14 @@ pub struct CheckpointScan {
     pub compression: Vec<&'static str>,
     /// The anomalies about content left unread for a reason other than its
     /// length (encrypted, no decoder here, nested too deep, the release's
-    /// budget spent): whether or not a pickle was found, the file could not
-    /// be checked, and a reader keeps saying so.
+    /// budget spent), or archive members a length cap hid whole (a 7z
+    /// member named like a model, a compressed tar's members past the
+    /// cap): whether or not a pickle was found, the file could not be
+    /// checked, and a reader keeps saying so.
     pub unscanned: Vec<String>,
+    /// A tar whose last member runs past the bytes given: corruption in a
+    /// file, the expected end of a stream cut at the decompression cap.
+    tar_cut: bool,
 }
 
 impl CheckpointScan {
@@ -241,6 +246,7 @@ impl CheckpointScan {
             error: None,
             compression: Vec::new(),
             unscanned: Vec::new(),
+            tar_cut: false,
         }
     }
 
@@ -379,9 +385,22 @@ fn scan_compressed(
         .map_err(|e| FormatError::invalid(format!("{what}-compressed content: {e}")))?;
     out.compression.insert(0, what);
     if decoded.cut {
-        out.anomalies.push(format!(
+        let why = format!(
             "the {what} stream decompresses to more than {cap} bytes; only the first {cap} were scanned"
-        ));
+        );
+        if matches!(out.container, Container::Tar | Container::TarArchive) {
+            // The members past the cap are unseen, names included: a
+            // payload placed behind padding would otherwise pass without
+            // a word, so the cut is reported even when nothing scanned
+            // held a pickle.
+            out.not_scanned(format!("{why}; tar members past them were not seen"));
+            if out.tar_cut {
+                // The member the cap cut is not corrupt; the cut is reported.
+                out.error = None;
+            }
+        } else {
+            out.anomalies.push(why);
+        }
     }
     if let Some(e) = decoded.error {
         out.anomalies.push(e);
@@ -722,9 +741,17 @@ fn scan_tar(file: &[u8], budget: &mut Budget, depth: u8) -> CheckpointScan {
             .and_then(|s| data_start.checked_add(s))
             .filter(|&e| e <= file.len())
         else {
+            // What is there of a regular member is scanned: a pickle's
+            // payload sits at its start, and a stream cut at the
+            // decompression cap must not hide one padded past the cap.
+            if matches!(header[156], 0 | b'0' | b'7') {
+                let data = file.get(data_start..).unwrap_or_default();
+                scan_member(&name, data, budget, depth, &mut out);
+            }
             out.error = Some(format!(
                 "tar entry {name:?} of {size} bytes runs past the end of the file"
             ));
+            out.tar_cut = true;
             break;
         };
         let data = file.get(data_start..data_end).unwrap_or_default();
@@ -1829,6 +1856,47 @@ mod tests {
         assert!(s.anomalies[0].starts_with("a 7z archive that could not be read"));
         // Text under gzip is not a checkpoint.
         assert!(scan(&gzip(b"just text")).is_err());
+    }
+
+    #[test]
+    fn a_compressed_tar_cut_at_the_cap_scans_what_it_has_and_says_so() {
+        let budget_of = |bytes| Budget {
+            inflate_left: bytes,
+            walk_left: u64::MAX,
+        };
+        // A payload at the start of a member padded past the cap: found,
+        // and the member the cap cut is not called corrupt.
+        let mut padded = PAYLOAD.to_vec();
+        padded.resize(64 << 10, 0);
+        let tgz = gzip(&tar_of(&[("model.pkl", &padded)]));
+        let s = scan_within(&tgz, &mut budget_of(16 << 10)).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe, "{s:?}");
+        assert_eq!(s.error, None);
+        assert_eq!(s.unscanned.len(), 1, "{:?}", s.unscanned);
+        assert!(s.unscanned[0].contains("tar members past them were not seen"));
+        // A payload behind padding: unseen, and reported although no
+        // pickle was found.
+        let tgz = gzip(&tar_of(&[
+            ("pad.bin", &[0; 64 << 10]),
+            ("model.pkl", PAYLOAD),
+        ]));
+        let s = scan_within(&tgz, &mut budget_of(16 << 10)).expect("scan");
+        assert!(s.pickles.is_empty());
+        assert_eq!(s.unscanned, s.anomalies);
+        // The same tar whole: nothing to report.
+        let s = scan_within(&tgz, &mut budget_of(1 << 20)).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert!(s.unscanned.is_empty() && s.anomalies.is_empty(), "{s:?}");
+        // An uncompressed tar cut short is still corrupt, its member's
+        // start still scanned.
+        let tar = tar_of(&[("model.pkl", &padded)]);
+        let s = scan(&tar[..4096]).expect("scan");
+        assert_eq!(s.verdict(), Verdict::Unsafe);
+        assert!(
+            s.error
+                .as_deref()
+                .is_some_and(|e| e.contains("runs past the end"))
+        );
     }
 
     /// py7zr's encrypted archive of fixtures/interop-7z.

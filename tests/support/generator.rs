@@ -1719,6 +1719,13 @@ fn malicious_round_2(d: &Path) -> io::Result<()> {
     lz4.write_all(b"\x80\x04\x8c\x02os\x8c\x06system\x93\x8c\x02id\x85R.")?;
     write(d, "lz4.joblib", lz4.finish().map_err(io::Error::other)?)?;
     write(d, "duplicate-member.pt", duplicate_member_zip())?;
+    // A payload at the start of a member padded past the 32 MiB a stream
+    // may inflate to: the loader stops at STOP, the padding only hides.
+    let mut padded = b"\x80\x02cos\nsystem\nX\x02\x00\x00\x00id\x85R.".to_vec();
+    padded.resize(33 << 20, 0);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&ustar(&[("release/model.pkl", &padded)]))?;
+    write(d, "padded.tar.gz", gz.finish()?)?;
     write(
         d,
         "model.7z",
@@ -1735,6 +1742,32 @@ fn malicious_round_2(d: &Path) -> io::Result<()> {
         "model.json",
         r#"{"class_name": "Sequential", "keras_version": "2.15.0", "config": {"name": "m", "layers": [{"module": "os", "class_name": "system", "config": {"command": "id"}}]}}"#,
     )
+}
+
+/// A POSIX ustar archive as GNU tar and Python's tarfile write it: regular
+/// members, mode 0644, mtime 0, checksummed headers, two zero blocks.
+fn ustar(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut tar = Vec::new();
+    for (name, data) in members {
+        let mut header = [0u8; 512];
+        header[..name.len()].copy_from_slice(name.as_bytes());
+        header[100..108].copy_from_slice(b"0000644\0");
+        header[108..116].copy_from_slice(b"0000000\0");
+        header[116..124].copy_from_slice(b"0000000\0");
+        header[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
+        header[136..148].copy_from_slice(b"00000000000\0");
+        header[156] = b'0';
+        header[257..265].copy_from_slice(b"ustar\x0000");
+        // The checksum is summed with its own field as spaces.
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        tar.extend_from_slice(&header);
+        tar.extend_from_slice(data);
+        tar.resize(tar.len().div_ceil(512) * 512, 0);
+    }
+    tar.resize(tar.len() + 1024, 0);
+    tar
 }
 
 /// A solid 7z archive: the members one after another in one LZMA2 folder,
