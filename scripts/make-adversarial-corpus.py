@@ -178,6 +178,10 @@ put(C, "mal-torch-legacy-tar", "model.pt",
     tar_of([("sys_info", pickle.dumps({"protocol_version": 1001})), ("pickle", pay),
             ("storages", pickle.dumps(0)), ("tensors", pickle.dumps(0))]), "malicious")
 put(C, "mal-tar-gz-torch-zip", "ckpt.tar.gz", tar_of([("ckpt.pt", torch_zip(pay))], "w:gz"), "malicious")
+# The loader stops at STOP; zeros after it push the member past a
+# scanner's decompression cap.
+put(C, "mal-tar-gz-padded", "model.tar.gz",
+    tar_of([("model/model.pkl", pay + bytes(33 << 20))], "w:gz"), "malicious")
 put(C, "ben-gzip", "model.pkl.gz", gzip.compress(BENIGN_PKL), "benign")
 put(C, "ben-joblib-zlib", "model.joblib", zlib.compress(BENIGN_PKL), "benign")
 put(C, "ben-bz2", "model.pkl.bz2", bz2.compress(BENIGN_PKL), "benign")
