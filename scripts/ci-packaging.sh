@@ -15,8 +15,9 @@
 #      inputs against action.yml, and on every .github/workflows/*.yml;
 #   4. the action's own steps, run here as a runner would run them (the
 #      `uses` step skipped) with the wheel as `wheel`, and the pre-commit
-#      hook, `pre-commit try-repo <clone> openness-check --all-files` in a
-#      scratch git repository: both on a fixture release with its
+#      hook, `pre-commit run openness-check --all-files` with a config
+#      that pins the clone at its HEAD, as a model repository pins a rev,
+#      in a scratch git repository: both on a fixture release with its
 #      openness.toml, where they must pass, and on the same release once it
 #      breaks its policy, where they must fail.
 #
@@ -188,12 +189,23 @@ git_c=(git -C "$release" -c user.name=ci -c user.email=ci@localhost -c commit.gp
 "${git_c[@]}" add -A
 "${git_c[@]}" commit --quiet -m release
 export PRE_COMMIT_HOME="$work/pre-commit-home"
+# A config outside the release, pinning the clone's HEAD: pre-commit
+# builds the hook's environment once in PRE_COMMIT_HOME and both runs use
+# it (try-repo made a fresh store, and so a fresh maturin build, each time).
+hook_config="$work/pre-commit-config.yaml"
+cat >"$hook_config" <<YAML
+repos:
+  - repo: $src
+    rev: $(git -C "$src" rev-parse HEAD)
+    hooks:
+      - id: openness-check
+YAML
 if [ -n "$wheel" ]; then
     check "action.yml steps pass (exit 0, summary, SARIF) on a release that keeps its policy" \
         run_action "$work/action-pass" 0 "wheel=$wheel" "path=$release" format=json sarif=true || true
 fi
-check "pre-commit try-repo openness-check passes on a release that keeps its policy" \
-    bash -c 'cd "$1" && pre-commit try-repo "$2" openness-check --all-files' _ "$release" "$src" || true
+check "pre-commit run openness-check passes on a release that keeps its policy" \
+    bash -c 'cd "$1" && pre-commit run --config "$2" openness-check --all-files' _ "$release" "$hook_config" || true
 # The same release without its weights: its policy requires them.
 find "$release" -name '*.safetensors' -delete
 "${git_c[@]}" add -A
@@ -202,11 +214,11 @@ if [ -n "$wheel" ]; then
     check "action.yml steps fail (exit 1, summary, SARIF) on a release that breaks its policy" \
         run_action "$work/action-fail" 1 "wheel=$wheel" "path=$release" sarif=true || true
 fi
-check "pre-commit try-repo openness-check fails on a release that breaks its policy" \
-    bash -c 'cd "$1" && if pre-commit try-repo "$2" openness-check --all-files >"$3" 2>&1; then
+check "pre-commit run openness-check fails on a release that breaks its policy" \
+    bash -c 'cd "$1" && if pre-commit run --config "$2" openness-check --all-files >"$3" 2>&1; then
         cat "$3"; echo "the hook passed"; exit 1; fi
         cat "$3"; grep -q "Failed" "$3" && grep -q "require weights" "$3"' \
-    _ "$release" "$src" "$work/hook-fail.log" || true
+    _ "$release" "$hook_config" "$work/hook-fail.log" || true
 
 printf 'packaging: %d failed, %ds\n' "$failures" $((SECONDS - started))
 [ "$failures" -eq 0 ]
