@@ -230,6 +230,10 @@ pub struct CardFacts {
     pub license_section: Option<Identified>,
     /// Licences the card states for code, weights or data separately.
     pub part_licenses: Vec<(license::Part, Identified)>,
+    /// A licence text the card's prose holds.
+    pub license_text: Option<license::FileLicences>,
+    /// The template's `**License:** X` value.
+    pub template_license: Option<String>,
 }
 
 /// Fills `sha256` for every readable file, in parallel, largest first.
@@ -832,12 +836,15 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
     });
     let license_section = card::license_section(&bytes).and_then(|s| license::identify_section(&s));
     let part_licenses = license::per_part(&String::from_utf8_lossy(&bytes));
+    let prose = card::prose(&bytes);
     facts.cards.push(CardFacts {
         path: rel,
         front_matter,
         links: card::links(&bytes),
         license_section,
         part_licenses,
+        license_text: license::card_licence_text(&prose),
+        template_license: card::template_license(&prose),
     });
     Ok(())
 }

@@ -371,8 +371,10 @@ pub struct LicenseFile {
     /// Extension: the sub-folder a licence file below the root covers.
     #[serde(default)]
     pub covers: Option<String>,
-    /// Extension: `text` (the licence's text or notice) or `pointer` (a
-    /// short statement naming it); `null` when nothing was identified.
+    /// Extension: `text` (the licence's text or notice), `pointer` (a
+    /// short statement naming it), `title` or `file-name` (a licence no
+    /// rule identifies, named `LicenseRef-` of its title or file name);
+    /// `null` for a blank file.
     #[serde(default)]
     pub identified_by: Option<String>,
     /// Extension: licences appended after the file's own, for bundled code.

@@ -122,7 +122,10 @@ fn a_pointer_names_its_family() {
         r["components"]["code"]["license_source"],
         "source file headers (2 files)"
     );
-    assert_eq!(r["license"]["files"][0]["spdx"], Value::Null);
+    // The pointer names nothing: it is known by its file name only, and
+    // the headers say what it points to.
+    assert_eq!(r["license"]["files"][0]["spdx"], "LicenseRef-LICENSE");
+    assert_eq!(r["license"]["files"][0]["identified_by"], "file-name");
 }
 
 #[test]
@@ -202,4 +205,172 @@ fn the_card_template_placeholder_is_no_licence() {
     });
     assert_eq!(r["license"]["spdx"], Value::Null);
     assert!(codes(&r).contains(&"license-missing".to_owned()));
+}
+
+// ---------------------------------------------------------------- issue 22
+
+fn part_covering<'a>(report: &'a Value, spdx: &str) -> &'a Value {
+    report["license"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["spdx"]
+                .as_str()
+                .unwrap()
+                .split(" AND ")
+                .any(|t| t == spdx)
+        })
+        .unwrap_or_else(|| panic!("no part {spdx} in {}", report["license"]["parts"]))
+}
+
+#[test]
+fn a_licence_folder_yields_one_part_per_file() {
+    let r = case("licence-folder", |b| {
+        assert_snapshot("licence-licence-folder", b)
+    });
+    let weights = "LicenseRef-BETA-LARGE-NON-COMMERCIAL-LICENSE-AGREEMENT";
+    assert_eq!(spdx(&r), format!("Apache-2.0 AND {weights}"));
+    assert_eq!(r["license"]["open"], false);
+    // Both per-model licences cover the weights: the AND of the two.
+    let part = part_covering(&r, weights);
+    assert_eq!(part["covers"], "weights");
+    assert_eq!(part["spdx"], format!("Apache-2.0 AND {weights}"));
+    assert_eq!(
+        part["source"],
+        "model_licenses/LICENSE-alpha-small, model_licenses/LICENSE-beta-large"
+    );
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "license-not-open")
+        .expect("license-not-open");
+    let message = finding["message"].as_str().unwrap();
+    assert!(message.contains(weights), "{message}");
+    assert!(message.contains("forbids commercial use"), "{message}");
+    assert!(
+        message.contains("in model_licenses/LICENSE-beta-large"),
+        "{message}"
+    );
+
+    // The twin: two open licences in the folder keep the release open.
+    let open = case("licence-folder-open", |b| {
+        assert_snapshot("licence-licence-folder-open", b)
+    });
+    assert_eq!(spdx(&open), "Apache-2.0 AND MIT");
+    assert_eq!(open["license"]["open"], true);
+}
+
+#[test]
+fn an_unlisted_agreement_is_named_by_its_title() {
+    for (dir, want) in [
+        ("html-title", "LicenseRef-XYZ-175B-LICENSE-AGREEMENT"),
+        ("plain-title", "LicenseRef-XYZ-LICENSE-AGREEMENT"),
+    ] {
+        let r = scan_fixture(&format!("licence-cases/{dir}"));
+        assert_eq!(spdx(&r), want, "{dir}");
+        assert_eq!(r["license"]["open"], false, "{dir}");
+        let file = &r["license"]["files"][0];
+        assert_eq!(file["spdx"], want, "{dir}");
+        assert_eq!(file["identified_by"], "title", "{dir}");
+        assert!(codes(&r).contains(&"license-not-open".to_owned()), "{dir}");
+        assert_eq!(r["components"]["weights"]["license"], want, "{dir}");
+    }
+    case("html-title", |b| assert_snapshot("licence-html-title", b));
+}
+
+#[test]
+fn three_licence_files_all_join_the_expression() {
+    let r = case("three-licences", |b| {
+        assert_snapshot("licence-three-licences", b)
+    });
+    let expr = spdx(&r);
+    for id in [
+        "CC-BY-NC-4.0",
+        "MIT",
+        "LicenseRef-Example-Model-Licensing-Agreement",
+    ] {
+        assert!(expr.contains(id), "{id} missing from {expr}");
+    }
+    assert_eq!(r["license"]["open"], false);
+}
+
+#[test]
+fn a_licence_text_in_the_card_outranks_source_headers() {
+    let r = case("card-text", |b| assert_snapshot("licence-card-text", b));
+    assert_eq!(spdx(&r), "LicenseRef-XYZ-RESEARCH-LICENSE-TERMS");
+    assert_eq!(r["license"]["open"], false);
+    assert_eq!(r["components"]["weights"]["license_source"], "card text");
+    // The twin: prose about licences is no licence; the headers decide.
+    let prose = scan_fixture("licence-cases/card-prose");
+    assert_eq!(spdx(&prose), "MIT");
+    assert_eq!(prose["license"]["open"], true);
+}
+
+#[test]
+fn the_card_template_licence_line_is_a_statement() {
+    let r = case("card-template", |b| {
+        assert_snapshot("licence-card-template", b)
+    });
+    assert_eq!(spdx(&r), "MIT");
+    assert_eq!(r["license"]["open"], true);
+    assert!(!codes(&r).contains(&"license-missing".to_owned()));
+    let placeholder = scan_fixture("licence-cases/card-template-placeholder");
+    assert_eq!(placeholder["license"]["spdx"], Value::Null);
+    assert_eq!(placeholder["license"]["open"], false);
+    assert!(codes(&placeholder).contains(&"license-missing".to_owned()));
+}
+
+/// Every release folder directly under `dir` (a folder holding any file).
+fn releases_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            out.push(entry.path());
+        }
+    }
+}
+
+/// No report calls a release open while a licence file is unidentified or
+/// a part is not open: over every fixture (each folder and its sub-folders
+/// that are cases) and every real-world extract under `RW_DIR`, if set.
+#[test]
+fn open_only_when_every_licence_is_identified_and_open() {
+    let mut roots = Vec::new();
+    releases_under(&support::fixtures_dir(), &mut roots);
+    for group in ["licence-cases", "licence-families", "licenses"] {
+        releases_under(&support::fixtures_dir().join(group), &mut roots);
+    }
+    if let Some(rw) = std::env::var_os("RW_DIR") {
+        releases_under(std::path::Path::new(&rw), &mut roots);
+    }
+    let mut checked = 0;
+    for root in &roots {
+        let Ok(report) = openness::scan(root, "release", &openness::ScanOptions::default()) else {
+            continue;
+        };
+        let report = serde_json::to_value(&report).unwrap();
+        let licence = &report["license"];
+        if licence["open"] != true {
+            continue;
+        }
+        checked += 1;
+        for file in licence["files"].as_array().unwrap() {
+            if file["role"] == "license" {
+                assert!(
+                    !file["spdx"].is_null(),
+                    "{}: open with an unidentified {}",
+                    root.display(),
+                    file["path"]
+                );
+            }
+        }
+        for part in licence["parts"].as_array().unwrap() {
+            assert_eq!(part["open"], true, "{}: open with {part}", root.display());
+        }
+    }
+    assert!(checked >= 5, "only {checked} open releases checked");
 }

@@ -14,6 +14,7 @@ use crate::read::{Facts, FileFacts};
 use crate::report::{
     Component, Components, FileKind, ItemSource, License, LicenseFile, LicensePart, Status,
 };
+use std::collections::BTreeSet;
 
 /// Below this a text match is a guess, too weak to contradict the card.
 const MISMATCH_CONFIDENCE: f32 = 0.8;
@@ -33,16 +34,29 @@ struct FileView<'a> {
     name_scope: Option<Part>,
     /// The part its licence's kind assigns it to.
     text_scope: Option<Part>,
+    /// The folder it covers: empty for the root and for a folder that
+    /// holds nothing but licences (`LICENSES/`, `model_licenses/`).
     dir: &'a str,
+    /// The licence it grants: the identified one, else `LicenseRef-` of
+    /// its title or file name (unknown is not absent); `None` for a blank
+    /// file and for files of other roles that name nothing.
+    spdx: Option<String>,
+    /// How `spdx` was found: `text`, `pointer`, `title` or `file-name`.
+    identified_by: Option<&'static str>,
 }
 
 impl FileView<'_> {
     fn spdx(&self) -> Option<&str> {
-        self.facts.license.own.as_ref().map(|o| o.spdx.as_str())
+        self.spdx.as_deref()
     }
 
     fn is_licence(&self) -> bool {
         matches!(self.role, FileRole::Licence { .. })
+    }
+
+    /// Neither its text nor its title matched a licence the tool knows.
+    fn unidentified(&self) -> bool {
+        self.facts.license.own.is_none()
     }
 
     fn scope(&self) -> Option<Part> {
@@ -53,19 +67,6 @@ impl FileView<'_> {
         Some(Grant {
             spdx: self.spdx()?.to_owned(),
             source: self.facts.rel().to_owned(),
-        })
-    }
-
-    /// The file's licence, or for a file whose name scopes it but whose
-    /// text is not identified, a `LicenseRef-` of its name: a licence the
-    /// release grants for that part, unknown and so not open.
-    fn scoped_spdx(&self) -> Option<String> {
-        self.spdx().map(str::to_owned).or_else(|| {
-            self.name_scope.map(|_| {
-                let name = self.facts.entry.file_name();
-                let stem = name.split_once('.').map_or(name, |(s, _)| s);
-                license::license_ref(stem)
-            })
         })
     }
 }
@@ -102,6 +103,17 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         .as_deref()
         .and_then(|d| license::from_hub_id(d, license_name.as_deref()))
         .filter(|id| id != "LicenseRef-Other" || license_link.is_some());
+    // The card template's `**License:** X` line states what the YAML would.
+    let template_spdx = root_card(facts)
+        .and_then(|c| c.template_license.as_deref())
+        .map(license::from_statement);
+    let card_spdx = card_spdx.or(template_spdx);
+    // A licence text pasted as the card's body.
+    let card_text = root_card(facts).and_then(|c| c.license_text.as_ref());
+    let card_text_grant = card_text.and_then(|t| t.own.as_ref()).map(|own| Grant {
+        spdx: own.spdx.clone(),
+        source: "card text".to_owned(),
+    });
     // A GGUF file carries its own `general.license` (an SPDX expression by
     // the spec, a Hub id in practice).
     let gguf_license = facts
@@ -109,7 +121,13 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         .iter()
         .find_map(|g| g.provenance.license.as_deref())
         .and_then(|l| license::from_hub_id(l, None));
-    let release = release_grant(facts, &views, card_spdx.as_deref(), license_link.as_deref());
+    let release = release_grant(
+        facts,
+        &views,
+        card_spdx.as_deref(),
+        license_link.as_deref(),
+        card_text_grant.clone(),
+    );
 
     // What the card states per part ("code under MIT, weights under ...").
     let stated = |part: Part| {
@@ -186,13 +204,46 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         }
     }
 
+    // Unknown is not absent: a licence file or a card's licence text that
+    // no part accounts for yet (the card's `license:` took the release)
+    // still binds the release when it is not shown to be open.
+    let accounted: Vec<String> = parts.iter().flat_map(|p| split_and(&p.spdx)).collect();
+    let deferred = release.is_some();
+    let unaccounted = views
+        .iter()
+        .filter(|v| v.is_licence() && v.dir.is_empty())
+        // A pointer naming nothing was resolved by what the release states.
+        .filter(|v| !(deferred && v.unidentified() && v.facts.license.how == license::How::Pointer))
+        .filter_map(|v| Some((v.scope(), v.grant()?)))
+        .chain(card_text_grant.map(|g| (None, g)));
+    for (scope, grant) in unaccounted {
+        let known = split_and(&grant.spdx).iter().all(|term| {
+            accounted
+                .iter()
+                .any(|t| t == term || license::same_terms(t, term))
+        });
+        if !known && !license::is_open(&grant.spdx) {
+            push_part(
+                &mut parts,
+                scope.map_or("release", Part::as_str),
+                None,
+                grant,
+            );
+        }
+    }
     let spdx = expression(&parts);
     let policies: Vec<&str> = views
         .iter()
         .filter(|v| v.role == FileRole::UsePolicy)
         .map(|v| v.facts.rel())
         .collect();
-    let open = spdx.is_some() && parts.iter().all(|p| p.open) && policies.is_empty();
+    let open = spdx.is_some()
+        && parts.iter().all(|p| p.open)
+        && policies.is_empty()
+        && views
+            .iter()
+            .filter(|v| v.is_licence())
+            .all(|v| v.spdx().is_none_or(license::is_open));
 
     let mut findings = Vec::new();
     if declared.is_none() && spdx.is_none() && !views.iter().any(|v| v.is_licence()) {
@@ -231,28 +282,62 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
 }
 
 fn file_views(facts: &Facts) -> Vec<FileView<'_>> {
+    // Folders holding anything but licence files are the folders of
+    // bundled code; a folder of licences only is the release's own.
+    let mut mixed: BTreeSet<&str> = BTreeSet::new();
+    for f in &facts.files {
+        if f.entry.kind != FileKind::License {
+            let mut dir = dir_of(f.rel());
+            while !dir.is_empty() && mixed.insert(dir) {
+                dir = dir_of(dir.trim_end_matches('/'));
+            }
+        }
+    }
     facts
         .files
         .iter()
         .filter(|f| f.entry.kind == FileKind::License && f.entry.read_path.is_some())
         .map(|f| {
-            let role = license::role_by_name(&f.entry.file_name().to_ascii_lowercase())
-                .unwrap_or(FileRole::Licence { scope: None });
+            let lower_name = f.entry.file_name().to_ascii_lowercase();
+            let role =
+                license::role_by_name(&lower_name).unwrap_or(FileRole::Licence { scope: None });
+            let own = f.license.own.as_ref();
             let name_scope = match role {
-                FileRole::Licence { scope } => scope,
+                FileRole::Licence { scope: Some(scope) } => Some(scope),
+                // `LICENSE-xyz-7b`: the licence of the model it names.
+                FileRole::Licence { scope: None } => {
+                    license::named_component(&lower_name).map(|_| Part::Weights)
+                }
                 _ => None,
             };
-            let text_scope = f
-                .license
-                .own
-                .as_ref()
-                .and_then(|o| license::scope_by_licence(&o.spdx));
+            let text_scope = own.and_then(|o| license::scope_by_licence(&o.spdx));
+            let (spdx, identified_by) = match own {
+                Some(o) => (Some(o.spdx.clone()), Some(f.license.how.as_str())),
+                None if matches!(role, FileRole::Licence { .. }) && !f.license.blank => {
+                    match &f.license.title {
+                        Some(title) => (Some(license::license_ref(title)), Some("title")),
+                        None => {
+                            let name = f.entry.file_name();
+                            let stem = name.split_once('.').map_or(name, |(s, _)| s);
+                            (Some(license::license_ref(stem)), Some("file-name"))
+                        }
+                    }
+                }
+                None => (None, None),
+            };
+            // A folder of licences only covers what its parent covers.
+            let mut dir = dir_of(f.rel());
+            while !dir.is_empty() && !mixed.contains(dir) {
+                dir = dir_of(dir.trim_end_matches('/'));
+            }
             FileView {
                 facts: f,
                 role,
                 name_scope,
                 text_scope,
-                dir: dir_of(f.rel()),
+                dir,
+                spdx,
+                identified_by,
             }
         })
         .collect()
@@ -262,8 +347,13 @@ fn license_file(view: &FileView<'_>) -> LicenseFile {
     let found = &view.facts.license;
     LicenseFile {
         path: view.facts.rel().to_owned(),
-        spdx: found.own.as_ref().map(|o| o.spdx.clone()),
-        confidence: found.own.as_ref().map_or(0.0, |o| o.confidence),
+        spdx: view.spdx.clone(),
+        confidence: found.own.as_ref().map_or(
+            view.spdx
+                .as_ref()
+                .map_or(0.0, |_| license::UNIDENTIFIED_CONFIDENCE),
+            |o| o.confidence,
+        ),
         role: match view.role {
             FileRole::Licence { .. } => "license",
             FileRole::UsePolicy => "use-policy",
@@ -276,7 +366,7 @@ fn license_file(view: &FileView<'_>) -> LicenseFile {
             .flatten()
             .map(|p| p.as_str().to_owned()),
         covers: (!view.dir.is_empty()).then(|| view.dir.trim_end_matches('/').to_owned()),
-        identified_by: found.own.as_ref().map(|_| found.how.as_str().to_owned()),
+        identified_by: view.identified_by.map(str::to_owned),
         bundled: found.bundled.iter().map(|b| b.spdx.clone()).collect(),
         restrictions: found
             .restrictions
@@ -295,6 +385,7 @@ fn release_grant(
     views: &[FileView<'_>],
     card: Option<&str>,
     link: Option<&str>,
+    card_text: Option<Grant>,
 ) -> Option<Grant> {
     if let Some(card) = card {
         return Some(Grant {
@@ -319,6 +410,15 @@ fn release_grant(
     } else {
         unscoped.into_iter().copied().collect()
     };
+    // A short pointer to a text elsewhere ("see <url>") that names no
+    // licence defers to what the card's text or the source headers state.
+    let only_pointers = !chosen.is_empty()
+        && chosen
+            .iter()
+            .all(|v| v.unidentified() && v.facts.license.how == license::How::Pointer);
+    if only_pointers && let Some(stated) = card_text.clone().or_else(|| header_grant(facts)) {
+        return Some(stated);
+    }
     if !chosen.is_empty() {
         let mut ids: Vec<&str> = chosen.iter().filter_map(|v| v.spdx()).collect();
         ids.dedup();
@@ -328,7 +428,7 @@ fn release_grant(
             source: sources.join(", "),
         });
     }
-    header_grant(facts)
+    card_text.or_else(|| header_grant(facts))
 }
 
 /// The licence most source-file headers state, when at least two agree or
@@ -359,7 +459,7 @@ fn scoped_grant(views: &[FileView<'_>], part: Part) -> Option<Grant> {
     let pick = |by_name: bool| {
         let chosen: Vec<&FileView<'_>> = views
             .iter()
-            .filter(|v| v.is_licence() && v.dir.is_empty() && v.scoped_spdx().is_some())
+            .filter(|v| v.is_licence() && v.dir.is_empty() && v.spdx().is_some())
             .filter(|v| {
                 if by_name {
                     v.name_scope == Some(part)
@@ -368,7 +468,10 @@ fn scoped_grant(views: &[FileView<'_>], part: Part) -> Option<Grant> {
                 }
             })
             .collect();
-        let mut ids: Vec<String> = chosen.iter().filter_map(|v| v.scoped_spdx()).collect();
+        let mut ids: Vec<String> = chosen
+            .iter()
+            .filter_map(|v| v.spdx().map(str::to_owned))
+            .collect();
         ids.sort();
         ids.dedup();
         (!ids.is_empty()).then(|| Grant {
@@ -515,9 +618,11 @@ fn not_open_findings(
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             _ => covers.join(""),
         };
+        let terms = split_and(&part.spdx);
+        let of_part = |v: &&FileView<'_>| v.spdx().is_some_and(|s| terms.iter().any(|t| t == s));
         let restrictions: Vec<Restriction> = views
             .iter()
-            .filter(|v| v.spdx() == Some(part.spdx.as_str()))
+            .filter(of_part)
             .flat_map(|v| v.facts.license.restrictions.iter().copied())
             .collect();
         let mut message = format!(
@@ -529,8 +634,20 @@ fn not_open_findings(
         );
         let looks_like = views
             .iter()
-            .filter(|v| v.spdx() == Some(part.spdx.as_str()))
+            .filter(of_part)
             .find_map(|v| v.facts.license.looks_like.as_deref());
+        // In a conjunction, say which licences are the ones not open.
+        if terms.len() > 1 {
+            let closed: Vec<String> = views
+                .iter()
+                .filter(of_part)
+                .filter(|v| v.spdx().is_some_and(|s| !license::is_open(s)))
+                .map(|v| format!("{} in {}", v.spdx().unwrap_or_default(), v.facts.rel()))
+                .collect();
+            if !closed.is_empty() {
+                message.push_str(&format!("; not open: {}", closed.join(", ")));
+            }
+        }
         if let Some(base) = looks_like {
             message.push_str(&format!(
                 "; it reuses {base}'s wording but adds use restrictions"

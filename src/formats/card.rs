@@ -198,6 +198,83 @@ pub fn license_section(text: &[u8]) -> Option<String> {
     None
 }
 
+/// The card's body without front matter and fenced code blocks, capped:
+/// the text a reader takes as the card's own words (a licence pasted as the
+/// body, the template's model-details list).
+pub fn prose(text: &[u8]) -> String {
+    let text = lossy_prefix(text);
+    let mut out = String::new();
+    let mut fenced = false;
+    for line in body_of(&text).lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+            continue;
+        }
+        if !fenced {
+            out.push_str(line);
+            out.push('\n');
+        }
+        if out.len() > MAX_PROSE_BYTES {
+            break;
+        }
+    }
+    truncate_at_char(&out, MAX_PROSE_BYTES).to_owned()
+}
+
+/// A licence text pasted into a card is far shorter than this.
+const MAX_PROSE_BYTES: usize = 256 << 10;
+
+/// The value of the card template's `- **License:** X` line (also `License:
+/// X`, `**Licence**: X`) in the card's prose, unless it is a placeholder
+/// (`[More Information Needed]`, `other`, empty, unknown).
+pub fn template_license(prose: &str) -> Option<String> {
+    for line in prose.lines().take(MAX_TEMPLATE_LINES) {
+        let t = line
+            .trim()
+            .trim_start_matches(['-', '*', '+', '>'])
+            .trim_start()
+            .trim_start_matches(['*', '_']);
+        let lower = t.to_ascii_lowercase();
+        let rest = ["license", "licence"]
+            .iter()
+            .find_map(|w| lower.strip_prefix(w).map(|r| t.get(t.len() - r.len()..)))
+            .flatten();
+        let Some(rest) = rest else { continue };
+        let rest = rest.trim_start_matches(['*', '_', ' ']);
+        let Some(value) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let value = value
+            .trim()
+            .trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '"' | '\''))
+            .trim();
+        // A link's text is the licence's name: `[MIT](LICENSE)`.
+        let value = match value.strip_prefix('[') {
+            Some(inner) => inner.split(']').next().unwrap_or_default().trim(),
+            None => value,
+        };
+        let placeholder = value.is_empty()
+            || value.len() > 80
+            || [
+                "more information needed",
+                "other",
+                "unknown",
+                "n/a",
+                "na",
+                "none",
+                "tbd",
+                "todo",
+            ]
+            .contains(&value.to_ascii_lowercase().trim_end_matches('.'));
+        return (!placeholder).then(|| value.to_owned());
+    }
+    None
+}
+
+/// The template's model-details list sits near the top of the card.
+const MAX_TEMPLATE_LINES: usize = 400;
+
 // ---------------------------------------------------------------------------
 // Front matter splitting
 
@@ -897,6 +974,26 @@ fn level_is_setext(lines: &[&str], i: usize) -> bool {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
+    #[test]
+    fn template_licence_line_and_placeholders() {
+        let card =
+            b"---\nlicense: null\n---\n# Card\n\n- **Developed by:** X\n- **License:** MIT\n";
+        assert_eq!(template_license(&prose(card)).as_deref(), Some("MIT"));
+        assert_eq!(
+            template_license("License: [Apache 2.0](LICENSE)\n").as_deref(),
+            Some("Apache 2.0")
+        );
+        assert_eq!(
+            template_license("- **License:** [More Information Needed]\n"),
+            None
+        );
+        assert_eq!(template_license("- **License:** other\n"), None);
+        assert_eq!(template_license("- **License:**\n"), None);
+        assert_eq!(template_license("Licensed under Apache 2.0.\n"), None);
+        // Inside a code block it is an example, not the card's statement.
+        assert_eq!(template_license(&prose(b"```\nLicense: MIT\n```\n")), None);
+    }
+
     use super::*;
     use std::time::{Duration, Instant};
 

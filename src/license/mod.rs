@@ -19,10 +19,10 @@ mod names;
 pub(crate) mod open;
 mod terms;
 
-pub use names::{FileRole, role_by_name};
+pub use names::{FileRole, named_component, role_by_name};
 pub use terms::{
-    FileLicences, How, Restriction, header_licence, identify_file, identify_notice,
-    identify_policy, restrictions, scope_by_licence,
+    FileLicences, How, Restriction, UNIDENTIFIED_CONFIDENCE, card_licence_text, header_licence,
+    identify_file, identify_notice, identify_policy, restrictions, scope_by_licence, title_of,
 };
 
 /// Only the first 256 KiB of a text are examined: licence texts are far
@@ -1022,6 +1022,20 @@ pub fn from_hub_id(id: &str, license_name: Option<&str>) -> Option<String> {
         return None;
     }
     canonical_license_id(id)
+}
+
+/// The licence a card's one-line statement names (the template's
+/// `**License:** X`): a Hub or SPDX id, else a licence its phrases name,
+/// else `LicenseRef-<value>`, a licence stated but not identified.
+pub fn from_statement(value: &str) -> String {
+    from_hub_id(value, None)
+        .filter(|id| id != "LicenseRef-Other")
+        .or_else(|| {
+            identify_by_phrases(value)
+                .filter(|id| id.confidence >= 0.5)
+                .map(|id| id.spdx)
+        })
+        .unwrap_or_else(|| license_ref(value))
 }
 
 /// A family named in free text (`license_name`, e.g. `tongyi-qianwen`,

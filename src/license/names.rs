@@ -45,7 +45,9 @@ pub fn role_by_name(lower_name: &str) -> Option<FileRole> {
             "license" | "licence" | "licenses" | "licences" | "copying" | "eula"
         )
     });
-    if !licence_word {
+    // "Example Model Licensing Agreement": an agreement about licensing.
+    let licensing_agreement = has("licensing") && (has("agreement") || has("terms"));
+    if !licence_word && !licensing_agreement {
         return None;
     }
     Some(FileRole::Licence {
@@ -68,9 +70,130 @@ fn scope_by_words(words: &[&str]) -> Option<Part> {
     named.next().is_none().then_some(first)
 }
 
+/// The model or component a licence file's name ties it to, beside the
+/// licence words (`LICENSE-xyz-7b`, `XYZ_LICENSE_AGREEMENT.txt`): the words
+/// left when licence words, licence names, versions, language codes and
+/// extensions are taken away. `None` for `LICENSE`, `LICENSE-MIT`,
+/// `LICENSE-2.0.txt`, `MODEL_LICENSE`.
+pub fn named_component(lower_name: &str) -> Option<String> {
+    const NOT_NAMES: &[&str] = &[
+        "license",
+        "licence",
+        "licenses",
+        "licences",
+        "copying",
+        "eula",
+        "agreement",
+        "terms",
+        "of",
+        "use",
+        "the",
+        "and",
+        "for",
+        "file",
+        "full",
+        "text",
+        "txt",
+        "md",
+        "markdown",
+        "rst",
+        "pdf",
+        "html",
+        "htm",
+        "doc",
+        "docx",
+        "rtf",
+        "mit",
+        "apache",
+        "bsd",
+        "gpl",
+        "lgpl",
+        "agpl",
+        "mpl",
+        "epl",
+        "isc",
+        "cc",
+        "by",
+        "nc",
+        "sa",
+        "nd",
+        "zero",
+        "cc0",
+        "unlicense",
+        "wtfpl",
+        "openrail",
+        "rail",
+        "community",
+        "research",
+        "commercial",
+        "non",
+        "noncommercial",
+        "original",
+        "version",
+        "en",
+        "zh",
+        "cn",
+        "ch",
+        "ko",
+        "kr",
+        "ja",
+        "jp",
+        "de",
+        "fr",
+        "es",
+        "ru",
+        "chinese",
+        "english",
+        "model",
+        "models",
+        "weight",
+        "weights",
+        "code",
+        "software",
+        "source",
+        "data",
+        "dataset",
+        "datasets",
+        "diff",
+    ];
+    let words: Vec<&str> = lower_name
+        .split(['_', '-', '.', ' '])
+        .filter(|w| !w.is_empty())
+        .filter(|w| !NOT_NAMES.contains(&w.trim_end_matches(|c: char| c.is_ascii_digit())))
+        .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+        .filter(|w| !(w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit())))
+        .collect();
+    (!words.is_empty()).then(|| words.join("-"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_tie_licences_to_components() {
+        assert_eq!(
+            named_component("license-beta-large").as_deref(),
+            Some("beta-large")
+        );
+        assert_eq!(
+            named_component("xyz_license_agreement.txt").as_deref(),
+            Some("xyz")
+        );
+        for name in [
+            "license",
+            "license.md",
+            "license-mit",
+            "license-apache2",
+            "license-2.0.txt",
+            "model_license",
+            "mit_license",
+            "license_zh.md",
+            "cc-by-nc-4.0.txt",
+        ] {
+            assert_eq!(named_component(name), None, "{name}");
+        }
+    }
 
     fn scope(name: &str) -> Option<Option<Part>> {
         match role_by_name(name) {
@@ -106,6 +229,11 @@ mod tests {
             assert_eq!(scope(name), Some(Some(part)), "{name}");
         }
         assert_eq!(scope("yi license agreement.pdf"), Some(None));
+        assert_eq!(
+            scope("example model licensing agreement.md"),
+            Some(Some(Part::Weights))
+        );
+        assert_eq!(role_by_name("licensing.md"), None);
         assert_eq!(scope("model_and_code_license"), Some(None));
     }
 

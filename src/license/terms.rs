@@ -157,6 +157,11 @@ pub struct FileLicences {
     pub restrictions: Vec<Restriction>,
     /// The permissive licence whose wording a restricted text reuses.
     pub looks_like: Option<String>,
+    /// The text's own title (first heading or title line), which names a
+    /// licence no rule identifies.
+    pub title: Option<String>,
+    /// The text holds no word: evidence of nothing.
+    pub blank: bool,
 }
 
 /// Reads a licence file's text: its own licence, the licences appended for
@@ -209,7 +214,7 @@ pub fn identify_file(text: &str) -> FileLicences {
     ]
     .iter()
     .any(|p| own_text.to_ascii_lowercase().contains(p));
-    let how = if own.is_some() && words < POINTER_WORDS && pointing {
+    let how = if words < POINTER_WORDS && pointing {
         How::Pointer
     } else {
         How::Text
@@ -225,7 +230,159 @@ pub fn identify_file(text: &str) -> FileLicences {
         bundled,
         restrictions,
         looks_like,
+        title: title_of(text),
+        blank: words == 0,
     }
+}
+
+/// A card body this long after its title line may be a licence text.
+const CARD_TEXT_WORDS: usize = 150;
+
+/// A licence text that a card's prose holds ("... under the following
+/// license:" and then the whole "X RESEARCH LICENSE TERMS"): from a title
+/// line in capitals or a heading ending in LICENSE / LICENCE / AGREEMENT /
+/// TERMS, at least 150 words reading as a licence (two legal words). It is
+/// read as a licence file is; a text no rule identifies is
+/// `LicenseRef-<title>`. Prose that only mentions a licence is not one.
+pub fn card_licence_text(prose: &str) -> Option<FileLicences> {
+    let prose = truncate_at_char(prose, MAX_TEXT_BYTES);
+    let mut offset = 0;
+    let mut tried = 0;
+    for line in prose.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim();
+        let heading = t
+            .strip_prefix('#')
+            .map(|h| h.trim_start_matches('#').trim())
+            .or_else(|| html_heading(t));
+        let titled = match heading {
+            Some(h) => ends_in_title_word(h) && h.split_whitespace().count() >= 2,
+            None => is_capital_title(t),
+        };
+        if !titled {
+            continue;
+        }
+        tried += 1;
+        if tried > MAX_CARD_TITLES {
+            return None;
+        }
+        let text = prose.get(start..).unwrap_or_default();
+        let norm = normalize(text);
+        let words = norm.split(' ').take(CARD_TEXT_WORDS).count();
+        let legal = super::LEGAL_WORDS
+            .iter()
+            .filter(|w| super::contains(&norm, w))
+            .count();
+        if words < CARD_TEXT_WORDS || legal < 2 {
+            continue;
+        }
+        let mut found = identify_file(text);
+        if found.own.is_none() {
+            let title = found.title.clone().unwrap_or_else(|| t.to_owned());
+            found.own = Some(Identified {
+                spdx: license_ref(&title),
+                confidence: UNIDENTIFIED_CONFIDENCE,
+                family: Some(title),
+            });
+        }
+        return Some(found);
+    }
+    None
+}
+
+/// Title lines tried per card: each costs a pass over the rest of it.
+const MAX_CARD_TITLES: usize = 4;
+
+/// A licence known only by its title is a name, not a match.
+pub const UNIDENTIFIED_CONFIDENCE: f32 = 0.3;
+
+/// At most this many leading lines are looked at for a title.
+const TITLE_LINES: usize = 40;
+/// A title is a line, not a paragraph.
+const TITLE_MAX_CHARS: usize = 120;
+
+/// The title a licence text gives itself: its first Markdown heading, its
+/// first HTML `<h1>`-`<h3>`, a line in capitals ending in LICENSE, LICENCE,
+/// AGREEMENT or TERMS, or a short first line ending in one of those words.
+/// Text outside code fences only; `None` when the text has no title.
+pub fn title_of(text: &str) -> Option<String> {
+    let mut fenced = false;
+    let mut first_line = true;
+    for line in text.lines().take(TITLE_LINES * 4) {
+        let t = line.trim();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced || t.is_empty() || t.chars().count() > TITLE_MAX_CHARS {
+            if !t.is_empty() {
+                first_line = false;
+            }
+            continue;
+        }
+        let candidate = if let Some(h) = t.strip_prefix('#') {
+            Some(h.trim_start_matches('#'))
+        } else if let Some(inner) = html_heading(t) {
+            Some(inner)
+        } else if is_capital_title(t) || (first_line && ends_in_title_word(t)) {
+            Some(t)
+        } else {
+            None
+        };
+        first_line = false;
+        let Some(candidate) = candidate else {
+            continue;
+        };
+        let clean = candidate
+            .trim_matches(|c: char| matches!(c, '*' | '_' | '=' | '-' | ' ' | ':' | '#'))
+            .trim();
+        if clean.chars().any(char::is_alphabetic) {
+            return Some(clean.to_owned());
+        }
+    }
+    None
+}
+
+/// The text inside `<h1>`-`<h3>` on one line, without its tags.
+fn html_heading(line: &str) -> Option<&str> {
+    let lower = line.get(..3)?.to_ascii_lowercase();
+    if !matches!(lower.as_str(), "<h1" | "<h2" | "<h3") {
+        return None;
+    }
+    let open_end = line.find('>')?;
+    let rest = line.get(open_end + 1..)?;
+    let close = rest.to_ascii_lowercase().find("</h").unwrap_or(rest.len());
+    rest.get(..close).map(str::trim)
+}
+
+fn ends_in_title_word(line: &str) -> bool {
+    // A sentence pointing elsewhere ("... at https://x/LICENSE") is no title.
+    if line.contains("://") || line.ends_with('.') {
+        return false;
+    }
+    let last = line
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(last.as_str(), "license" | "licence" | "agreement" | "terms")
+        && line.split_whitespace().count() <= 12
+}
+
+/// A line written in capitals that ends in a licence word
+/// ("XYZ RESEARCH LICENSE TERMS").
+fn is_capital_title(line: &str) -> bool {
+    let letters = line.chars().filter(|c| c.is_alphabetic());
+    let mut any = false;
+    for c in letters {
+        if c.is_lowercase() {
+            return false;
+        }
+        any = true;
+    }
+    any && ends_in_title_word(line) && line.split_whitespace().count() >= 2
 }
 
 /// The text before the first appended licence, and the appended licences:
@@ -421,6 +578,65 @@ pub fn header_licence(head: &[u8]) -> Option<Identified> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_from_headings_html_and_capital_lines() {
+        assert_eq!(
+            title_of("# Example Licence Terms\n\ntext").as_deref(),
+            Some("Example Licence Terms")
+        );
+        assert_eq!(
+            title_of("<h2 align=\"center\"> XYZ-175B LICENSE AGREEMENT </h2>\nbody").as_deref(),
+            Some("XYZ-175B LICENSE AGREEMENT")
+        );
+        assert_eq!(
+            title_of("XYZ LICENSE AGREEMENT\n\nbody").as_deref(),
+            Some("XYZ LICENSE AGREEMENT")
+        );
+        assert_eq!(
+            title_of("Copyright 2024 Example\n\nEXAMPLE RESEARCH LICENSE TERMS\n").as_deref(),
+            Some("EXAMPLE RESEARCH LICENSE TERMS")
+        );
+        // Prose and code fences are not titles.
+        assert_eq!(
+            title_of("Copyright 2024 Example Labs.\nAll rights reserved.\n"),
+            None
+        );
+        assert_eq!(title_of("```\n# not a title\n```\n"), None);
+    }
+
+    #[test]
+    fn a_licence_pasted_into_a_card_is_found_and_prose_is_not() {
+        let body = "Grant. The Licensor hereby grants the Licensee permission to use the Materials under these conditions. ".repeat(20);
+        let card = format!(
+            "# Model\n\nIt is licensed as follows:\n\nXYZ RESEARCH LICENSE TERMS\n\n{body}"
+        );
+        let found = card_licence_text(&card).expect("licence text");
+        assert_eq!(
+            found.own.unwrap().spdx,
+            "LicenseRef-XYZ-RESEARCH-LICENSE-TERMS"
+        );
+        // The same words without a title, and a title with too little text.
+        assert!(card_licence_text(&body).is_none());
+        assert!(card_licence_text("XYZ LICENSE TERMS\n\nSee our website.\n").is_none());
+        // A heading that is only the word "License" is a section, not a title.
+        assert!(card_licence_text(&format!("## License\n\n{body}")).is_none());
+    }
+
+    #[test]
+    fn an_unidentified_file_keeps_its_title_and_blankness() {
+        let f = identify_file(
+            "ACME MODEL LICENSE AGREEMENT\n\nYou may use this model for non-commercial purposes only.\n",
+        );
+        assert!(f.own.is_none());
+        assert_eq!(f.title.as_deref(), Some("ACME MODEL LICENSE AGREEMENT"));
+        assert!(
+            f.restrictions.contains(&Restriction::NonCommercial),
+            "{:?}",
+            f.restrictions
+        );
+        assert!(identify_file(" \n\n").blank);
+    }
 
     const MIT_GRANT: &str = "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT.\n";
 

@@ -36,6 +36,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     licence_families(&out.join("licenses"))?;
     model_licence_families(&out.join("licence-families"))?;
     licence_cases(&out.join("licence-cases"))?;
+    unlisted_licences(&out.join("licence-cases"))?;
     split_licences(&out.join("split-licences"))?;
     digests_tampered(&out.join("digests-tampered"))?;
     no_datasets(&out.join("no-datasets"))?;
@@ -1461,6 +1462,137 @@ fn licence_cases(d: &Path) -> io::Result<()> {
     )?;
     write(&s, "model.safetensors", &weights)?;
     Ok(())
+}
+
+/// The terms of a made-up research model: a grant, a non-commercial limit,
+/// a disclaimer; long enough and legal enough to read as a licence text.
+const RESEARCH_TERMS_BODY: &str = "These terms govern your use of the model weights, the inference code \
+and any documentation released with them (together, the Materials). By downloading, copying or using \
+the Materials you accept these terms; if you do not accept them, you have no permission to use the \
+Materials.
+
+1. Grant. Subject to these conditions, the Licensor hereby grants you a worldwide, royalty-free, \
+non-exclusive, non-transferable licence to use, reproduce and modify the Materials for research and \
+evaluation only.
+
+2. Non-commercial use. You may not use the Materials, or any model derived from them, for any \
+commercial purpose, including offering a paid service or product that relies on them.
+
+3. Redistribution. You may share the Materials only with this text attached and only under these same \
+conditions; the Licensee shall keep every copyright notice intact.
+
+4. No warranty. THE MATERIALS ARE PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND. The Licensor is not \
+liable for any damages arising from their use, and your use of them is at your own risk.
+
+5. Termination. This licence ends automatically if you breach any of its conditions, and you must then \
+delete every copy of the Materials in your possession.
+";
+
+/// Issue 22: licences no rule lists are never dropped nor called open.
+fn unlisted_licences(d: &Path) -> io::Result<()> {
+    let weights = st_owned(&tiny_llama(1, 16));
+    let card = "---\nlibrary_name: transformers\n---\n# licence case\n";
+    let code = "import torch\nmodel.generate(tokens)\n";
+
+    // A folder of per-model licences: one open, one a custom agreement.
+    let s = d.join("licence-folder");
+    write(&s, "model_licenses/LICENSE-alpha-small", APACHE_2_0)?;
+    write(
+        &s,
+        "model_licenses/LICENSE-beta-large",
+        format!("# BETA-LARGE NON-COMMERCIAL LICENSE AGREEMENT\n\n{RESEARCH_TERMS_BODY}"),
+    )?;
+    write(&s, "LICENSE", APACHE_2_0)?;
+    write(&s, "README.md", card)?;
+    write(&s, "sample.py", code)?;
+    // Its twin: the folder holds two open licences.
+    let s = d.join("licence-folder-open");
+    write(&s, "model_licenses/LICENSE-alpha-small", APACHE_2_0)?;
+    write(&s, "model_licenses/LICENSE-beta-large", MIT)?;
+    write(&s, "LICENSE", APACHE_2_0)?;
+    write(&s, "README.md", card)?;
+    write(&s, "sample.py", code)?;
+
+    // A title in an HTML heading, and a title as the first plain line.
+    let s = d.join("html-title");
+    write(
+        &s,
+        "LICENSE",
+        format!("<h2 align=\"center\"> XYZ-175B LICENSE AGREEMENT </h2>\n\n{RESEARCH_TERMS_BODY}"),
+    )?;
+    write(&s, "README.md", card)?;
+    write(&s, "model.safetensors", &weights)?;
+    let s = d.join("plain-title");
+    write(
+        &s,
+        "LICENSE",
+        format!("XYZ LICENSE AGREEMENT\n\n{RESEARCH_TERMS_BODY}"),
+    )?;
+    write(&s, "README.md", card)?;
+    write(&s, "model.safetensors", &weights)?;
+
+    // Three licence files and a use policy: none is dropped.
+    let s = d.join("three-licences");
+    write(
+        &s,
+        "LICENSE",
+        "Attribution-NonCommercial 4.0 International\n\nCreative Commons Attribution-NonCommercial 4.0 International Public License\n",
+    )?;
+    write(&s, "MIT_LICENSE", MIT)?;
+    write(
+        &s,
+        "Example Model Licensing Agreement.md",
+        format!("# Example Model Licensing Agreement\n\n{RESEARCH_TERMS_BODY}"),
+    )?;
+    write(
+        &s,
+        "ACCEPTABLE_USE_POLICY",
+        "You agree not to use the model for surveillance or weapons development.\n",
+    )?;
+    write(&s, "README.md", card)?;
+    write(&s, "sample.py", code)?;
+
+    // The card's body is the licence; one source file carries an MIT header.
+    let mit_header = "# SPDX-License-Identifier: MIT\nimport torch\nmodel.generate(tokens)\n";
+    let s = d.join("card-text");
+    write(
+        &s,
+        "README.md",
+        format!(
+            "---\nlibrary_name: transformers\n---\n# XYZ-1\n\nXYZ-1 is the property of Example Labs and is \
+             released under the following license:\n\nXYZ RESEARCH LICENSE TERMS\n\n{RESEARCH_TERMS_BODY}"
+        ),
+    )?;
+    write(&s, "sample.py", mit_header)?;
+    write(&s, "model.safetensors", &weights)?;
+    // Its twin: a card that only talks about licences in prose.
+    let s = d.join("card-prose");
+    write(
+        &s,
+        "README.md",
+        "---\nlibrary_name: transformers\n---\n# XYZ-1\n\nWe compared several licenses before \
+         releasing this model; the license of each source file is stated in its header.\n",
+    )?;
+    write(&s, "sample.py", mit_header)?;
+    write(&s, "model.safetensors", &weights)?;
+
+    // The card template's model-details line, and its placeholder.
+    let s = d.join("card-template");
+    write(
+        &s,
+        "README.md",
+        "---\nlibrary_name: peft\n---\n# Model Card\n\n## Model Details\n\n\
+         - **Developed by:** Example Labs\n- **License:** MIT\n- **Finetuned from model:** none\n",
+    )?;
+    write(&s, "model.safetensors", &weights)?;
+    let s = d.join("card-template-placeholder");
+    write(
+        &s,
+        "README.md",
+        "---\nlibrary_name: peft\n---\n# Model Card\n\n## Model Details\n\n\
+         - **Developed by:** Example Labs\n- **License:** [More Information Needed]\n",
+    )?;
+    write(&s, "model.safetensors", &weights)
 }
 
 /// A card that licenses code and weights differently, in its prose.
