@@ -851,7 +851,11 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
 
 /// Keeps a text's references when it has any.
 fn keep_refs(facts: &mut Facts, rel: &str, scan: TextScan) {
-    if !scan.refs.is_empty() || scan.yaml_download || (scan.fetches && scan.names_weights) {
+    if !scan.refs.is_empty()
+        || !scan.paths.is_empty()
+        || scan.yaml_download
+        || (scan.fetches && scan.names_weights)
+    {
         facts.text_refs.push((rel.to_owned(), scan));
     }
 }

@@ -156,6 +156,11 @@ words! {
         EvaluationData = "evaluation-data",
         EvaluationResults = "evaluation-results",
         SampleData = "sample-data",
+        // Added with issue 23: a data file or folder the release says is
+        // training data (a script or config reads it, its path marks a
+        // train split, a card links it); a `data-file` is one whose role
+        // nothing states, which makes no data shipped.
+        TrainingData = "training-data",
     }
 }
 

@@ -117,7 +117,7 @@ fn hf_complete_ships_everything_under_an_open_licence() {
     );
     assert_eq!(
         item_kinds(&r, "data"),
-        ["data-file", "dataset", "dataset-card"]
+        ["dataset", "dataset-card", "training-data"]
     );
     assert_eq!(
         r["release"]["architectures"],
@@ -307,7 +307,7 @@ fn dataset_only_release() {
     // is evaluation data.
     assert_eq!(
         item_kinds(&r, "data"),
-        ["data-file", "dataset-card", "evaluation-data"]
+        ["dataset-card", "evaluation-data", "training-data"]
     );
     assert!(codes(&r) == ["license-wrong-type"], "{:#}", r["findings"]);
 }

@@ -15,6 +15,7 @@ pub fn assess(facts: &Facts) -> DataComponent {
     let mut items = Vec::new();
     let mut datasets = Vec::new();
     let (mut shipped, mut pointers) = (false, false);
+    let roles = Roles::of(facts);
 
     for file in &facts.files {
         let is_card = file.other_format == Some("dataset-card");
@@ -35,27 +36,48 @@ pub fn assess(facts: &Facts) -> DataComponent {
             items.push(item(kind, Some(file.rel()), ItemSource::File, why));
             continue;
         }
-        shipped = true;
         if is_card {
+            shipped = true;
             items.push(item(
                 ItemKind::DatasetCard,
                 Some(file.rel()),
                 ItemSource::File,
                 "dataset card",
             ));
-        } else {
-            let ext = file
-                .entry
-                .file_name()
-                .rsplit_once('.')
-                .map_or("", |(_, e)| e);
-            items.push(item(
+            continue;
+        }
+        let ext = file
+            .entry
+            .file_name()
+            .rsplit_once('.')
+            .map_or("", |(_, e)| e);
+        match roles.training_role(file.rel()) {
+            Some(why) => {
+                shipped = true;
+                items.push(item(
+                    ItemKind::TrainingData,
+                    Some(file.rel()),
+                    ItemSource::File,
+                    format!("{ext}: {why}"),
+                ));
+            }
+            None => items.push(item(
                 ItemKind::DataFile,
                 Some(file.rel()),
                 ItemSource::File,
-                ext,
-            ));
+                format!("{ext}: no script, config or card says it is training data"),
+            )),
         }
+    }
+    // Media and text files under a train split are one item per folder.
+    for (folder, count) in roles.train_media(facts) {
+        shipped = true;
+        items.push(item(
+            ItemKind::TrainingData,
+            Some(&folder),
+            ItemSource::File,
+            format!("{count} files under a train split"),
+        ));
     }
     // Results tables are documents (never opened); they are evaluation
     // evidence.
@@ -193,6 +215,171 @@ fn not_training(rel: &str) -> Option<(ItemKind, &'static str)> {
         ));
     }
     None
+}
+
+/// What the release says about its data files: the paths its code names,
+/// and the files its documents link where they speak of data.
+struct Roles {
+    /// Lower-cased path literals of code (`"data/train.csv"`).
+    read: Vec<String>,
+    /// Lower-cased root-relative paths a document links as data.
+    linked: Vec<String>,
+}
+
+/// Path words that mark a train split.
+const TRAIN_WORDS: &[&str] = &[
+    "train",
+    "training",
+    "trainset",
+    "pretrain",
+    "pretraining",
+    "finetune",
+    "finetuning",
+];
+
+/// Extensions of media and text samples that make up a dataset folder.
+const MEDIA_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "bmp", "gif", "webp", "tif", "tiff", "wav", "flac", "mp3", "ogg", "txt",
+    "go", "xml",
+];
+
+impl Roles {
+    fn of(facts: &Facts) -> Roles {
+        let code: std::collections::BTreeSet<&str> = facts
+            .files
+            .iter()
+            .filter(|f| f.entry.kind == FileKind::Code)
+            .filter(|f| {
+                !matches!(
+                    f.code_role,
+                    Some((crate::codeclass::CodeRole::Evaluation, _))
+                )
+            })
+            .map(|f| f.rel())
+            .collect();
+        let mut read = Vec::new();
+        let mut linked = Vec::new();
+        for (rel, scan) in &facts.text_refs {
+            if code.contains(rel.as_str()) {
+                read.extend(scan.paths.iter().cloned());
+            }
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            for r in &scan.refs {
+                let speaks = ["data", "train", "fine-tun", "finetun", "数据"]
+                    .iter()
+                    .any(|w| r.before.contains(w) || r.section.iter().any(|h| h.contains(w)));
+                if r.kind == crate::formats::refs::RefKind::RelativeLink && speaks {
+                    let target = r.value.split(['?', '#']).next().unwrap_or_default();
+                    let joined = if dir.is_empty() {
+                        target.to_owned()
+                    } else {
+                        format!("{dir}/{target}")
+                    };
+                    linked.push(joined.trim_start_matches("./").to_ascii_lowercase());
+                }
+            }
+        }
+        read.sort();
+        read.dedup();
+        Roles { read, linked }
+    }
+
+    /// Why `rel` is training data, if the release says so.
+    fn training_role(&self, rel: &str) -> Option<String> {
+        let lower = rel.to_ascii_lowercase();
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        if let Some(literal) = self.read.iter().find(|l| names_path(l, &lower, name)) {
+            return Some(format!("the code reads it (\"{literal}\")"));
+        }
+        if self.linked.contains(&lower) {
+            return Some("a document links it as data".to_owned());
+        }
+        if marks_train_split(&lower) {
+            return Some("its path marks a train split".to_owned());
+        }
+        None
+    }
+
+    /// Folders of media or text samples under a train split or read by
+    /// the code, with their file counts, at the train word's depth.
+    fn train_media(&self, facts: &Facts) -> Vec<(String, usize)> {
+        let mut folders: std::collections::BTreeMap<String, usize> = Default::default();
+        for f in &facts.files {
+            let lower = f.rel().to_ascii_lowercase();
+            let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+            if !MEDIA_EXTENSIONS.contains(&ext)
+                || !matches!(
+                    f.entry.kind,
+                    FileKind::Other | FileKind::Docs | FileKind::Code
+                )
+            {
+                continue;
+            }
+            let Some(dir) = lower.rsplit_once('/').map(|(d, _)| d) else {
+                continue;
+            };
+            let segments: Vec<&str> = dir.split('/').collect();
+            let train_at = segments.iter().position(|s| TRAIN_WORDS.contains(s));
+            let read_at = (0..segments.len()).rev().find(|&i| {
+                let prefix = segments[..=i].join("/");
+                self.read
+                    .iter()
+                    .any(|l| l == &prefix || prefix.ends_with(&format!("/{l}")))
+            });
+            let Some(depth) = train_at.or(read_at) else {
+                continue;
+            };
+            // Source files count only when the code reads their folder as
+            // data ("the dataset is this folder of Go files").
+            if f.entry.kind == FileKind::Code && read_at.is_none() {
+                continue;
+            }
+            let original = f.rel();
+            let folder: String = original
+                .split('/')
+                .take(depth + 1)
+                .collect::<Vec<_>>()
+                .join("/");
+            *folders.entry(format!("{folder}/")).or_default() += 1;
+        }
+        folders
+            .into_iter()
+            .filter(|(_, n)| *n >= MIN_MEDIA_FILES)
+            .collect()
+    }
+}
+
+/// Fewer samples than this are a demo, not a dataset.
+const MIN_MEDIA_FILES: usize = 10;
+
+/// Whether a code path literal names the data file `lower` (root-relative,
+/// lower-cased, file name `name`): the same path, a path ending in it, or
+/// the same file name; or a folder above it.
+fn names_path(literal: &str, lower: &str, name: &str) -> bool {
+    let literal_name = literal.rsplit('/').next().unwrap_or(literal);
+    literal == lower
+        || lower.ends_with(&format!("/{literal}"))
+        || literal.ends_with(&format!("/{lower}"))
+        || (literal_name == name && name.contains('.'))
+        || (!literal_name.contains('.')
+            && (lower.starts_with(&format!("{literal}/"))
+                || lower.contains(&format!("/{literal}/"))))
+}
+
+/// A path whose words mark a train split (`data/train.csv`,
+/// `splits/train/part-0.parquet`, `train_data.jsonl`).
+fn marks_train_split(lower: &str) -> bool {
+    let (dirs, name) = lower.rsplit_once('/').unwrap_or(("", lower));
+    let stem = name.split('.').next().unwrap_or(name);
+    let split_name = |s: &str| {
+        TRAIN_WORDS.contains(&s) || matches!(s, "train_data" | "train_set" | "train-data")
+    };
+    dirs.split('/').any(split_name)
+        || split_name(stem)
+        || stem
+            .split(['_', '-'])
+            .next()
+            .is_some_and(|first| first == "train")
 }
 
 /// `https://huggingface.co/datasets/org/name/...` → `org/name`.

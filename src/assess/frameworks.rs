@@ -337,7 +337,7 @@ fn gather(facts: &Facts, components: &Components) -> BTreeMap<u32, Evidence> {
     let declared: Vec<String> = components.data.datasets.clone();
     let data_files: Vec<String> = data_items
         .iter()
-        .filter(|i| i.kind == ItemKind::DataFile)
+        .filter(|i| i.kind == ItemKind::TrainingData)
         .filter_map(|i| i.path.clone())
         .collect();
     let (mut eval_data, train_data): (Vec<String>, Vec<String>) =

@@ -125,6 +125,12 @@ fn section_of(heading: &str) -> Section {
     let starts = |w: &str| t.iter().any(|x| x.starts_with(w));
     if starts("acknowledg")
         || starts("thank")
+        || has("news")
+        || has("updates")
+        || has("update")
+        || has("changelog")
+        || heading.contains("release notes")
+        || ["新闻", "动态", "更新"].iter().any(|w| heading.contains(w))
         || has("credits")
         || starts("citation")
         || has("cite")
@@ -434,10 +440,26 @@ const DEMO_DIRS: &[&str] = &[
     "cookbooks",
 ];
 
-/// Hosts and pages that are never a dataset: social media, papers, licences.
+/// Package indexes and wheels: what an installation section points to.
+fn is_package_index(host: &str, path: &str) -> bool {
+    path.contains("/whl")
+        || path.ends_with(".whl")
+        || path.contains("/simple")
+        || matches!(
+            host,
+            "pypi.org" | "files.pythonhosted.org" | "anaconda.org" | "conda.anaconda.org"
+        )
+        || host.starts_with("pypi.")
+}
+
+/// Hosts and pages that are never a dataset: social media, papers, licences,
+/// package indexes.
 fn is_never_data(url: &str) -> bool {
     let host = card::host_of(url);
     let path = url_path_lower(url);
+    if is_package_index(&host, &path) {
+        return true;
+    }
     [
         "twitter.com",
         "x.com",
@@ -678,6 +700,35 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
     let mut picks = Picks::default();
     let mut missing_linked = false;
     for ctx in contexts(facts) {
+        if ctx.eval && ctx.code {
+            // The datasets evaluation code loads are evaluation data.
+            for r in ctx
+                .scan
+                .refs
+                .iter()
+                .filter(|r| r.kind == RefKind::LoaderCall)
+            {
+                if matches!(
+                    r.call,
+                    Some(
+                        "load_dataset"
+                            | "tfds.load"
+                            | "tfds.builder"
+                            | "dataset_download"
+                            | "mirdata.initialize"
+                            | "dataset-module"
+                    )
+                ) {
+                    picks.add(
+                        ItemKind::EvaluationData,
+                        ctx.rel,
+                        Some(r.line),
+                        &r.value,
+                        "evaluation-loader-call",
+                    );
+                }
+            }
+        }
         if ctx.eval || ctx.demo {
             continue;
         }
@@ -795,6 +846,27 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                             "dataset-archive",
                         );
                     }
+                }
+                RefKind::LoaderCall
+                    if matches!(
+                        r.call,
+                        Some(
+                            "tfds.load"
+                                | "tfds.builder"
+                                | "dataset_download"
+                                | "mirdata.initialize"
+                                | "dataset-module"
+                        )
+                    ) && (ctx.code || ctx.doc) =>
+                {
+                    let call = r.call.unwrap_or_default();
+                    picks.add(
+                        ItemKind::Dataset,
+                        ctx.rel,
+                        Some(r.line),
+                        &format!("{call}: {}", r.value),
+                        "dataset-loader-call",
+                    );
                 }
                 RefKind::LoaderCall => {
                     // `load_dataset("json", data_files=...)` names a builder,

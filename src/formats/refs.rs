@@ -72,6 +72,11 @@ pub struct TextScan {
     pub yaml_download: bool,
     /// References beyond [`MAX_REFS`] were dropped.
     pub truncated: bool,
+    /// String literals of code that name a data file or a folder of one
+    /// (`"data/train.csv"`, `'intents.json'`, `"archive/data/train"`),
+    /// at most [`MAX_PATHS`]: what the code reads, to tell training data
+    /// from files whose role nothing states.
+    pub paths: Vec<String>,
 }
 
 /// Loader calls whose first string argument names a hub repository.
@@ -82,6 +87,33 @@ pub const LOADER_CALLS: &[&str] = &[
     "load_state_dict_from_url(",
     "load_dataset(",
     "torch.hub.load(",
+    "tfds.load(",
+    "tfds.builder(",
+    "dataset_download(",
+    "mirdata.initialize(",
+];
+
+/// Dataset loaders named by attribute rather than by a string argument:
+/// `torchvision.datasets.CIFAR100(root, download=True)`,
+/// `keras.datasets.mnist.load_data()`, `sklearn.datasets.load_iris()`;
+/// the dataset's name follows the prefix. Reported as loader calls of
+/// `dataset-module`.
+const DATASET_MODULES: &[&str] = &[
+    "torchvision.datasets.",
+    "torchaudio.datasets.",
+    "torchtext.datasets.",
+    "keras.datasets.",
+    "sklearn.datasets.",
+    "datasets.",
+];
+
+/// Most path literals kept from one text.
+pub const MAX_PATHS: usize = 100;
+
+/// Extensions of data files a path literal may end in.
+const DATA_PATH_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "jsonl", "json", "parquet", "arrow", "txt", "npy", "npz", "pkl", "pickle",
+    "tfrecord", "h5", "hdf5", "zip", "tar", "gz", "xml", "wav", "flac",
 ];
 
 /// Extensions of weights files, as they end a URL or a file name.
@@ -164,6 +196,9 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
                 continue;
             }
         }
+        if !markdown && out.paths.len() < MAX_PATHS {
+            path_literals(line, &mut out.paths);
+        }
         if !line_may_refer(line) {
             continue;
         }
@@ -191,6 +226,46 @@ fn line_may_refer(line: &str) -> bool {
         || line.contains("](")
         || line.contains("load")
         || line.contains("_pretrained(")
+        || line.contains("datasets.")
+        || line.contains("initialize(")
+        || line.contains("tfds.")
+}
+
+/// Pushes the string literals of `line` that name a data file (a data
+/// extension) or a train-split folder (`.../train`), lower-cased, without
+/// a leading `./`.
+fn path_literals(line: &str, out: &mut Vec<String>) {
+    if !(line.contains('"') || line.contains('\'')) {
+        return;
+    }
+    let mut rest = line;
+    while let Some(open) = rest.find(['"', '\'']) {
+        let quote = rest[open..].chars().next().unwrap_or('"');
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(quote) else {
+            break;
+        };
+        let literal = after[..close].trim().trim_end_matches('\\');
+        rest = &after[close + 1..];
+        if literal.is_empty()
+            || literal.len() > 200
+            || literal.contains(' ')
+            || literal.contains("://")
+        {
+            continue;
+        }
+        let lower = literal.to_ascii_lowercase();
+        let lower = lower.trim_start_matches("./").trim_end_matches('/');
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        let data_file = DATA_PATH_EXTENSIONS.contains(&ext);
+        let train_folder = lower.contains('/')
+            && lower
+                .split(['/', '_', '-'])
+                .any(|w| matches!(w, "train" | "training" | "trainset" | "train_data"));
+        if (data_file || train_folder) && out.len() < MAX_PATHS && !out.iter().any(|p| p == lower) {
+            out.push(lower.to_owned());
+        }
+    }
 }
 
 /// `# Title` (levels 1–6), or a line that is only `**Bold text**` (level 7:
@@ -301,15 +376,64 @@ fn find_on_line(
                 break;
             };
             if let Some(value) = first_string(args) {
-                let name = call.trim_end_matches('(');
-                let name = name.rsplit('.').next().unwrap_or(name);
-                let stable: &'static str = LOADER_CALLS
-                    .iter()
-                    .map(|c| c.trim_end_matches('('))
-                    .map(|c| c.rsplit('.').next().unwrap_or(c))
-                    .find(|c| *c == name)
-                    .unwrap_or("call");
+                let stable = call_name(call);
                 push(out, RefKind::LoaderCall, value, at, Some(stable));
+            }
+        }
+    }
+    // Dataset modules: `torchvision.datasets.CIFAR100(`, `keras.datasets.
+    // mnist.load_data()`, `sklearn.datasets.load_iris()`.
+    if !markdown {
+        for prefix in DATASET_MODULES {
+            let mut from = 0;
+            while let Some(rel) = line.get(from..).and_then(|r| r.find(prefix)) {
+                let at = from + rel;
+                from = at + prefix.len();
+                // A bare `datasets.X(` is torchvision's only with a
+                // `download=` argument (the `datasets` library's module has
+                // `Features(`, `Value(`, ...); `xyz_datasets.` is another
+                // module, and a qualified prefix was already matched.
+                let qualified = *prefix != "datasets.";
+                let before = line[..at].chars().next_back();
+                let owner_ok = if qualified {
+                    !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                } else {
+                    !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                        && line.contains("download=")
+                };
+                let name: String = line[from..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let called = line[from + name.len()..].starts_with('(')
+                    || line[from + name.len()..].starts_with(".load_data(");
+                // Local folders and the `datasets` library's own helpers
+                // name no dataset.
+                const NOT_DATASETS: &[&str] = &[
+                    "load_dataset",
+                    "load_from_disk",
+                    "load_metric",
+                    "Dataset",
+                    "DatasetDict",
+                    "ImageFolder",
+                    "DatasetFolder",
+                    "VisionDataset",
+                    "concatenate_datasets",
+                    "interleave_datasets",
+                    "disable_caching",
+                    "load_files",
+                    "load_svmlight_file",
+                ];
+                if !owner_ok || name.is_empty() || !called || NOT_DATASETS.contains(&name.as_str())
+                {
+                    continue;
+                }
+                let name = name
+                    .strip_prefix("load_")
+                    .or_else(|| name.strip_prefix("fetch_"))
+                    .unwrap_or(&name)
+                    .to_owned();
+                push(out, RefKind::LoaderCall, name, at, Some("dataset-module"));
             }
         }
     }
@@ -334,6 +458,18 @@ fn find_on_line(
             }
             push(out, RefKind::RelativeLink, target, at, None);
         }
+    }
+}
+
+/// The name a loader call is reported by: the function's own name
+/// (`from_pretrained`), or the module's and the function's where the bare
+/// name says nothing (`tfds.load`, `torch.hub.load`).
+fn call_name(call: &'static str) -> &'static str {
+    let full = call.trim_end_matches('(');
+    match full.rsplit_once('.') {
+        Some((_, "load" | "builder" | "initialize")) => full,
+        Some((_, name)) => name,
+        None => full,
     }
 }
 

@@ -37,6 +37,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     model_licence_families(&out.join("licence-families"))?;
     licence_cases(&out.join("licence-cases"))?;
     unlisted_licences(&out.join("licence-cases"))?;
+    data_roles(&out.join("data-roles"))?;
     split_licences(&out.join("split-licences"))?;
     digests_tampered(&out.join("digests-tampered"))?;
     no_datasets(&out.join("no-datasets"))?;
@@ -1594,6 +1595,108 @@ fn unlisted_licences(d: &Path) -> io::Result<()> {
     )?;
     write(&s, "model.safetensors", &weights)
 }
+
+/// Issue 23: data counts as training data by what the release says of it,
+/// never by the folder it sits in; each case has a twin.
+fn data_roles(d: &Path) -> io::Result<()> {
+    let card = "---\nlicense: mit\n---\n# data role case\n";
+    let csv = "text,label\nthe cat sat,1\nthe dog ran,0\n";
+
+    // A table the training script reads, and a sweep table nothing reads.
+    let s = d.join("read-by-training");
+    write(&s, "README.md", card)?;
+    write(&s, "corpus/reviews.csv", csv)?;
+    write(
+        &s,
+        "train.py",
+        "import pandas as pd\nframe = pd.read_csv(\"corpus/reviews.csv\")\nloss.backward()\noptimizer.step()\n",
+    )?;
+    let s = d.join("unread-table");
+    write(&s, "README.md", card)?;
+    write(&s, "corpus/lr_sweep.csv", "lr,loss\n0.1,2.3\n0.01,1.9\n")?;
+    write(
+        &s,
+        "train.py",
+        "import torch\nloss.backward()\noptimizer.step()\n",
+    )?;
+
+    // A folder of labelled images under a train split is one item.
+    let s = d.join("train-media");
+    write(&s, "README.md", card)?;
+    write(&s, "train.py", "import torch\nloss.backward()\n")?;
+    let s2 = d.join("demo-media");
+    write(&s2, "README.md", card)?;
+    write(&s2, "train.py", "import torch\nloss.backward()\n")?;
+    for class in ["cat", "dog"] {
+        for i in 0..6 {
+            write(
+                &s,
+                &format!("archive/images/train/{class}/{i}.png"),
+                PNG_1X1,
+            )?;
+            write(&s2, &format!("gallery/{class}-{i}.png"), PNG_1X1)?;
+        }
+    }
+
+    // Datasets fetched in code, and the `datasets` library's helpers.
+    let s = d.join("loader-calls");
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "train.py",
+        "import datasets, torchvision, tensorflow_datasets as tfds, kagglehub, mirdata\n\
+         corpus = datasets.load_dataset(\"example-org/reviews\")\n\
+         images = torchvision.datasets.CIFAR100(root, download=True)\n\
+         digits = tfds.load(\"mnist\")\n\
+         loss.backward()\n",
+    )?;
+    // At most four references are taken from one file.
+    write(
+        &s,
+        "prepare.py",
+        "import kagglehub, mirdata\n\
+         path = kagglehub.dataset_download(\"someone/tabular-set\")\n\
+         (x, y), _ = keras.datasets.fashion_mnist.load_data()\n\
+         tracks = mirdata.initialize(\"guitarset\")\n",
+    )?;
+    let s = d.join("library-helpers");
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "train.py",
+        "import datasets\nfeatures = datasets.Features({\"text\": datasets.Value(\"string\")})\n\
+         table = datasets.Dataset.from_dict(rows, features=features)\nloss.backward()\n",
+    )?;
+
+    // An install section's wheel index and a news list are no training
+    // data; a training-data section's link is.
+    let s = d.join("news-and-wheels");
+    write(
+        &s,
+        "README.md",
+        "---\nlicense: mit\n---\n# Model\n\n## News\n\n- We also released a corpus for another project: \
+         https://huggingface.co/datasets/example-org/other-corpus\n\n## Installation\n\n\
+         pip install torch --index-url https://download.pytorch.org/whl/cu121\n",
+    )?;
+    write(&s, "train.py", "import torch\nloss.backward()\n")?;
+    let s = d.join("training-data-section");
+    write(
+        &s,
+        "README.md",
+        "---\nlicense: mit\n---\n# Model\n\n## Training data\n\nWe trained on \
+         https://huggingface.co/datasets/example-org/our-corpus\n",
+    )?;
+    write(&s, "train.py", "import torch\nloss.backward()\n")
+}
+
+/// The smallest PNG: one transparent pixel.
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
+    0x42, 0x60, 0x82,
+];
 
 /// A card that licenses code and weights differently, in its prose.
 fn split_licences(d: &Path) -> io::Result<()> {
