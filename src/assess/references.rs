@@ -140,8 +140,19 @@ fn section_of(heading: &str) -> Section {
         || heading.contains("third-party")
         || heading.contains("third party")
         || heading.contains("other projects")
+        || ["致谢", "引用", "相关工作", "相关项目", "社区"]
+            .iter()
+            .any(|w| heading.contains(w))
     {
         return Section::Ack;
+    }
+    if [
+        "评估", "评测", "测评", "基准", "结果", "性能", "测试", "排行",
+    ]
+    .iter()
+    .any(|w| heading.contains(w))
+    {
+        return Section::Eval;
     }
     if starts("evaluat")
         || starts("benchmark")
@@ -183,6 +194,9 @@ fn section_of(heading: &str) -> Section {
                 || starts("prepar")
                 || starts("download")))
         || heading.trim() == "data"
+        || ["数据集", "训练数据", "预训练数据", "语料"]
+            .iter()
+            .any(|w| heading.contains(w))
     {
         return Section::Data;
     }
@@ -194,6 +208,9 @@ fn section_of(heading: &str) -> Section {
         || heading.contains("model zoo")
         || has("models")
         || heading.contains("model list")
+        || ["下载", "权重", "检查点", "模型列表"]
+            .iter()
+            .any(|w| heading.contains(w))
     {
         return Section::Weights;
     }
@@ -205,11 +222,19 @@ fn section_of(heading: &str) -> Section {
 /// work, a tutorial): "Metric and Dataset" in a title makes no section of
 /// it a dataset's.
 fn section(r: &TextRef) -> Section {
-    r.section
+    let inner = r
+        .section
         .iter()
         .rev()
         .map(|h| section_of(h))
-        .find(|s| *s != Section::Neutral)
+        .find(|s| *s != Section::Neutral);
+    // Data a usage section tells the reader to download is the tutorial's
+    // input ("Usage > Download the dataset").
+    if inner == Some(Section::Data) && r.section.iter().any(|h| section_of(h) == Section::Tutorial)
+    {
+        return Section::Tutorial;
+    }
+    inner
         .or_else(|| {
             r.title
                 .as_deref()
