@@ -784,7 +784,17 @@ pub fn per_part(text: &str) -> Vec<(Part, Identified)> {
         let parts = [
             (
                 Part::Weights,
-                ["weights", "parameters", "checkpoint", "权重", "参数"].as_slice(),
+                [
+                    "weights",
+                    "parameters",
+                    "checkpoint",
+                    "the model ",
+                    "the models ",
+                    "model weights",
+                    "权重",
+                    "参数",
+                ]
+                .as_slice(),
             ),
             (
                 Part::Code,
