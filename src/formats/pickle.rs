@@ -263,6 +263,22 @@ const SAFE_PATHS: &[&str] = &[
     "numpy.dtype",
 ];
 
+/// What TorchScript's own pickler (torch/csrc/jit/serialization/
+/// pickler.cpp) writes into `data.pkl` and `constants.pkl` to type its
+/// lists and tag values: functions of torch/jit/_pickle.py that return
+/// their argument (a list, an id, the value whose type tag they drop) and
+/// run nothing else. torch.jit.load reads these pickles with its own C++
+/// unpickler, which maps each name to a builtin; Python's pickle, the
+/// only way they could call anything else, imports exactly these.
+const TORCHSCRIPT_HELPERS: &[&str] = &[
+    "torch.jit._pickle.build_intlist",
+    "torch.jit._pickle.build_tensorlist",
+    "torch.jit._pickle.build_doublelist",
+    "torch.jit._pickle.build_boollist",
+    "torch.jit._pickle.build_tensor_from_id",
+    "torch.jit._pickle.restore_type_tag",
+];
+
 /// torch dtype attribute names (`str(torch.float16)` is `torch.float16`);
 /// the aliases (`torch.half`) resolve to the same objects.
 const TORCH_DTYPES: &[&str] = &[
@@ -615,7 +631,7 @@ pub fn verdict(import: &Import) -> Verdict {
     {
         return Verdict::Unsafe;
     }
-    if SAFE_PATHS.contains(&path.as_str()) {
+    if SAFE_PATHS.contains(&path.as_str()) || TORCHSCRIPT_HELPERS.contains(&path.as_str()) {
         return Verdict::Safe;
     }
     let last = path.rsplit('.').next().unwrap_or_default();
