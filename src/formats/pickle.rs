@@ -2496,4 +2496,25 @@ mod tests {
         assert_eq!(storage_dtype(&imp("foo.Bar")), "foo.Bar");
         assert_eq!(dtype_size("foo.Bar"), None);
     }
+
+    #[test]
+    fn torchscript_list_helpers_are_safe_even_when_called() {
+        for name in [
+            "build_intlist",
+            "build_tensorlist",
+            "build_doublelist",
+            "build_boollist",
+            "build_tensor_from_id",
+            "restore_type_tag",
+        ] {
+            let i = Import::new("torch.jit._pickle", name);
+            assert_eq!(verdict_in(&i, true), Verdict::Safe, "{name}");
+        }
+        // Their neighbours are not.
+        assert_eq!(
+            verdict_in(&Import::new("torch.jit._pickle", "other"), true),
+            Verdict::Unsafe
+        );
+        assert_eq!(verdict(&Import::new("torch.jit", "load")), Verdict::Unsafe);
+    }
 }

@@ -370,6 +370,16 @@ fn scan_at(file: &[u8], budget: &mut Budget, depth: u8) -> Result<CheckpointScan
     if looks_like_pickle(file) {
         let mut out = CheckpointScan::new(Container::BarePickle);
         let pickles = scan_stream(file, "pickle", &mut out.anomalies, budget);
+        if let Some(e) = first_error {
+            // A broken stream that does not walk as a pickle either keeps
+            // its decoder's error; one that does is a pickle.
+            let a_pickle = pickles
+                .iter()
+                .any(|(_, p)| p.stopped_at_stop || !p.imports.is_empty());
+            if !a_pickle {
+                return Err(e);
+            }
+        }
         if let Some((_, first)) = pickles.first() {
             out.count_tensors(&first.clone());
         }
@@ -2087,5 +2097,157 @@ mod tests {
                 let _ = scan(&bytes[..end]);
             }
         }
+    }
+
+    // -- magic numbers a pickle can spell (issue 24) --
+
+    /// The payload of each collision case: `posix.system` called by INST.
+    fn calls_system(s: &CheckpointScan) -> bool {
+        s.pickles.iter().any(|(_, p)| {
+            p.imports
+                .iter()
+                .any(|i| i.module == "posix" && i.name == "system")
+                && p.verdict() == Verdict::Unsafe
+        })
+    }
+
+    #[test]
+    fn a_protocol_0_pickle_that_passes_the_zlib_check_is_still_walked() {
+        let file = b"(S'id'\niposix\nsystem\n.";
+        // 0x2853 % 31 == 0, FDICT clear: a valid zlib header.
+        assert_eq!(compressed::codec_of(file), Some(Codec::Zlib));
+        let s = scan(file).expect("scan");
+        assert_eq!(s.container, Container::BarePickle);
+        assert!(calls_system(&s), "{s:?}");
+        assert!(
+            s.reinterpreted
+                .iter()
+                .any(|r| r.starts_with("not a zlib stream")),
+            "{:?}",
+            s.reinterpreted
+        );
+    }
+
+    #[test]
+    fn a_protocol_1_pickle_that_passes_the_zlib_check_is_still_walked() {
+        // BINUNICODE of 71 bytes: `X` `G` is 0x5847, also a zlib header.
+        let mut file = b"XG\x00\x00\x00".to_vec();
+        file.extend([b'a'; 71]);
+        file.extend(b"0(S'id'\niposix\nsystem\n.");
+        assert_eq!(compressed::codec_of(&file), Some(Codec::Zlib));
+        let s = scan(&file).expect("scan");
+        assert!(calls_system(&s), "{s:?}");
+        assert!(!s.reinterpreted.is_empty());
+    }
+
+    #[test]
+    fn a_pickle_with_ustar_at_byte_257_is_read_as_tar_and_as_pickle() {
+        // A protocol-0 string that puts `ustar` where a tar header keeps it.
+        let mut file = b"(S'".to_vec();
+        file.resize(257, b'x');
+        file.extend(b"ustar'\niposix\nsystem\n.");
+        assert_eq!(file.get(257..262), Some(&b"ustar"[..]));
+        let s = scan(&file).expect("scan");
+        assert!(calls_system(&s), "{s:?}");
+        assert!(s.reinterpreted.iter().any(|r| r.contains("a tar")));
+    }
+
+    #[test]
+    fn a_corrupt_stream_that_is_no_pickle_keeps_its_decoder_error() {
+        // A gzip header, then garbage: nothing to fall back on.
+        let err = scan(b"\x1f\x8b\x08\x00garbage that is not deflate").unwrap_err();
+        assert!(err.to_string().contains("corrupt"), "{err}");
+        // A zlib-looking text that does not walk as a pickle either.
+        assert!(scan(b"(S no quote, no newline").is_err());
+    }
+
+    #[test]
+    fn magics_that_cannot_be_a_pickle_do_not_collide() {
+        // Every other magic this module reads opens with a byte no protocol
+        // 0/1 pickle starts with (protocol 2+ starts with 0x80 and a
+        // protocol number, and is told apart by the PROTO test).
+        for (what, magic) in [
+            ("gzip", &b"\x1f\x8b\x08\x00\x00\x00\x00\x00"[..]),
+            ("bz2", b"BZh91AY&SY"),
+            ("xz", b"\xfd7zXZ\x00\x00\x04"),
+            ("7z", b"7z\xbc\xaf\x27\x1c\x00\x04"),
+            ("lz4", b"\x04\x22\x4d\x18\x64\x40"),
+            ("lzma", b"\x5d\x00\x00\x80\x00\xff\xff\xff"),
+            ("zip", b"PK\x03\x04\x14\x00\x00\x00"),
+            ("npy", b"\x93NUMPY\x01\x00"),
+            ("joblib zf", b"ZF0x1f                "),
+        ] {
+            assert!(
+                !super::super::sniff::looks_like_old_pickle(magic),
+                "{what} opens like a pickle"
+            );
+            assert!(
+                !matches!(magic, [0x80, 0..=5, ..]),
+                "{what} opens like PROTO"
+            );
+        }
+        // And the ones that can, by their first byte: `(` and `X` with the
+        // right second byte pass the zlib check; `]` (raw lzma's 0x5d) is
+        // EMPTY_LIST, but a pickle never follows it with 0x00.
+        for b1 in 0..=255u8 {
+            for first in [b'(', b'X'] {
+                let head = [first, b1];
+                if compressed::codec_of(&head) == Some(Codec::Zlib) {
+                    assert!(
+                        matches!(
+                            head,
+                            [b'(', 0x15 | 0x53 | 0x91 | 0xcf] | [b'X', 0x09 | 0x47 | 0x85 | 0xc3]
+                        ),
+                        "{head:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn storage_records_are_not_sniffed_as_archives() {
+        let data_pkl: &[u8] = b"\x80\x02}q\x00.";
+        let zip = zip_of(&[
+            ("archive/data.pkl", data_pkl),
+            // Empty: the next local header follows at once.
+            ("archive/data/0", b""),
+            // Tensor bytes that happen to spell magic numbers.
+            ("archive/data/1", b"PK\x03\x04\x00\x00"),
+            ("archive/constants/0", b"\x1f\x8b\x08\x00"),
+            ("archive/.data/serialization_id", b"\x80\x02garbage"),
+            ("archive/version", b"3\n"),
+        ]);
+        let s = scan(&zip).expect("scan");
+        let joined = s.anomalies.join("\n");
+        assert!(!joined.contains("itself an archive"), "{joined}");
+        assert_eq!(s.pickles.len(), 1, "{:?}", s.pickles);
+        // Anywhere else, a stored zip is still reported.
+        let zip = zip_of(&[
+            ("archive/data.pkl", data_pkl),
+            ("archive/extra", b"PK\x03\x04\x00\x00"),
+        ]);
+        let joined = scan(&zip).expect("scan").anomalies.join("\n");
+        assert!(
+            joined.contains("\"archive/extra\" is itself an archive"),
+            "{joined}"
+        );
+        assert!(is_storage_record("a/data/12"));
+        assert!(is_storage_record("a/constants/0"));
+        assert!(!is_storage_record("a/data.pkl"));
+        assert!(!is_storage_record("a/data/x/y"));
+        assert!(!is_storage_record("a/data/evil.pkl"));
+    }
+
+    #[test]
+    fn legacy_files_at_protocol_5_are_legacy() {
+        // PROTO 5, FRAME, then the magic number as LONG1.
+        let mut file = b"\x80\x05\x95\x0e\x00\x00\x00\x00\x00\x00\x00".to_vec();
+        file.extend(LEGACY_MAGIC_LONG1);
+        file.push(b'.');
+        assert!(is_legacy(&file));
+        assert!(!is_legacy(
+            b"\x80\x05\x95\x0e\x00\x00\x00\x00\x00\x00\x00}."
+        ));
     }
 }
