@@ -1275,8 +1275,9 @@ fn read_capped(r: &mut impl Read, cap: u64) -> Result<(Vec<u8>, bool), String> {
 /// directory record is also 76 bytes long (an archive folder name of 21
 /// characters) it starts one record late and rejects the archive.
 fn open_zip(file: &[u8]) -> zip::result::ZipResult<zip::ZipArchive<Cursor<&[u8]>>> {
-    let mut config = zip::read::Config::default();
-    config.archive_offset = zip::read::ArchiveOffset::Known(0);
+    let config = zip::read::Config {
+        archive_offset: zip::read::ArchiveOffset::Known(0),
+    };
     zip::ZipArchive::with_config(config, Cursor::new(file))
         .or_else(|_| zip::ZipArchive::new(Cursor::new(file)))
 }
@@ -1470,9 +1471,11 @@ fn examine_entries(
         // A stored entry's own bytes, never the next header: a zero-length
         // record (an empty storage, TorchScript's empty constants) is
         // followed by `PK\x03\x04`, which is not its content.
-        let stored = (local.method == 0)
-            .then(|| stored_bytes(file, local))
-            .unwrap_or_default();
+        let stored = if local.method == 0 {
+            stored_bytes(file, local)
+        } else {
+            &[]
+        };
         // Storage records are raw tensor bytes that no loader unpacks or
         // unpickles: their first bytes are whatever the weights are, so
         // they are sniffed neither as archives nor as pickles.
