@@ -28,6 +28,9 @@ const TIME_LIMIT: Duration = Duration::from_secs(1);
 const JSON_TIME_LIMIT: Duration = Duration::from_secs(3);
 const RSS_LIMIT_KIB: i64 = 64 * 1024;
 const LZMA_RSS_LIMIT_KIB: i64 = 112 * 1024;
+/// Issue 24: eight shards of one sharded checkpoint, each a bomb whose
+/// data.pkl inflates to exactly the member cap.
+const SHARD_RSS_LIMIT_KIB: i64 = 128 * 1024;
 /// A run that has not ended by then is killed (a hang fails, not blocks).
 const WATCHDOG: Duration = Duration::from_secs(30);
 
@@ -107,9 +110,13 @@ fn write(path: &Path, bytes: &[u8]) {
 /// started with posix_spawn (CLONE_VM) inherits its peak RSS in `wait4`'s
 /// figure.
 fn zip_bomb() -> Vec<u8> {
+    zip_bomb_of(64 << 20)
+}
+
+/// [`zip_bomb`] inflating to `plain_len` bytes.
+fn zip_bomb_of(plain_len: usize) -> Vec<u8> {
     let pickle = b"\x80\x02}q\x00.";
     let zeros = vec![0u8; 1 << 20];
-    let plain_len = 64usize << 20;
     let mut crc = flate2::Crc::new();
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     crc.update(pickle);
@@ -207,6 +214,25 @@ fn dos_inputs_finish_in_a_second_and_64_mib() {
         write(&bombs.join(format!("pytorch_model-{i}.bin")), &bomb);
     }
 
+    // Eight shards of one checkpoint (an index names them), each a zip
+    // bomb whose data.pkl inflates to the member cap: the release budget
+    // lets three inflate, and no shard's buffer may outlive its scan.
+    let shards = tmp.path().join("eight-shard-bombs");
+    std::fs::create_dir(&shards).expect("mkdir");
+    let capped_bomb = zip_bomb_of(32 << 20);
+    let mut weight_map = serde_json::Map::new();
+    for i in 1..=8 {
+        let name = format!("pytorch_model-{i:05}-of-00008.bin");
+        write(&shards.join(&name), &capped_bomb);
+        weight_map.insert(format!("layer.{i}.weight"), name.into());
+    }
+    write(
+        &shards.join("pytorch_model.bin.index.json"),
+        serde_json::json!({"metadata": {"total_size": 8}, "weight_map": weight_map})
+            .to_string()
+            .as_bytes(),
+    );
+
     let sparse = tmp.path().join("sparse-terabyte");
     std::fs::create_dir(&sparse).expect("mkdir");
     let tib: u64 = 1 << 40;
@@ -259,6 +285,11 @@ fn dos_inputs_finish_in_a_second_and_64_mib() {
     for (case, dir, rss_limit_kib) in [
         ("2 MB architecture name", &arch, RSS_LIMIT_KIB),
         ("eight zip bombs", &bombs, RSS_LIMIT_KIB),
+        (
+            "eight shards, each a zip bomb at the member cap",
+            &shards,
+            SHARD_RSS_LIMIT_KIB,
+        ),
         ("1 TiB sparse safetensors and GGUF", &sparse, RSS_LIMIT_KIB),
         // An LZMA decoder keeps a dictionary beside its output: up to two
         // 32 MiB stream caps for the 7z, one for the xz scanned beside it.
@@ -294,6 +325,16 @@ fn dos_inputs_finish_in_a_second_and_64_mib() {
                     !text.contains("unreadable") && !text.contains("Cannot allocate"),
                     "{case} ({format}): {text}"
                 );
+            }
+            if format == "json" && case.starts_with("2 MB") {
+                // Each copy of the name is cut at 64 KiB (it made a 12 MB
+                // report).
+                assert!(
+                    text.len() < 1 << 20,
+                    "{case} ({format}): {} bytes",
+                    text.len()
+                );
+                eprintln!("{case} ({format}): {} bytes of JSON", text.len());
             }
             if format != "json" && case.starts_with("2 MB") {
                 assert!(

@@ -373,3 +373,76 @@ fn lfs_pointers_get_a_summary_line() {
     let table = String::from_utf8(table).unwrap();
     assert!(table.lines().any(|l| l == line), "{table}");
 }
+
+/// A torch.save-style zip whose `data.pkl` declares two tensors, one F32 and
+/// one F16, each of shape [2^62, 8]: each product saturates at u64::MAX, and
+/// summing the per-dtype counts for display overflows. Written by hand, one
+/// opcode at a time, like the hostile fixtures.
+fn overflowing_checkpoint() -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, s: &str) {
+        out.push(b'X');
+        out.extend((s.len() as u32).to_le_bytes());
+        out.extend(s.as_bytes());
+    }
+    let mut pkl = b"\x80\x02}(".to_vec();
+    for (name, storage, key) in [("a", "FloatStorage", "0"), ("b", "HalfStorage", "1")] {
+        text(&mut pkl, name);
+        pkl.extend(b"ctorch._utils\n_rebuild_tensor_v2\n((");
+        text(&mut pkl, "storage");
+        pkl.extend(format!("ctorch\n{storage}\n").as_bytes());
+        text(&mut pkl, key);
+        text(&mut pkl, "cpu");
+        pkl.extend(b"J\x01\x00\x00\x00tQJ\x00\x00\x00\x00(");
+        for dim in [1u64 << 62, 8] {
+            pkl.extend(b"\x8a\x08");
+            pkl.extend(dim.to_le_bytes());
+        }
+        pkl.extend(b"t(J\x01\x00\x00\x00J\x01\x00\x00\x00t\x89ccollections\nOrderedDict\n)RtR");
+    }
+    pkl.extend(b"u.");
+    support::generator::stored_zip(&[
+        ("archive/data.pkl", &pkl),
+        ("archive/data/0", &[0u8; 4]),
+        ("archive/data/1", &[0u8; 2]),
+        ("archive/version", b"3\n"),
+    ])
+}
+
+#[test]
+fn parameter_counts_that_overflow_render_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pytorch_model.bin"),
+        overflowing_checkpoint(),
+    )
+    .unwrap();
+    let report =
+        openness::scan(dir.path(), "overflow", &openness::ScanOptions::default()).expect("scan");
+    let w = &report.components.weights;
+    assert_eq!(w.parameters, Some(u64::MAX), "{w:?}");
+    assert_eq!(w.dtypes.get("F32"), Some(&u64::MAX), "{w:?}");
+    assert_eq!(w.dtypes.get("F16"), Some(&u64::MAX), "{w:?}");
+    let reports = [report];
+    let mut table = Vec::new();
+    openness::render::table::render(&mut table, &reports, false).unwrap();
+    let table = String::from_utf8(table).unwrap();
+    assert!(table.contains("F16 50% F32 50%"), "{table}");
+    let mut json = Vec::new();
+    openness::render::json::render(&mut json, &reports).unwrap();
+    let json: Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["components"]["weights"]["parameters"], u64::MAX);
+    let md = markdown_of(&reports);
+    assert!(md.contains("parameters"), "{md}");
+    let log = sarif_of(&reports);
+    assert_eq!(log["version"], "2.1.0");
+    let mut ndjson = Vec::new();
+    openness::render::json::render_ndjson(&mut ndjson, &reports).unwrap();
+    assert_eq!(ndjson.iter().filter(|&&b| b == b'\n').count(), 1);
+    let mut summary = Vec::new();
+    openness::render::summary::render(&mut summary, &[("overflow".to_owned(), &reports[0])], false)
+        .unwrap();
+    assert!(!summary.is_empty());
+    for kind in [BadgeKind::Components, BadgeKind::Mof] {
+        assert!(badge::svg(&reports[0], kind).starts_with("<svg"));
+    }
+}

@@ -263,6 +263,22 @@ const SAFE_PATHS: &[&str] = &[
     "numpy.dtype",
 ];
 
+/// What TorchScript's own pickler (torch/csrc/jit/serialization/
+/// pickler.cpp) writes into `data.pkl` and `constants.pkl` to type its
+/// lists and tag values: functions of torch/jit/_pickle.py that return
+/// their argument (a list, an id, the value whose type tag they drop) and
+/// run nothing else. torch.jit.load reads these pickles with its own C++
+/// unpickler, which maps each name to a builtin; Python's pickle, the
+/// only way they could call anything else, imports exactly these.
+const TORCHSCRIPT_HELPERS: &[&str] = &[
+    "torch.jit._pickle.build_intlist",
+    "torch.jit._pickle.build_tensorlist",
+    "torch.jit._pickle.build_doublelist",
+    "torch.jit._pickle.build_boollist",
+    "torch.jit._pickle.build_tensor_from_id",
+    "torch.jit._pickle.restore_type_tag",
+];
+
 /// torch dtype attribute names (`str(torch.float16)` is `torch.float16`);
 /// the aliases (`torch.half`) resolve to the same objects.
 const TORCH_DTYPES: &[&str] = &[
@@ -615,7 +631,7 @@ pub fn verdict(import: &Import) -> Verdict {
     {
         return Verdict::Unsafe;
     }
-    if SAFE_PATHS.contains(&path.as_str()) {
+    if SAFE_PATHS.contains(&path.as_str()) || TORCHSCRIPT_HELPERS.contains(&path.as_str()) {
         return Verdict::Safe;
     }
     let last = path.rsplit('.').next().unwrap_or_default();
@@ -2479,5 +2495,26 @@ mod tests {
         }
         assert_eq!(storage_dtype(&imp("foo.Bar")), "foo.Bar");
         assert_eq!(dtype_size("foo.Bar"), None);
+    }
+
+    #[test]
+    fn torchscript_list_helpers_are_safe_even_when_called() {
+        for name in [
+            "build_intlist",
+            "build_tensorlist",
+            "build_doublelist",
+            "build_boollist",
+            "build_tensor_from_id",
+            "restore_type_tag",
+        ] {
+            let i = Import::new("torch.jit._pickle", name);
+            assert_eq!(verdict_in(&i, true), Verdict::Safe, "{name}");
+        }
+        // Their neighbours are not.
+        assert_eq!(
+            verdict_in(&Import::new("torch.jit._pickle", "other"), true),
+            Verdict::Unsafe
+        );
+        assert_eq!(verdict(&Import::new("torch.jit", "load")), Verdict::Unsafe);
     }
 }

@@ -193,8 +193,19 @@ pub fn looks_like_old_pickle(head: &[u8]) -> bool {
         .error
         .as_deref()
         .is_some_and(|e| e.contains("without a STOP") || e.contains("ends"));
+    // An operand the head's end cuts: a protocol-0 text line with no
+    // newline left (`V` strings hold raw array bytes in sklearn pickles,
+    // hundreds of bytes long) or a protocol-1 length past the head's end.
+    // Only when the head is a cut prefix of a longer file.
+    let operand_cut = head.len() >= SNIFF_BYTES
+        && scan.error.as_deref().is_some_and(|e| {
+            e.contains("no terminating newline")
+                || e.contains("remaining bytes")
+                || e.contains("remain (")
+        });
     let clean = scan.stopped_at_stop
         || scan.truncated_walk
+        || operand_cut
         || (ran_off_the_head && consumed + 64 >= head.len());
     let identifiers = scan.imports.iter().all(|i| {
         let ok = |s: &str| {

@@ -229,6 +229,12 @@ pub struct CheckpointScan {
     /// cap): whether or not a pickle was found, the file could not be
     /// checked, and a reader keeps saying so.
     pub unscanned: Vec<String>,
+    /// Readings of the content that were tried and given up, in order
+    /// (`not a zlib stream: ...`): a pickle's first bytes can spell a
+    /// zlib header (`(S` is `0x2853`, a multiple of 31) or put `ustar` at
+    /// byte 257, so a decoder's failure moves on to the next reading and
+    /// ends with the raw pickle walk instead of ending the scan.
+    pub reinterpreted: Vec<String>,
     /// A tar whose last member runs past the bytes given: corruption in a
     /// file, the expected end of a stream cut at the decompression cap.
     tar_cut: bool,
@@ -246,6 +252,7 @@ impl CheckpointScan {
             error: None,
             compression: Vec::new(),
             unscanned: Vec::new(),
+            reinterpreted: Vec::new(),
             tar_cut: false,
         }
     }
@@ -319,28 +326,81 @@ fn scan_at(file: &[u8], budget: &mut Budget, depth: u8) -> Result<CheckpointScan
             .insert(0, "data precedes the zip's first entry".to_owned());
         return Ok(out);
     }
+    // A protocol 0/1 pickle has no magic number of its own, and its first
+    // bytes can spell another format's: `(S'` passes the zlib header check,
+    // `X` and a length can too, and any text can put `ustar` at byte 257.
+    // Such a file is read both ways (a polyglot can be a valid stream
+    // and a payload-carrying pickle at once), and a decoder's failure is
+    // recorded and the next reading tried.
+    let head = file.get(..super::sniff::SNIFF_BYTES).unwrap_or(file);
+    let also_a_pickle = looks_like_pickle(file) && super::sniff::looks_like_old_pickle(head);
+    let mut reinterpreted = Vec::new();
     if file.get(257..262) == Some(b"ustar") {
-        return Ok(scan_tar(file, budget, depth));
+        let mut out = scan_tar(file, budget, depth);
+        if also_a_pickle {
+            also_scan_as_pickle(&mut out, file, "a tar", budget);
+        }
+        return Ok(out);
     }
     if is_legacy(file) {
         return Ok(scan_legacy(file, budget));
     }
     // Before the pickle test: raw lzma opens with `]`, EMPTY_LIST.
+    let mut first_error = None;
     if let Some(codec) = compressed::codec_of(file) {
-        return scan_compressed(file, codec, budget, depth);
+        match scan_compressed(file, codec, budget, depth) {
+            Ok(mut out) => {
+                if also_a_pickle {
+                    also_scan_as_pickle(
+                        &mut out,
+                        file,
+                        &format!("a {} stream", codec.as_str()),
+                        budget,
+                    );
+                }
+                return Ok(out);
+            }
+            Err(e) if looks_like_pickle(file) => {
+                reinterpreted.push(format!("not a {} stream: {e}", codec.as_str()));
+                first_error = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
     }
     if looks_like_pickle(file) {
         let mut out = CheckpointScan::new(Container::BarePickle);
         let pickles = scan_stream(file, "pickle", &mut out.anomalies, budget);
+        if let Some(e) = first_error {
+            // A broken stream that does not walk as a pickle either keeps
+            // its decoder's error; one that does is a pickle.
+            let a_pickle = pickles
+                .iter()
+                .any(|(_, p)| p.stopped_at_stop || !p.imports.is_empty());
+            if !a_pickle {
+                return Err(e);
+            }
+        }
         if let Some((_, first)) = pickles.first() {
             out.count_tensors(&first.clone());
         }
         out.pickles = pickles;
+        out.reinterpreted = reinterpreted;
         return Ok(out);
     }
-    Err(FormatError::invalid(
-        "not a pytorch checkpoint: neither a zip, a tar, nor a pickle stream",
-    ))
+    Err(first_error.unwrap_or_else(|| {
+        FormatError::invalid("not a pytorch checkpoint: neither a zip, a tar, nor a pickle stream")
+    }))
+}
+
+/// Walks `file` as the pickle its first bytes also spell, beside the
+/// reading `out` holds (`what` names it), and keeps what the walk finds.
+fn also_scan_as_pickle(out: &mut CheckpointScan, file: &[u8], what: &str, budget: &mut Budget) {
+    let label = format!("the file read as a pickle (it also opens like {what})");
+    let found = scan_stream(file, &label, &mut out.anomalies, budget);
+    out.reinterpreted.push(format!(
+        "opens like {what} and like a pickle: read both ways"
+    ));
+    out.pickles.extend(found);
 }
 
 /// Decodes a compressed stream within the budget and scans what it holds.
@@ -440,8 +500,14 @@ pub fn ends_like_zip(file: &[u8]) -> bool {
 }
 
 fn is_legacy(file: &[u8]) -> bool {
-    (file.first() == Some(&0x80)
-        && file.get(2..2 + LEGACY_MAGIC_LONG1.len()) == Some(LEGACY_MAGIC_LONG1))
+    // Protocol 4 and 5 put a FRAME (0x95 and an 8-byte length) between
+    // PROTO and the magic number: `torch.save(..., pickle_protocol=5,
+    // _use_new_zipfile_serialization=False)`.
+    let magic_at =
+        |at: usize| file.get(at..at + LEGACY_MAGIC_LONG1.len()) == Some(LEGACY_MAGIC_LONG1);
+    (matches!(file, [0x80, 2..=3, ..]) && magic_at(2))
+        || (matches!(file, [0x80, 4..=5, 0x95, ..]) && magic_at(11))
+        || (matches!(file, [0x80, 4..=5, ..]) && magic_at(2))
         || file.starts_with(LEGACY_MAGIC_TEXT)
 }
 
@@ -1116,6 +1182,33 @@ fn is_archive_name(name: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// `<archive>/data/<key>` (torch.save and TorchScript storages),
+/// `<archive>/constants/<key>` (TorchScript's constant tensors) and
+/// `<archive>/.data/<name>` (TorchScript's shared storages, the
+/// serialization id): records whose bytes a loader reads as raw memory.
+fn is_storage_record(name: &str) -> bool {
+    let n = normalised(name);
+    let mut parts = n.split('/');
+    let (Some(_top), Some(folder), Some(key), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    matches!(folder, "data" | "constants" | ".data") && !key.is_empty() && !is_pkl(key)
+}
+
+/// The bytes a stored entry declares, within the file; an entry whose
+/// size is unknown (deferred to a data descriptor) gives its first 8 bytes
+/// at most, enough for a magic number.
+fn stored_bytes<'f>(file: &'f [u8], e: &LocalEntry) -> &'f [u8] {
+    let len = e
+        .compressed_size
+        .and_then(|s| usize::try_from(s).ok())
+        .unwrap_or(8);
+    let end = e.data_start.saturating_add(len).min(file.len());
+    file.get(e.data_start.min(end)..end).unwrap_or_default()
+}
+
 fn is_archive_magic(bytes: &[u8]) -> bool {
     bytes.starts_with(LOCAL_HEADER)
         || bytes.starts_with(b"7z\xbc\xaf\x27\x1c")
@@ -1173,12 +1266,28 @@ fn read_capped(r: &mut impl Read, cap: u64) -> Result<(Vec<u8>, bool), String> {
     }
 }
 
+/// Opens the central directory where the end record says it is, as
+/// Python's zipfile and torch's reader do, and only then lets the zip
+/// crate search for a shifted one (data prepended to the archive). The
+/// crate's search alone misreads real torch.save files: it assumes the
+/// directory ends where the 32-bit end record starts, but torch writes the
+/// zip64 end record and locator (76 bytes) in between, so when the first
+/// directory record is also 76 bytes long (an archive folder name of 21
+/// characters) it starts one record late and rejects the archive.
+fn open_zip(file: &[u8]) -> zip::result::ZipResult<zip::ZipArchive<Cursor<&[u8]>>> {
+    let config = zip::read::Config {
+        archive_offset: zip::read::ArchiveOffset::Known(0),
+    };
+    zip::ZipArchive::with_config(config, Cursor::new(file))
+        .or_else(|_| zip::ZipArchive::new(Cursor::new(file)))
+}
+
 fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::TorchZip);
     let (hopped, hop_stop) = hop_local_entries(file);
     // (name, local entry) of every entry the central directory lists.
     let mut listed: Vec<(String, Option<LocalEntry>)> = Vec::new();
-    match zip::ZipArchive::new(Cursor::new(file)) {
+    match open_zip(file) {
         Ok(mut archive) => {
             let n = archive.len();
             if n > MAX_ENTRIES {
@@ -1359,19 +1468,25 @@ fn examine_entries(
                 data_entries.insert(key.to_owned(), size);
             }
         }
-        if is_archive_name(name)
-            || (local.method == 0 && file.get(local.data_start..).is_some_and(is_archive_magic))
-        {
+        // A stored entry's own bytes, never the next header: a zero-length
+        // record (an empty storage, TorchScript's empty constants) is
+        // followed by `PK\x03\x04`, which is not its content.
+        let stored = if local.method == 0 {
+            stored_bytes(file, local)
+        } else {
+            &[]
+        };
+        // Storage records are raw tensor bytes that no loader unpacks or
+        // unpickles: their first bytes are whatever the weights are, so
+        // they are sniffed neither as archives nor as pickles.
+        let storage = is_storage_record(name);
+        if is_archive_name(name) || (!storage && is_archive_magic(stored)) {
             out.anomalies
                 .push(format!("entry {name:?} is itself an archive"));
         }
         // A stored entry that opens like a pickle is scanned whatever its
-        // name (storages under data/ are raw bytes and are not).
-        let pickle_inside = local.method == 0
-            && !normalised(name).contains("/data/")
-            && file
-                .get(local.data_start..)
-                .is_some_and(|b| matches!(b, [0x80, 2..=5, ..]));
+        // name.
+        let pickle_inside = !storage && matches!(stored, [0x80, 2..=5, ..]);
         if !is_pkl(name) && !pickle_inside {
             continue;
         }
@@ -1985,5 +2100,157 @@ mod tests {
                 let _ = scan(&bytes[..end]);
             }
         }
+    }
+
+    // -- magic numbers a pickle can spell (issue 24) --
+
+    /// The payload of each collision case: `posix.system` called by INST.
+    fn calls_system(s: &CheckpointScan) -> bool {
+        s.pickles.iter().any(|(_, p)| {
+            p.imports
+                .iter()
+                .any(|i| i.module == "posix" && i.name == "system")
+                && p.verdict() == Verdict::Unsafe
+        })
+    }
+
+    #[test]
+    fn a_protocol_0_pickle_that_passes_the_zlib_check_is_still_walked() {
+        let file = b"(S'id'\niposix\nsystem\n.";
+        // 0x2853 % 31 == 0, FDICT clear: a valid zlib header.
+        assert_eq!(compressed::codec_of(file), Some(Codec::Zlib));
+        let s = scan(file).expect("scan");
+        assert_eq!(s.container, Container::BarePickle);
+        assert!(calls_system(&s), "{s:?}");
+        assert!(
+            s.reinterpreted
+                .iter()
+                .any(|r| r.starts_with("not a zlib stream")),
+            "{:?}",
+            s.reinterpreted
+        );
+    }
+
+    #[test]
+    fn a_protocol_1_pickle_that_passes_the_zlib_check_is_still_walked() {
+        // BINUNICODE of 71 bytes: `X` `G` is 0x5847, also a zlib header.
+        let mut file = b"XG\x00\x00\x00".to_vec();
+        file.extend([b'a'; 71]);
+        file.extend(b"0(S'id'\niposix\nsystem\n.");
+        assert_eq!(compressed::codec_of(&file), Some(Codec::Zlib));
+        let s = scan(&file).expect("scan");
+        assert!(calls_system(&s), "{s:?}");
+        assert!(!s.reinterpreted.is_empty());
+    }
+
+    #[test]
+    fn a_pickle_with_ustar_at_byte_257_is_read_as_tar_and_as_pickle() {
+        // A protocol-0 string that puts `ustar` where a tar header keeps it.
+        let mut file = b"(S'".to_vec();
+        file.resize(257, b'x');
+        file.extend(b"ustar'\niposix\nsystem\n.");
+        assert_eq!(file.get(257..262), Some(&b"ustar"[..]));
+        let s = scan(&file).expect("scan");
+        assert!(calls_system(&s), "{s:?}");
+        assert!(s.reinterpreted.iter().any(|r| r.contains("a tar")));
+    }
+
+    #[test]
+    fn a_corrupt_stream_that_is_no_pickle_keeps_its_decoder_error() {
+        // A gzip header, then garbage: nothing to fall back on.
+        let err = scan(b"\x1f\x8b\x08\x00garbage that is not deflate").unwrap_err();
+        assert!(err.to_string().contains("corrupt"), "{err}");
+        // A zlib-looking text that does not walk as a pickle either.
+        assert!(scan(b"(S no quote, no newline").is_err());
+    }
+
+    #[test]
+    fn magics_that_cannot_be_a_pickle_do_not_collide() {
+        // Every other magic this module reads opens with a byte no protocol
+        // 0/1 pickle starts with (protocol 2+ starts with 0x80 and a
+        // protocol number, and is told apart by the PROTO test).
+        for (what, magic) in [
+            ("gzip", &b"\x1f\x8b\x08\x00\x00\x00\x00\x00"[..]),
+            ("bz2", b"BZh91AY&SY"),
+            ("xz", b"\xfd7zXZ\x00\x00\x04"),
+            ("7z", b"7z\xbc\xaf\x27\x1c\x00\x04"),
+            ("lz4", b"\x04\x22\x4d\x18\x64\x40"),
+            ("lzma", b"\x5d\x00\x00\x80\x00\xff\xff\xff"),
+            ("zip", b"PK\x03\x04\x14\x00\x00\x00"),
+            ("npy", b"\x93NUMPY\x01\x00"),
+            ("joblib zf", b"ZF0x1f                "),
+        ] {
+            assert!(
+                !super::super::sniff::looks_like_old_pickle(magic),
+                "{what} opens like a pickle"
+            );
+            assert!(
+                !matches!(magic, [0x80, 0..=5, ..]),
+                "{what} opens like PROTO"
+            );
+        }
+        // And the ones that can, by their first byte: `(` and `X` with the
+        // right second byte pass the zlib check; `]` (raw lzma's 0x5d) is
+        // EMPTY_LIST, but a pickle never follows it with 0x00.
+        for b1 in 0..=255u8 {
+            for first in [b'(', b'X'] {
+                let head = [first, b1];
+                if compressed::codec_of(&head) == Some(Codec::Zlib) {
+                    assert!(
+                        matches!(
+                            head,
+                            [b'(', 0x15 | 0x53 | 0x91 | 0xcf] | [b'X', 0x09 | 0x47 | 0x85 | 0xc3]
+                        ),
+                        "{head:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn storage_records_are_not_sniffed_as_archives() {
+        let data_pkl: &[u8] = b"\x80\x02}q\x00.";
+        let zip = zip_of(&[
+            ("archive/data.pkl", data_pkl),
+            // Empty: the next local header follows at once.
+            ("archive/data/0", b""),
+            // Tensor bytes that happen to spell magic numbers.
+            ("archive/data/1", b"PK\x03\x04\x00\x00"),
+            ("archive/constants/0", b"\x1f\x8b\x08\x00"),
+            ("archive/.data/serialization_id", b"\x80\x02garbage"),
+            ("archive/version", b"3\n"),
+        ]);
+        let s = scan(&zip).expect("scan");
+        let joined = s.anomalies.join("\n");
+        assert!(!joined.contains("itself an archive"), "{joined}");
+        assert_eq!(s.pickles.len(), 1, "{:?}", s.pickles);
+        // Anywhere else, a stored zip is still reported.
+        let zip = zip_of(&[
+            ("archive/data.pkl", data_pkl),
+            ("archive/extra", b"PK\x03\x04\x00\x00"),
+        ]);
+        let joined = scan(&zip).expect("scan").anomalies.join("\n");
+        assert!(
+            joined.contains("\"archive/extra\" is itself an archive"),
+            "{joined}"
+        );
+        assert!(is_storage_record("a/data/12"));
+        assert!(is_storage_record("a/constants/0"));
+        assert!(!is_storage_record("a/data.pkl"));
+        assert!(!is_storage_record("a/data/x/y"));
+        assert!(!is_storage_record("a/data/evil.pkl"));
+    }
+
+    #[test]
+    fn legacy_files_at_protocol_5_are_legacy() {
+        // PROTO 5, FRAME, then the magic number as LONG1.
+        let mut file = b"\x80\x05\x95\x0e\x00\x00\x00\x00\x00\x00\x00".to_vec();
+        file.extend(LEGACY_MAGIC_LONG1);
+        file.push(b'.');
+        assert!(is_legacy(&file));
+        assert!(!is_legacy(
+            b"\x80\x05\x95\x0e\x00\x00\x00\x00\x00\x00\x00}."
+        ));
     }
 }

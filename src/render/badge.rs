@@ -92,9 +92,11 @@ fn draw(title: &str, segments: &[(String, &str)]) -> String {
     // Widths in tenths of a pixel, so every coordinate is exact.
     let widths: Vec<u32> = segments
         .iter()
-        .map(|(text, _)| text_width(text) + 2 * PADDING * 10)
+        .map(|(text, _)| text_width(text).saturating_add(2 * PADDING * 10))
         .collect();
-    let total: u32 = widths.iter().sum();
+    // Saturating throughout: a segment's text comes from the release, and
+    // widths of megabytes of text would overflow u32 (a panic).
+    let total = widths.iter().fold(0u32, |a, w| a.saturating_add(*w));
     let title = xml_escape(title);
     let mut svg = String::new();
     let _ = write!(
@@ -109,7 +111,7 @@ fn draw(title: &str, segments: &[(String, &str)]) -> String {
         w = px(total),
         t = title,
     );
-    let mut x = 0;
+    let mut x: u32 = 0;
     for ((_, colour), &width) in segments.iter().zip(&widths) {
         let _ = write!(
             svg,
@@ -117,13 +119,13 @@ fn draw(title: &str, segments: &[(String, &str)]) -> String {
             px(x),
             px(width)
         );
-        x += width;
+        x = x.saturating_add(width);
     }
     // A faint rule between value segments, so three of one colour still
     // read as three words.
     let mut x = widths.first().copied().unwrap_or(0);
     for &width in widths.iter().skip(1).take(widths.len().saturating_sub(2)) {
-        x += width;
+        x = x.saturating_add(width);
         let _ = write!(
             svg,
             r##"<path d="M{} 0v20" stroke="#fff" stroke-opacity=".3"/>"##,
@@ -138,9 +140,9 @@ fn draw(title: &str, segments: &[(String, &str)]) -> String {
         ),
         w = px(total)
     );
-    let mut x = 0;
+    let mut x: u32 = 0;
     for ((text, _), &width) in segments.iter().zip(&widths) {
-        let centre = px(x + width / 2);
+        let centre = px(x.saturating_add(width / 2));
         let length = px(text_width(text));
         let text = xml_escape(text);
         let _ = write!(
@@ -153,7 +155,7 @@ fn draw(title: &str, segments: &[(String, &str)]) -> String {
             l = length,
             t = text
         );
-        x += width;
+        x = x.saturating_add(width);
     }
     svg.push_str("</g></svg>\n");
     svg
@@ -170,7 +172,10 @@ fn px(tenths: u32) -> String {
 
 /// Width of `text` in Verdana 11px, in tenths of a pixel, rounded up.
 fn text_width(text: &str) -> u32 {
-    let hundredths: u32 = text.chars().map(char_width).sum();
+    let hundredths = text
+        .chars()
+        .map(char_width)
+        .fold(0u32, |a, w| a.saturating_add(w));
     hundredths.div_ceil(10)
 }
 

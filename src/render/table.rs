@@ -161,12 +161,15 @@ pub(crate) fn weights_summary(
         parts.push(format!("{} parameters", human_count(p)));
     }
     parts.push(human_bytes(w.bytes));
-    let total: u64 = w.dtypes.values().sum();
-    if total > 0 {
+    // Shares are computed in f64: per-dtype counts come from declared
+    // shapes, and a hostile checkpoint's u64 sum overflows (a panic with
+    // overflow checks on; a saturated total would show 100% twice).
+    let total: f64 = w.dtypes.values().map(|&n| n as f64).sum();
+    if total > 0.0 {
         let dtypes: Vec<String> = w
             .dtypes
             .iter()
-            .map(|(d, n)| format!("{} {:.0}%", escape(d), *n as f64 * 100.0 / total as f64))
+            .map(|(d, n)| format!("{} {:.0}%", escape(d), *n as f64 * 100.0 / total))
             .collect();
         parts.push(dtypes.join(" "));
     }
