@@ -20,10 +20,12 @@ use crate::hash;
 use crate::inventory::{Entry, Inventory, WalkIssue};
 use crate::license::{self, Identified};
 use crate::report::{DigestSource, FileKind, FileWeights, LfsObject};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Caps on what is read of each non-weights file.
 const MAX_CONFIG_BYTES: u64 = 16 << 20;
@@ -45,9 +47,21 @@ pub fn read(
         walk_issues: inventory.issues,
         ..Facts::default()
     };
-    for entry in inventory.entries {
-        let mut file = FileFacts::from_entry(entry);
-        read_file(&mut file, &mut facts);
+    let mut files: Vec<FileFacts> = inventory
+        .entries
+        .into_iter()
+        .map(FileFacts::from_entry)
+        .collect();
+    // Files whose reading depends on no other file are read first, on
+    // every core; what each yields is then taken in file order, between
+    // the files read here in order, so the facts are the same as a single
+    // pass in order would give.
+    let ahead = read_ahead(&mut files);
+    for (mut file, alone) in files.into_iter().zip(ahead) {
+        match alone {
+            Some(found) => facts.absorb(found),
+            None => read_file(&mut file, &mut facts),
+        }
         facts.files.push(file);
     }
     if let Some((jobs, progress)) = hashing {
@@ -83,6 +97,120 @@ pub struct Facts {
     /// configs (URLs, cloud paths, loader calls, `download:` blocks), by
     /// file; only files where something was found.
     pub text_refs: Vec<(String, TextScan)>,
+}
+
+impl Facts {
+    /// Appends what one file's reading found on its own (see
+    /// [`read_ahead`]), as if it had been read into `self`. Every field is
+    /// named, so a new one cannot be forgotten here.
+    fn absorb(&mut self, found: Facts) {
+        let Facts {
+            root_name: _,
+            walk_issues,
+            files,
+            configs,
+            adapters,
+            model_indexes,
+            sentence_modules,
+            shard_indexes,
+            external_data,
+            gguf,
+            expected_digests,
+            cards,
+            // Only weights spend the release's budget, and they are read
+            // in order, never ahead.
+            budget: _,
+            text_refs,
+        } = found;
+        self.walk_issues.extend(walk_issues);
+        self.files.extend(files);
+        self.configs.extend(configs);
+        self.adapters.extend(adapters);
+        self.model_indexes.extend(model_indexes);
+        self.sentence_modules.extend(sentence_modules);
+        self.shard_indexes.extend(shard_indexes);
+        self.external_data.extend(external_data);
+        self.gguf.extend(gguf);
+        // Later inserts win, as they would have in order.
+        self.expected_digests.extend(expected_digests);
+        self.cards.extend(cards);
+        self.text_refs.extend(text_refs);
+    }
+}
+
+/// Below this many files that can be read ahead, threads cost more than
+/// they save.
+const READ_AHEAD_MIN_FILES: usize = 64;
+/// Files a worker takes at a time.
+const READ_AHEAD_CHUNK: usize = 16;
+/// Workers at most (the reads are small; more threads only contend).
+const READ_AHEAD_MAX_THREADS: usize = 4;
+/// Stack of each worker: the main thread's on Linux.
+const READ_AHEAD_STACK: usize = 8 << 20;
+
+/// Whether `file` can be read without the rest of the release: everything
+/// but weights and unknown files, which may be sniffed as weights and
+/// spend the release's shared decompression budget in file order.
+fn reads_alone(file: &FileFacts) -> bool {
+    matches!(
+        file.entry.kind,
+        FileKind::Code
+            | FileKind::Docs
+            | FileKind::Data
+            | FileKind::License
+            | FileKind::Config
+            | FileKind::Tokenizer
+    )
+}
+
+/// Reads every file that [`reads_alone`] on worker threads, each into its
+/// own [`Facts`]; `None` for the others, and for all of them when the
+/// release is too small or there is one core. A repository of code and
+/// configs spends most of its scan here (code heads, licence headers,
+/// references in thousands of lines), and none of it depends on order.
+fn read_ahead(files: &mut [FileFacts]) -> Vec<Option<Facts>> {
+    let mut found: Vec<Option<Facts>> = files.iter().map(|_| None).collect();
+    let alone = files.iter().filter(|f| reads_alone(f)).count();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(READ_AHEAD_MAX_THREADS)
+        .min(alone / READ_AHEAD_CHUNK + 1);
+    if threads < 2 || alone < READ_AHEAD_MIN_FILES {
+        return found;
+    }
+    let queue = Mutex::new(
+        files
+            .chunks_mut(READ_AHEAD_CHUNK)
+            .zip(found.chunks_mut(READ_AHEAD_CHUNK)),
+    );
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            // The main thread's stack size, so the parsers' depth limits
+            // hold as they do in order; untouched stack costs no memory.
+            let worker = std::thread::Builder::new()
+                .stack_size(READ_AHEAD_STACK)
+                .spawn_scoped(scope, || {
+                    loop {
+                        let next = queue.lock().ok().and_then(|mut q| q.next());
+                        let Some((chunk, slots)) = next else {
+                            break;
+                        };
+                        for (file, slot) in chunk.iter_mut().zip(slots) {
+                            if reads_alone(file) {
+                                let mut facts = Facts::default();
+                                read_file(file, &mut facts);
+                                *slot = Some(facts);
+                            }
+                        }
+                    }
+                });
+            if worker.is_err() {
+                // No thread: what it would have read is read in order.
+                break;
+            }
+        }
+    });
+    found
 }
 
 /// Why (part of) a file could not be read; the assessment picks the finding.
@@ -267,11 +395,20 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         return;
     };
     let rel = file.entry.rel.clone();
+    // Held while this file is read; dropped (and forgotten) on every return.
+    let mut _whole = None;
     // Any small file may be an LFS pointer standing in for its content.
     if file.entry.bytes < lfs::MAX_POINTER_BYTES as u64 {
         match read_prefix(&path, lfs::MAX_POINTER_BYTES as u64) {
             Ok(head) if lfs::looks_like_pointer(&head) => {
                 return record_pointer(file, &head);
+            }
+            // Shorter than asked: that is the whole file, and whatever
+            // reads it next for its kind gets it from here, not from a
+            // second open and read (half the files of a code repository
+            // are this small).
+            Ok(head) if head.len() < lfs::MAX_POINTER_BYTES => {
+                _whole = Some(WholeFile::keep(path.clone(), head));
             }
             Ok(_) => {}
             Err(err) => return file.failures.push(Failure::Read(err.to_string())),
@@ -860,8 +997,38 @@ fn keep_refs(facts: &mut Facts, rel: &str, scan: TextScan) {
     }
 }
 
+thread_local! {
+    /// The whole content of the small file this thread is reading, if any.
+    static WHOLE: RefCell<Option<(PathBuf, Vec<u8>)>> = const { RefCell::new(None) };
+}
+
+/// Keeps a small file's whole content for [`read_prefix`] while it lives.
+struct WholeFile;
+
+impl WholeFile {
+    fn keep(path: PathBuf, bytes: Vec<u8>) -> WholeFile {
+        WHOLE.with_borrow_mut(|w| *w = Some((path, bytes)));
+        WholeFile
+    }
+}
+
+impl Drop for WholeFile {
+    fn drop(&mut self) {
+        WHOLE.with_borrow_mut(|w| *w = None);
+    }
+}
+
 /// Reads at most `cap` bytes; never more, whatever the file's size.
 fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let kept = WHOLE.with_borrow(|w| {
+        w.as_ref().filter(|(p, _)| p == path).map(|(_, bytes)| {
+            let n = usize::try_from(cap).unwrap_or(usize::MAX).min(bytes.len());
+            bytes.get(..n).unwrap_or(bytes).to_vec()
+        })
+    });
+    if let Some(bytes) = kept {
+        return Ok(bytes);
+    }
     let file = File::open(path)?;
     // Sized from the file's length (never past the cap), the buffer takes
     // the content in one read plus the one that sees the end; grown from

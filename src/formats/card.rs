@@ -859,8 +859,10 @@ const FORGE_RESERVED: &[&str] = &[
 pub(crate) fn classify(url: &str) -> LinkKind {
     let host = host_of(url);
     let segs = path_segments(url);
-    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
-    let first = lower.first().map(String::as_str).unwrap_or("");
+    // Only the first segment is compared (lower-cased once, not every one:
+    // a release's configs can hold tens of thousands of data URLs).
+    let first_lower = segs.first().map(|s| s.to_ascii_lowercase());
+    let first = first_lower.as_deref().unwrap_or("");
     match host.as_str() {
         "github.com" | "gitlab.com" | "bitbucket.org" | "codeberg.org" => {
             if segs.len() >= 2 && !FORGE_RESERVED.contains(&first) {

@@ -222,13 +222,22 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
 
 /// A cheap filter: only lines holding one of these can hold a reference.
 fn line_may_refer(line: &str) -> bool {
-    line.contains("://")
-        || line.contains("](")
-        || line.contains("load")
-        || line.contains("_pretrained(")
-        || line.contains("datasets.")
-        || line.contains("initialize(")
-        || line.contains("tfds.")
+    // Byte searches: `str::contains` builds a searcher per call, and this
+    // runs on every line of every text.
+    static CUES: std::sync::LazyLock<[memmem::Finder<'static>; 7]> =
+        std::sync::LazyLock::new(|| {
+            [
+                memmem::Finder::new("://"),
+                memmem::Finder::new("]("),
+                memmem::Finder::new("load"),
+                memmem::Finder::new("_pretrained("),
+                memmem::Finder::new("datasets."),
+                memmem::Finder::new("initialize("),
+                memmem::Finder::new("tfds."),
+            ]
+        });
+    let b = line.as_bytes();
+    CUES.iter().any(|f| f.find(b).is_some())
 }
 
 /// Pushes the string literals of `line` that name a data file (a data
@@ -366,7 +375,13 @@ fn find_on_line(
         }
     }
     // Loader calls with a string literal first argument (or `repo_id=`).
-    for call in LOADER_CALLS {
+    // Every call name ends with `(`: a line without one holds none.
+    let calls = if memchr::memchr(b'(', bytes).is_some() {
+        LOADER_CALLS
+    } else {
+        &[]
+    };
+    for call in calls {
         let mut from = 0;
         while let Some(rel) = line.get(from..).and_then(|r| r.find(call)) {
             let at = from + rel;
