@@ -153,10 +153,43 @@ pub struct FileFacts {
     /// The licence a source file's header states.
     pub header_license: Option<Identified>,
     pub sha256: Option<String>,
+    /// The arrays of a `.npy` (named by its file stem) or `.npz`, from
+    /// their headers: what decides whether they are trained parameters.
+    pub arrays: Vec<ArrayInfo>,
+    /// What the main pickle of a checkpoint returns (a dict, one bare
+    /// tensor, ...).
+    pub pickle_result: pickle::ResultShape,
+    /// Why a file shaped like weights holds no trained parameters (set by
+    /// the assessment, from content; see `assess::content`).
+    pub not_weights: Option<String>,
+    /// The file holds nothing: no byte, or only whitespace (text files).
+    pub blank: bool,
+}
+
+/// One array of a `.npy`/`.npz`, as its header describes it.
+#[derive(Debug, Clone)]
+pub struct ArrayInfo {
+    pub name: String,
+    /// The report's dtype word (`F32`, `U16`, `OBJECT`).
+    pub dtype: String,
+    pub ndim: usize,
+    pub elements: u64,
+}
+
+impl ArrayInfo {
+    fn of(name: &str, header: &numpy::NpyHeader) -> ArrayInfo {
+        ArrayInfo {
+            name: name.to_owned(),
+            dtype: header.dtype_name(),
+            ndim: header.shape.len(),
+            elements: header.elements().unwrap_or(0),
+        }
+    }
 }
 
 impl FileFacts {
     fn from_entry(entry: Entry) -> FileFacts {
+        let blank = entry.bytes == 0;
         FileFacts {
             entry,
             weights_format: None,
@@ -179,6 +212,10 @@ impl FileFacts {
             license: license::FileLicences::default(),
             header_license: None,
             sha256: None,
+            arrays: Vec::new(),
+            pickle_result: pickle::ResultShape::Unknown,
+            not_weights: None,
+            blank,
         }
     }
 
@@ -212,6 +249,8 @@ impl FileFacts {
         self.keras_lambdas.clear();
         self.keras_unsafe.clear();
         self.unscanned.clear();
+        self.arrays.clear();
+        self.pickle_result = pickle::ResultShape::Unknown;
     }
 }
 
@@ -329,6 +368,8 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
             };
         }),
         FileKind::Code => read_prefix(&path, MAX_CODE_HEAD).map(|head| {
+            file.blank =
+                head.len() as u64 == file.entry.bytes && head.iter().all(u8::is_ascii_whitespace);
             file.code_role = Some(codeclass::classify(&rel, &head));
             file.header_license = license::header_licence(&head);
             keep_refs(facts, &rel, refs::scan(&head, false, false));
@@ -558,6 +599,9 @@ fn parse_weights(
                 file.npy_object = true;
             }
             file.counts = Some(npy_counts(&header));
+            let name = file.entry.file_name();
+            let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_owned();
+            file.arrays.push(ArrayInfo::of(&stem, &header));
         }),
         WeightsFormat::NumpyZip => {
             numpy::parse_npz_within(map, &mut facts.budget).map(|npz| read_npz(file, npz))
@@ -661,6 +705,8 @@ fn read_npz(file: &mut FileFacts, npz: numpy::NpzScan) {
                 file.pickles
                     .push((format!("{} (object array)", member.name), scan.clone()));
             }
+            let name = member.name.strip_suffix(".npy").unwrap_or(&member.name);
+            file.arrays.push(ArrayInfo::of(name, header));
             let c = npy_counts(header);
             counts.tensors += 1;
             counts.parameters = counts.parameters.saturating_add(c.parameters);
@@ -689,6 +735,7 @@ fn npy_counts(header: &numpy::NpyHeader) -> FileWeights {
 fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     let torchscript = checkpoint.container == torch::Container::TorchScript;
     file.torchscript = torchscript;
+    file.pickle_result = checkpoint.main_result.clone();
     let compressed: String = checkpoint
         .compression
         .iter()

@@ -40,7 +40,7 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
     let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
     let mut tally = Tally::default();
     let paired = paired_formats(facts, &paths, &mut tally);
-    let fixed = fixed_arrays(facts, &mut tally);
+    let fixed = not_weights(facts, &mut tally);
     let weights: Vec<&FileFacts> = facts
         .files
         .iter()
@@ -209,60 +209,20 @@ fn paired_formats<'a>(facts: &'a Facts, paths: &[&'a str], t: &mut Tally) -> BTr
     owned
 }
 
-/// Arrays that were never trained, shipped as assets of a code package: a
-/// small `.npy`/`.npz` whose name says filterbank, window or lookup table,
-/// in a folder that holds source code. Conservative: anything else named
-/// like weights stays weights.
-fn fixed_arrays<'a>(facts: &'a Facts, t: &mut Tally) -> BTreeSet<&'a str> {
-    const MAX_FIXED_BYTES: u64 = 8 << 20;
-    const WORDS: &[&str] = &[
-        "mel",
-        "filters",
-        "filterbank",
-        "filterbanks",
-        "fbank",
-        "window",
-        "windows",
-        "lut",
-        "lookup",
-        "hann",
-        "hamming",
-        "dct",
-        "basis",
-    ];
-    let code_dirs: BTreeSet<&str> = facts
-        .files
-        .iter()
-        .filter(|f| f.entry.kind == crate::report::FileKind::Code)
-        .map(|f| dir_of(f.rel()))
-        .collect();
+/// Files shaped like weights whose content holds no trained parameters
+/// (see `content`): one `not-weights` item each, saying why.
+fn not_weights<'a>(facts: &'a Facts, t: &mut Tally) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
     for file in &facts.files {
-        let name = file.entry.file_name().to_ascii_lowercase();
-        let is_array = name.ends_with(".npy") || name.ends_with(".npz");
-        if !is_array || file.lfs.is_some() || file.entry.bytes > MAX_FIXED_BYTES {
+        let Some(reason) = &file.not_weights else {
             continue;
-        }
-        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        let words = super::references::tokens(stem);
-        let fixed = words.iter().any(|w| WORDS.contains(&w.as_str()))
-            && !words.iter().any(|w| {
-                w.starts_with("weight")
-                    || w.starts_with("checkpoint")
-                    || w.starts_with("model")
-                    || w == "ckpt"
-                    || w == "params"
-            });
-        let dir = dir_of(file.rel());
-        if !fixed || !code_dirs.contains(dir) {
-            continue;
-        }
+        };
         out.insert(file.rel());
         t.items.push(item(
             ItemKind::NotWeights,
             Some(file.rel()),
             ItemSource::File,
-            "a fixed array shipped with the code (filterbank, window or lookup table by its name, beside source files): not trained parameters",
+            reason.clone(),
         ));
     }
     out
