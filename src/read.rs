@@ -14,7 +14,7 @@ use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
 use crate::formats::{
-    FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, torch,
+    FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, tfjs, torch,
 };
 use crate::hash;
 use crate::inventory::{Entry, Inventory, WalkIssue};
@@ -83,6 +83,8 @@ pub struct Facts {
     /// configs (URLs, cloud paths, loader calls, `download:` blocks), by
     /// file; only files where something was found.
     pub text_refs: Vec<(String, TextScan)>,
+    /// TensorFlow.js models (`model.json` with a `weightsManifest`).
+    pub tfjs: Vec<(String, tfjs::TfjsModel)>,
 }
 
 /// Why (part of) a file could not be read; the assessment picks the finding.
@@ -824,6 +826,27 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
             file.other_format = Some("shard-index");
             facts.shard_indexes.push((rel.clone(), c));
         }),
+        _ if is_json && tfjs::looks_like(&bytes) => {
+            // A TF.js model: its manifest usually follows the topology, so
+            // the whole file is read (within the config cap checked above).
+            let whole = if file.entry.bytes > bytes.len() as u64 {
+                read_prefix(path, MAX_CONFIG_BYTES)?
+            } else {
+                bytes.clone()
+            };
+            tfjs::parse(&whole).map(|model| {
+                if let Some(model) = model {
+                    file.other_format = Some("tfjs-model");
+                    file.counts = Some(FileWeights {
+                        tensors: model.tensors,
+                        parameters: model.parameters,
+                        bytes: model.bytes,
+                        dtypes: model.dtypes.clone(),
+                    });
+                    facts.tfjs.push((rel.clone(), model));
+                }
+            })
+        }
         _ if is_json && memchr::memmem::find(&bytes, b"\"class_name\"").is_some() => {
             // A Keras 2 `model.to_json()` file (model.json): read whole.
             let whole = read_prefix(path, keras::MAX_CONFIG_BYTES)?;
