@@ -161,6 +161,8 @@ pub struct FileFacts {
     /// What the main pickle of a checkpoint returns (a dict, one bare
     /// tensor, ...).
     pub pickle_result: pickle::ResultShape,
+    /// The pickles were found in a tar or 7z archive's members.
+    pub pickle_archive: bool,
     /// Why a file shaped like weights holds no trained parameters (set by
     /// the assessment, from content; see `assess::content`).
     pub not_weights: Option<String>,
@@ -216,6 +218,7 @@ impl FileFacts {
             sha256: None,
             arrays: Vec::new(),
             pickle_result: pickle::ResultShape::Unknown,
+            pickle_archive: false,
             not_weights: None,
             blank,
         }
@@ -253,6 +256,7 @@ impl FileFacts {
         self.unscanned.clear();
         self.arrays.clear();
         self.pickle_result = pickle::ResultShape::Unknown;
+        self.pickle_archive = false;
     }
 }
 
@@ -738,6 +742,10 @@ fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     let torchscript = checkpoint.container == torch::Container::TorchScript;
     file.torchscript = torchscript;
     file.pickle_result = checkpoint.main_result.clone();
+    file.pickle_archive = matches!(
+        checkpoint.container,
+        torch::Container::Tar | torch::Container::TarArchive | torch::Container::SevenZip
+    );
     let compressed: String = checkpoint
         .compression
         .iter()

@@ -80,9 +80,7 @@ fn arrays_are_weights_by_their_content() {
     }
     not_weights(&r, "tests/expected_output.npz", "object arrays");
     // Its object arrays are still a pickle hazard.
-    assert!(
-        finding_codes(&r, "tests/expected_output.npz").contains(&"pickle-weights".to_owned())
-    );
+    assert!(finding_codes(&r, "tests/expected_output.npz").contains(&"pickle-weights".to_owned()));
     not_weights(&r, "results/scores.npy", "one-dimensional");
     // The twins: named float arrays of a network, a large embedding matrix.
     weights(&r, "speechkit/checkpoint.npz", "numpy-npz");
@@ -107,9 +105,7 @@ fn pickles_are_weights_when_they_rebuild_parameters() {
     assert_eq!(r["components"]["weights"]["tensors"], 3);
     assert_eq!(r["components"]["weights"]["parameters"], 16 * 16 + 16 + 64);
     // The safety scan still reads every pickle.
-    assert!(
-        finding_codes(&r, "estimator.pkl").contains(&"pickle-suspicious-import".to_owned())
-    );
+    assert!(finding_codes(&r, "estimator.pkl").contains(&"pickle-suspicious-import".to_owned()));
 }
 
 #[test]
@@ -153,9 +149,15 @@ fn tfjs_models_are_weights() {
     let w = &r["components"]["weights"];
     assert_eq!(w["formats"], serde_json::json!(["tfjs"]));
     let (_, layers) = item(&r, "web/layers/model.json");
-    assert!(layers.contains("layers-model: 2 tensors, 136 parameters"), "{layers}");
+    assert!(
+        layers.contains("layers-model: 2 tensors, 136 parameters"),
+        "{layers}"
+    );
     let (_, graph) = item(&r, "web/graph/model.json");
-    assert!(graph.contains("graph-model: 2 tensors, 224 parameters, F32/U8 in 2 shards"), "{graph}");
+    assert!(
+        graph.contains("graph-model: 2 tensors, 224 parameters, F32/U8 in 2 shards"),
+        "{graph}"
+    );
     assert_eq!(w["tensors"], 4);
     assert_eq!(w["parameters"], 136 + 224);
     // The shards belong to their model: no item of their own.
@@ -185,7 +187,13 @@ fn shard_totals_follow_the_index_whatever_the_names() {
     let w = &r["components"]["weights"];
     assert_eq!(w["tensors"], 11);
     assert_eq!(w["parameters"], 33_792);
-    assert!(r["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "error"));
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "error")
+    );
 }
 
 #[test]

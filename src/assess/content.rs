@@ -61,7 +61,11 @@ fn trainer_state_by_name(name: &str) -> Option<String> {
 
 fn arrays(file: &FileFacts, name: &str) -> Option<String> {
     if file.arrays.is_empty() {
-        return None;
+        // An `.npz` read whole that holds no array at all.
+        return (file.weights_format == Some(WeightsFormat::NumpyZip)
+            && file.counts.as_ref().is_some_and(|c| c.tensors == 0)
+            && file.failures.is_empty())
+        .then(|| "an archive of no arrays: not trained parameters".to_owned());
     }
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let named = says_weights(stem) || file.arrays.iter().any(|a| param_style(&a.name));
@@ -130,8 +134,10 @@ fn is_integer(dtype: &str) -> bool {
 // ------------------------------------------------------------------ pickles
 
 fn pickled(file: &FileFacts) -> Option<String> {
-    // Undecided when a stream could not be walked to its end.
-    if file.pickles.is_empty()
+    // Undecided when a stream could not be walked to its end, or when the
+    // pickles are members of an archive (which one is the model is moot).
+    if file.pickle_archive
+        || file.pickles.is_empty()
         || file
             .pickles
             .iter()
@@ -155,7 +161,7 @@ fn pickled(file: &FileFacts) -> Option<String> {
         .filter(|k| !SYS_INFO.contains(k))
         .collect();
     let has = |k: &str| keys.contains(&k);
-    let param_keys = keys.iter().any(|k| param_style(k));
+    let param_keys = keys.iter().any(|k| param_key(k));
     let imports: Vec<&Import> = file.pickles.iter().flat_map(|(_, s)| &s.imports).collect();
     let tensors = file.counts.as_ref().map_or(0, |c| c.tensors);
 
@@ -196,7 +202,7 @@ fn pickled(file: &FileFacts) -> Option<String> {
             known => Some(known),
         };
         let module = main.is_some_and(|r| is_instance(r));
-        if !arrays && !module {
+        if !arrays && !module && !param_keys {
             let what = match main {
                 Some(ResultShape::Dict) => "a dict",
                 Some(ResultShape::List) => "a list",
@@ -385,6 +391,18 @@ pub(crate) fn param_style(name: &str) -> bool {
         .any(|w| PARAM_WORDS.contains(&w.as_str()))
 }
 
+/// A dict key that names a parameter: a dotted state-dict path
+/// (`encoder.layers.0.weight`), or a fitted attribute in scikit-learn's
+/// spelling (`coef_`, `intercept_`). Single words (`weight`, `b`) are not
+/// enough in a dict, where a vocabulary holds any word.
+fn param_key(key: &str) -> bool {
+    let fitted = key.len() > 2
+        && key.ends_with('_')
+        && !key.starts_with('_')
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    fitted || (key.contains(['.', '/']) && param_style(key))
+}
+
 /// A file stem that says it holds a model's parameters.
 fn says_weights(stem: &str) -> bool {
     words(stem).iter().any(|w| {
@@ -460,6 +478,16 @@ mod tests {
         ] {
             assert!(!param_style(name), "{name}");
         }
+    }
+
+    #[test]
+    fn dict_keys_that_name_parameters() {
+        assert!(param_key("encoder.layers.0.weight"));
+        assert!(param_key("coef_"));
+        assert!(!param_key("weight"));
+        assert!(!param_key("the"));
+        assert!(!param_key("__version__"));
+        assert!(!param_key("param_groups"));
     }
 
     #[test]

@@ -27,7 +27,19 @@ pub(crate) fn decide_kinds(facts: &mut Facts) {
         file.entry.kind = FileKind::Code;
         file.code_role = Some((CodeRole::Training, "training configuration"));
     }
+    // A shard an index names holds what the index places in it.
+    let shards: BTreeSet<String> = facts
+        .shard_indexes
+        .iter()
+        .flat_map(|(rel, index)| {
+            let dir = crate::inventory::dir_of(rel).to_owned();
+            index.shards().into_iter().map(move |s| format!("{dir}{s}"))
+        })
+        .collect();
     for file in facts.files.iter_mut() {
+        if shards.contains(file.rel()) {
+            continue;
+        }
         if file.weights_format.is_some() || file.entry.kind == FileKind::Weights {
             file.not_weights = super::content::not_weights(file);
             if file.not_weights.is_some() {

@@ -223,7 +223,11 @@ pub fn missing(index: &ShardIndex, shards: &BTreeMap<String, ShardState<'_>>) ->
         .shards()
         .into_iter()
         .filter(|s| {
-            shards.get(s.as_str()).copied().unwrap_or(ShardState::Missing) == ShardState::Missing
+            shards
+                .get(s.as_str())
+                .copied()
+                .unwrap_or(ShardState::Missing)
+                == ShardState::Missing
         })
         .collect()
 }

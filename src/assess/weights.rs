@@ -345,7 +345,8 @@ fn shard_sets(facts: &Facts, weights: &[&FileFacts], t: &mut Tally) {
                 )
             }
         };
-        t.findings.push(Finding::new(Code::MissingShard, Some(&path), message));
+        t.findings
+            .push(Finding::new(Code::MissingShard, Some(&path), message));
     }
 }
 
@@ -428,7 +429,11 @@ fn tfjs_models(facts: &Facts, paths: &[&str], t: &mut Tally) {
         }
         if !missing.is_empty() {
             t.broken = true;
-            detail = format!("{detail}; {} missing: {}", missing.len(), missing.join(", "));
+            detail = format!(
+                "{detail}; {} missing: {}",
+                missing.len(),
+                missing.join(", ")
+            );
             let shown: Vec<&str> = missing.iter().take(3).map(String::as_str).collect();
             let more = if missing.len() > 3 {
                 format!(", and {} more", missing.len() - 3)
@@ -446,7 +451,8 @@ fn tfjs_models(facts: &Facts, paths: &[&str], t: &mut Tally) {
                 ),
             ));
         }
-        t.items.push(item(ItemKind::Tfjs, Some(rel), ItemSource::File, detail));
+        t.items
+            .push(item(ItemKind::Tfjs, Some(rel), ItemSource::File, detail));
     }
 }
 
@@ -648,10 +654,7 @@ fn primary_files<'a>(facts: &Facts, weights: &[&'a FileFacts]) -> Vec<&'a FileFa
     for (index_rel, index) in &facts.shard_indexes {
         let dir = dir_of(index_rel);
         let name = index_rel.rsplit('/').next().unwrap_or(index_rel);
-        let family = name
-            .strip_suffix(".index.json")
-            .unwrap_or(name)
-            .to_owned();
+        let family = name.strip_suffix(".index.json").unwrap_or(name).to_owned();
         for shard in index.shards() {
             indexed
                 .entry(format!("{dir}{shard}"))

@@ -82,10 +82,7 @@ pub fn parse(bytes: &[u8]) -> Result<Option<TfjsModel>, FormatError> {
                 .get("shape")
                 .and_then(Value::as_array)
                 .map(|dims| dims.iter().filter_map(Value::as_u64).collect());
-            let elements = shape
-                .as_deref()
-                .and_then(super::element_count)
-                .unwrap_or(0);
+            let elements = shape.as_deref().and_then(super::element_count).unwrap_or(0);
             // Quantized weights are stored in the quantization dtype.
             let dtype = weight
                 .get("quantization")
@@ -106,9 +103,7 @@ pub fn parse(bytes: &[u8]) -> Result<Option<TfjsModel>, FormatError> {
             };
             model.tensors += 1;
             model.parameters = model.parameters.saturating_add(elements);
-            model.bytes = model
-                .bytes
-                .saturating_add(elements.saturating_mul(size));
+            model.bytes = model.bytes.saturating_add(elements.saturating_mul(size));
             let slot = model.dtypes.entry(name.to_owned()).or_insert(0);
             *slot = slot.saturating_add(elements);
         }

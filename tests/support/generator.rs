@@ -2157,8 +2157,7 @@ pub fn npy(descr: &str, shape: &[u64], item: u64) -> Vec<u8> {
         1 => format!("({},)", dims[0]),
         _ => format!("({})", dims.join(", ")),
     };
-    let mut header =
-        format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
     while (10 + header.len() + 1) % 64 != 0 {
         header.push(' ');
     }
@@ -2227,7 +2226,10 @@ impl Pickle {
     pub fn tensor(&mut self, key: &str, storage: &str, shape: &[u64]) -> &mut Pickle {
         let numel: u64 = shape.iter().product();
         self.global("torch._utils", "_rebuild_tensor_v2").op(b"(");
-        self.op(b"(").str("storage").global("torch", storage).str(key);
+        self.op(b"(")
+            .str("storage")
+            .global("torch", storage)
+            .str(key);
         self.str("cpu").int(numel).op(b"tQ");
         self.int(0).op(b"(");
         for d in shape {
@@ -2301,7 +2303,11 @@ fn content_arrays(d: &Path) -> io::Result<()> {
         ("mel_128", npy("<f4", &[128, 201], 4)),
     ]);
     write(d, "speechkit/assets/mel_filters.npz", &filterbank)?;
-    write(d, "speechkit/audio.py", "import numpy as np\n\ndef mel(n):\n    return np.load('mel_filters.npz')[f'mel_{n}']\n")?;
+    write(
+        d,
+        "speechkit/audio.py",
+        "import numpy as np\n\ndef mel(n):\n    return np.load('mel_filters.npz')[f'mel_{n}']\n",
+    )?;
     write(d, "speechkit/mel_filters.npz", &filterbank)?;
     write(
         d,
@@ -2336,7 +2342,11 @@ fn content_arrays(d: &Path) -> io::Result<()> {
     write(d, "results/scores.npy", npy("<f8", &[1000], 8))?;
     write(d, "embeddings/word_vectors.npy", npy("<f4", &[5000, 50], 4))?;
     write(d, "LICENSE", MIT)?;
-    write(d, "README.md", "---\nlicense: mit\n---\n# arrays of every kind\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# arrays of every kind\n",
+    )
 }
 
 /// Pickles: a list of indices and a vocabulary rebuild no tensor; a torch
@@ -2379,7 +2389,11 @@ fn content_pickles(d: &Path) -> io::Result<()> {
         .op(b"ub");
     write(d, "estimator.pkl", p.stop())?;
     write(d, "LICENSE", MIT)?;
-    write(d, "README.md", "---\nlicense: mit\n---\n# pickles of every kind\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# pickles of every kind\n",
+    )
 }
 
 /// Training state beside a real checkpoint: by name (the files Hugging
@@ -2393,21 +2407,24 @@ fn trainer_state(d: &Path) -> io::Result<()> {
     ];
     let mut p = Pickle::new();
     state_dict(&mut p, params);
-    write(d, "checkpoint-10/pytorch_model.bin", torch_zip(&p.stop(), params))?;
+    write(
+        d,
+        "checkpoint-10/pytorch_model.bin",
+        torch_zip(&p.stop(), params),
+    )?;
     // {"state": {0: {"step": t, "exp_avg": t}}, "param_groups": [{"lr": .., "params": [0]}]}
-    let moments: &[TensorSpec<'_>] = &[
-        ("", "FloatStorage", &[]),
-        ("", "FloatStorage", &[8, 8]),
-    ];
+    let moments: &[TensorSpec<'_>] = &[("", "FloatStorage", &[]), ("", "FloatStorage", &[8, 8])];
     // Storage keys of its two tensors: `first` and `first + 1`.
     let optimizer = |p: &mut Pickle, first: usize| {
         p.op(b"}(").str("state").op(b"}").int(0).op(b"}(");
-        p.str("step").tensor(&first.to_string(), "FloatStorage", &[]);
+        p.str("step")
+            .tensor(&first.to_string(), "FloatStorage", &[]);
         p.str("exp_avg")
             .tensor(&(first + 1).to_string(), "FloatStorage", &[8, 8]);
         p.op(b"us").str("param_groups").op(b"](}(");
         p.str("lr").op(b"G\x3f\x50\x62\x4d\xd2\xf1\xa9\xfc");
-        p.str("weight_decay").op(b"G\x00\x00\x00\x00\x00\x00\x00\x00");
+        p.str("weight_decay")
+            .op(b"G\x00\x00\x00\x00\x00\x00\x00\x00");
         p.str("params").op(b"]").int(0).op(b"aueu");
     };
     let mut p = Pickle::new();
@@ -2416,7 +2433,10 @@ fn trainer_state(d: &Path) -> io::Result<()> {
     write(d, "checkpoint-10/optimizer.pt", &bytes)?;
     write(d, "checkpoint-10/opt_shard_0.pt", &bytes)?;
     let mut p = Pickle::new();
-    p.op(b"}(").str("base_lrs").op(b"]").op(b"G\x3f\x50\x62\x4d\xd2\xf1\xa9\xfc");
+    p.op(b"}(")
+        .str("base_lrs")
+        .op(b"]")
+        .op(b"G\x3f\x50\x62\x4d\xd2\xf1\xa9\xfc");
     p.op(b"a").str("last_epoch").int(10).op(b"u");
     write(d, "checkpoint-10/scheduler.pt", torch_zip(&p.stop(), &[]))?;
     let rng: &[TensorSpec<'_>] = &[("", "ByteStorage", &[5056])];
@@ -2432,7 +2452,11 @@ fn trainer_state(d: &Path) -> io::Result<()> {
         .str("learning_rate")
         .op(b"G\x3f\x50\x62\x4d\xd2\xf1\xa9\xfc")
         .op(b"ub");
-    write(d, "checkpoint-10/training_args.bin", torch_zip(&p.stop(), &[]))?;
+    write(
+        d,
+        "checkpoint-10/training_args.bin",
+        torch_zip(&p.stop(), &[]),
+    )?;
     // A full checkpoint: the model's state dict and the optimizer's.
     let mut all: Vec<TensorSpec<'_>> = params.to_vec();
     all.extend_from_slice(moments);
@@ -2445,7 +2469,11 @@ fn trainer_state(d: &Path) -> io::Result<()> {
     p.op(b"u");
     write(d, "full_checkpoint.pt", torch_zip(&p.stop(), &all))?;
     write(d, "LICENSE", MIT)?;
-    write(d, "README.md", "---\nlicense: mit\n---\n# a Trainer output folder\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# a Trainer output folder\n",
+    )
 }
 
 /// An empty `app.py` and a whitespace-only script are evidence of nothing;
@@ -2454,7 +2482,11 @@ fn empty_code(d: &Path) -> io::Result<()> {
     write(d, "blank/app.py", "")?;
     write(d, "blank/run.py", "\n  \n\t\n")?;
     write(d, "blank/README.md", "---\nlicense: mit\n---\n# a demo\n")?;
-    write(d, "real/app.py", "import gradio as gr\n\ngr.Interface(fn=lambda x: x, inputs='text', outputs='text').launch()\n")?;
+    write(
+        d,
+        "real/app.py",
+        "import gradio as gr\n\ngr.Interface(fn=lambda x: x, inputs='text', outputs='text').launch()\n",
+    )?;
     write(d, "real/README.md", "---\nlicense: mit\n---\n# a demo\n")
 }
 
@@ -2475,7 +2507,11 @@ fn tfjs_model(d: &Path) -> io::Result<()> {
                 {"name": "dense/bias", "shape": [8], "dtype": "float32"}]}]
         }),
     )?;
-    write(d, "web/layers/group1-shard1of1.bin", vec![0u8; (16 * 8 + 8) * 4])?;
+    write(
+        d,
+        "web/layers/group1-shard1of1.bin",
+        vec![0u8; (16 * 8 + 8) * 4],
+    )?;
     write_json(
         d,
         "web/graph/model.json",
@@ -2490,7 +2526,11 @@ fn tfjs_model(d: &Path) -> io::Result<()> {
     )?;
     write(d, "web/graph/group1-shard1of2.bin", vec![0u8; 216])?;
     write(d, "web/graph/group1-shard2of2.bin", vec![0u8; 32])?;
-    write(d, "README.md", "---\nlicense: apache-2.0\nlibrary_name: tensorflowjs\n---\n# a TF.js model\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\nlibrary_name: tensorflowjs\n---\n# a TF.js model\n",
+    )
 }
 
 /// A Core ML package with its weights: one `coreml` model.
@@ -2512,7 +2552,11 @@ fn coreml_package(d: &Path) -> io::Result<()> {
         "Classifier.mlpackage/Data/com.apple.CoreML/weights/weight.bin",
         vec![0u8; 256],
     )?;
-    write(d, "README.md", "---\nlicense: mit\n---\n# a Core ML model\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# a Core ML model\n",
+    )
 }
 
 /// Eleven one-tensor shards named by their index, not `-NNNNN-of-MMMMM`:
@@ -2533,7 +2577,11 @@ fn odd_shard_names(d: &Path) -> io::Result<()> {
         "model.safetensors.index.json",
         &json!({"metadata": {"total_size": total}, "weight_map": map}),
     )?;
-    write(d, "README.md", "---\nlicense: mit\n---\n# oddly named shards\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# oddly named shards\n",
+    )
 }
 
 /// An index of forty shards of which two were downloaded: one
@@ -2545,7 +2593,11 @@ fn many_missing_shards(d: &Path) -> io::Result<()> {
         let tensor = format!("model.layers.{i}.mlp.weight");
         map.insert(tensor.clone(), json!(name));
         if i <= 2 {
-            write(d, &name, safetensors(&[(tensor.as_str(), "F32", &[4, 4])], None))?;
+            write(
+                d,
+                &name,
+                safetensors(&[(tensor.as_str(), "F32", &[4, 4])], None),
+            )?;
         }
     }
     write_json(
@@ -2553,5 +2605,9 @@ fn many_missing_shards(d: &Path) -> io::Result<()> {
         "model.safetensors.index.json",
         &json!({"metadata": {"total_size": 40 * 64}, "weight_map": map}),
     )?;
-    write(d, "README.md", "---\nlicense: mit\n---\n# most shards absent\n")
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# most shards absent\n",
+    )
 }
