@@ -201,7 +201,7 @@ fn pickled(file: &FileFacts) -> Option<String> {
             ResultShape::Unknown => file.pickles.iter().map(|(_, s)| &s.result).next_back(),
             known => Some(known),
         };
-        let module = main.is_some_and(|r| is_instance(r));
+        let module = main.is_some_and(is_instance);
         if !arrays && !module && !param_keys {
             let what = match main {
                 Some(ResultShape::Dict) => "a dict",

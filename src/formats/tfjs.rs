@@ -112,6 +112,7 @@ pub fn parse(bytes: &[u8]) -> Result<Option<TfjsModel>, FormatError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

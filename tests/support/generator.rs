@@ -2205,9 +2205,9 @@ impl Pickle {
         if n < 256 {
             self.op(&[b'K', n as u8])
         } else if n < 65_536 {
-            self.op(&[b'M']).op(&(n as u16).to_le_bytes())
+            self.op(b"M").op(&(n as u16).to_le_bytes())
         } else {
-            self.op(&[b'J']).op(&(n as u32).to_le_bytes())
+            self.op(b"J").op(&(n as u32).to_le_bytes())
         }
     }
     pub fn global(&mut self, module: &str, name: &str) -> &mut Pickle {
