@@ -7,12 +7,6 @@ mod support;
 use serde_json::Value;
 use support::{assert_snapshot, scan_fixture, status};
 
-fn scan(name: &str) -> Value {
-    let report = scan_fixture(name);
-    assert_snapshot(name, &report);
-    report
-}
-
 /// The weights item about `path`: (kind, detail).
 fn item(report: &Value, path: &str) -> (String, String) {
     let found = report["components"]["weights"]["items"]
@@ -62,7 +56,8 @@ fn finding_codes(report: &Value, path: &str) -> Vec<String> {
 
 #[test]
 fn arrays_are_weights_by_their_content() {
-    let r = scan("content-arrays");
+    let r = scan_fixture("content-arrays");
+    assert_snapshot("content-arrays", &r);
     // The same filterbank in an assets folder and beside code.
     for path in [
         "speechkit/assets/mel_filters.npz",
@@ -93,7 +88,8 @@ fn arrays_are_weights_by_their_content() {
 
 #[test]
 fn pickles_are_weights_when_they_rebuild_parameters() {
-    let r = scan("content-pickles");
+    let r = scan_fixture("content-pickles");
+    assert_snapshot("content-pickles", &r);
     not_weights(&r, "data/val_indices.p", "a pickle of a list");
     not_weights(&r, "vocab.pkl", "a pickle of a dict");
     not_weights(&r, "demo/input_matrix.pt", "one bare tensor");
@@ -110,7 +106,8 @@ fn pickles_are_weights_when_they_rebuild_parameters() {
 
 #[test]
 fn trainer_state_is_not_weights() {
-    let r = scan("trainer-state");
+    let r = scan_fixture("trainer-state");
+    assert_snapshot("trainer-state", &r);
     for (file, why) in [
         ("optimizer.pt", "optimizer state"),
         ("scheduler.pt", "scheduler state"),
@@ -144,7 +141,8 @@ fn an_empty_file_is_evidence_of_nothing() {
 
 #[test]
 fn tfjs_models_are_weights() {
-    let r = scan("tfjs-model");
+    let r = scan_fixture("tfjs-model");
+    assert_snapshot("tfjs-model", &r);
     assert_eq!(status(&r, "weights"), "shipped");
     let w = &r["components"]["weights"];
     assert_eq!(w["formats"], serde_json::json!(["tfjs"]));
@@ -172,7 +170,8 @@ fn tfjs_models_are_weights() {
 
 #[test]
 fn a_core_ml_package_is_one_model() {
-    let r = scan("coreml-package");
+    let r = scan_fixture("coreml-package");
+    assert_snapshot("coreml-package", &r);
     let w = &r["components"]["weights"];
     assert_eq!(w["formats"], serde_json::json!(["coreml"]));
     let items = w["items"].as_array().unwrap();
@@ -183,7 +182,8 @@ fn a_core_ml_package_is_one_model() {
 
 #[test]
 fn shard_totals_follow_the_index_whatever_the_names() {
-    let r = scan("odd-shard-names");
+    let r = scan_fixture("odd-shard-names");
+    assert_snapshot("odd-shard-names", &r);
     let w = &r["components"]["weights"];
     assert_eq!(w["tensors"], 11);
     assert_eq!(w["parameters"], 33_792);
@@ -198,7 +198,8 @@ fn shard_totals_follow_the_index_whatever_the_names() {
 
 #[test]
 fn many_missing_shards_are_one_finding() {
-    let r = scan("many-missing-shards");
+    let r = scan_fixture("many-missing-shards");
+    assert_snapshot("many-missing-shards", &r);
     assert_eq!(status(&r, "weights"), "incomplete");
     let missing: Vec<&Value> = r["findings"]
         .as_array()

@@ -715,8 +715,11 @@ fn corrupt(d: &Path) -> io::Result<()> {
     dup_file.extend_from_slice(&[0; 4]);
     write(d, "duplicate.safetensors", dup_file)?;
     write(d, "huge-header.safetensors", u64::MAX.to_le_bytes())?;
-    // A protocol-2 pickle of an empty dict: harmless, but still pickle.
-    write(d, "pytorch_model.bin", b"\x80\x02}q\x00.".as_slice())?;
+    // A protocol-2 pickle of a one-tensor state dict: harmless, but still
+    // pickle (an empty dict would not be weights at all).
+    let mut p = Pickle::new();
+    state_dict(&mut p, &[("lm_head.weight", "FloatStorage", &[4, 4])]);
+    write(d, "pytorch_model.bin", p.stop())?;
     write(
         d,
         "model.safetensors",
