@@ -2,7 +2,9 @@
 //! `cargo run --example gen-fixtures`. Interop fixtures written by the Python
 //! reference libraries (`fixtures/interop-*`) are made by
 //! the `scripts/make-*-fixtures.py` scripts and `fixtures/mof/` is the Model
-//! Openness Tool's own test data; both are left untouched here.
+//! Openness Tool's own test data; `fixtures/benign-pickles/` is written by
+//! `scripts/make-benign-corpus.py` with the real tools; all are left
+//! untouched here.
 
 #[path = "../tests/support/generator.rs"]
 mod generator;
@@ -17,6 +19,7 @@ fn main() -> std::io::Result<()> {
         if !name.starts_with("interop-")
             && name != "mof"
             && name != "hostile"
+            && name != "benign-pickles"
             && entry.path().is_dir()
         {
             std::fs::remove_dir_all(entry.path())?;

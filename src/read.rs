@@ -14,7 +14,7 @@ use crate::formats::safetensors::{self, Header};
 use crate::formats::shard_index::{self, ShardIndex};
 use crate::formats::sniff::{self, Sniffed, WeightsFormat};
 use crate::formats::{
-    FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, torch,
+    FormatError, digests, gguf, keras, lfs, msgpack, numpy, onnx, packages, tfjs, torch,
 };
 use crate::hash;
 use crate::inventory::{Entry, Inventory, WalkIssue};
@@ -99,6 +99,8 @@ pub struct Facts {
     /// configs (URLs, cloud paths, loader calls, `download:` blocks), by
     /// file; only files where something was found.
     pub text_refs: Vec<(String, TextScan)>,
+    /// TensorFlow.js models (`model.json` with a `weightsManifest`).
+    pub tfjs: Vec<(String, tfjs::TfjsModel)>,
 }
 
 impl Facts {
@@ -123,6 +125,7 @@ impl Facts {
             // in order, never ahead.
             budget: _,
             text_refs,
+            tfjs,
         } = found;
         self.walk_issues.extend(walk_issues);
         self.files.extend(files);
@@ -137,6 +140,7 @@ impl Facts {
         self.expected_digests.extend(expected_digests);
         self.cards.extend(cards);
         self.text_refs.extend(text_refs);
+        self.tfjs.extend(tfjs);
     }
 }
 
@@ -283,10 +287,45 @@ pub struct FileFacts {
     /// The licence a source file's header states.
     pub header_license: Option<Identified>,
     pub sha256: Option<String>,
+    /// The arrays of a `.npy` (named by its file stem) or `.npz`, from
+    /// their headers: what decides whether they are trained parameters.
+    pub arrays: Vec<ArrayInfo>,
+    /// What the main pickle of a checkpoint returns (a dict, one bare
+    /// tensor, ...).
+    pub pickle_result: pickle::ResultShape,
+    /// The pickles were found in a tar or 7z archive's members.
+    pub pickle_archive: bool,
+    /// Why a file shaped like weights holds no trained parameters (set by
+    /// the assessment, from content; see `assess::content`).
+    pub not_weights: Option<String>,
+    /// The file holds nothing: no byte, or only whitespace (text files).
+    pub blank: bool,
+}
+
+/// One array of a `.npy`/`.npz`, as its header describes it.
+#[derive(Debug, Clone)]
+pub struct ArrayInfo {
+    pub name: String,
+    /// The report's dtype word (`F32`, `U16`, `OBJECT`).
+    pub dtype: String,
+    pub ndim: usize,
+    pub elements: u64,
+}
+
+impl ArrayInfo {
+    fn of(name: &str, header: &numpy::NpyHeader) -> ArrayInfo {
+        ArrayInfo {
+            name: name.to_owned(),
+            dtype: header.dtype_name(),
+            ndim: header.shape.len(),
+            elements: header.elements().unwrap_or(0),
+        }
+    }
 }
 
 impl FileFacts {
     fn from_entry(entry: Entry) -> FileFacts {
+        let blank = entry.bytes == 0;
         FileFacts {
             entry,
             weights_format: None,
@@ -309,6 +348,11 @@ impl FileFacts {
             license: license::FileLicences::default(),
             header_license: None,
             sha256: None,
+            arrays: Vec::new(),
+            pickle_result: pickle::ResultShape::Unknown,
+            pickle_archive: false,
+            not_weights: None,
+            blank,
         }
     }
 
@@ -342,6 +386,9 @@ impl FileFacts {
         self.keras_lambdas.clear();
         self.keras_unsafe.clear();
         self.unscanned.clear();
+        self.arrays.clear();
+        self.pickle_result = pickle::ResultShape::Unknown;
+        self.pickle_archive = false;
     }
 }
 
@@ -472,6 +519,8 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
             };
         }),
         FileKind::Code => read_prefix(&path, MAX_CODE_HEAD).map(|head| {
+            file.blank =
+                head.len() as u64 == file.entry.bytes && head.iter().all(u8::is_ascii_whitespace);
             file.code_role = Some(codeclass::classify(&rel, &head));
             file.header_license = license::header_licence(&head);
             keep_refs(facts, &rel, refs::scan(&head, false, false));
@@ -701,6 +750,9 @@ fn parse_weights(
                 file.npy_object = true;
             }
             file.counts = Some(npy_counts(&header));
+            let name = file.entry.file_name();
+            let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_owned();
+            file.arrays.push(ArrayInfo::of(&stem, &header));
         }),
         WeightsFormat::NumpyZip => {
             numpy::parse_npz_within(map, &mut facts.budget).map(|npz| read_npz(file, npz))
@@ -804,6 +856,8 @@ fn read_npz(file: &mut FileFacts, npz: numpy::NpzScan) {
                 file.pickles
                     .push((format!("{} (object array)", member.name), scan.clone()));
             }
+            let name = member.name.strip_suffix(".npy").unwrap_or(&member.name);
+            file.arrays.push(ArrayInfo::of(name, header));
             let c = npy_counts(header);
             counts.tensors += 1;
             counts.parameters = counts.parameters.saturating_add(c.parameters);
@@ -832,6 +886,11 @@ fn npy_counts(header: &numpy::NpyHeader) -> FileWeights {
 fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     let torchscript = checkpoint.container == torch::Container::TorchScript;
     file.torchscript = torchscript;
+    file.pickle_result = checkpoint.main_result.clone();
+    file.pickle_archive = matches!(
+        checkpoint.container,
+        torch::Container::Tar | torch::Container::TarArchive | torch::Container::SevenZip
+    );
     let compressed: String = checkpoint
         .compression
         .iter()
@@ -920,6 +979,27 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
             file.other_format = Some("shard-index");
             facts.shard_indexes.push((rel.clone(), c));
         }),
+        _ if is_json && tfjs::looks_like(&bytes) => {
+            // A TF.js model: its manifest usually follows the topology, so
+            // the whole file is read (within the config cap checked above).
+            let whole = if file.entry.bytes > bytes.len() as u64 {
+                read_prefix(path, MAX_CONFIG_BYTES)?
+            } else {
+                bytes.clone()
+            };
+            tfjs::parse(&whole).map(|model| {
+                if let Some(model) = model {
+                    file.other_format = Some("tfjs-model");
+                    file.counts = Some(FileWeights {
+                        tensors: model.tensors,
+                        parameters: model.parameters,
+                        bytes: model.bytes,
+                        dtypes: model.dtypes.clone(),
+                    });
+                    facts.tfjs.push((rel.clone(), model));
+                }
+            })
+        }
         _ if is_json && memchr::memmem::find(&bytes, b"\"class_name\"").is_some() => {
             // A Keras 2 `model.to_json()` file (model.json): read whole.
             let whole = read_prefix(path, keras::MAX_CONFIG_BYTES)?;

@@ -153,6 +153,8 @@ words! {
         OpenVino = "openvino",
         TfCheckpoint = "tf-checkpoint",
         NotWeights = "not-weights",
+        // Issue 23: TensorFlow.js models (model.json and its shards).
+        Tfjs = "tfjs",
         EvaluationData = "evaluation-data",
         EvaluationResults = "evaluation-results",
         SampleData = "sample-data",

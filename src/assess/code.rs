@@ -98,7 +98,8 @@ pub fn assess(facts: &mut Facts, out: &mut Vec<Finding>) -> Component {
 
     let mut shipped = false;
     for file in &facts.files {
-        if file.entry.kind != FileKind::Code || file.entry.read_path.is_none() {
+        // An empty (or whitespace-only) file is evidence of nothing.
+        if file.entry.kind != FileKind::Code || file.entry.read_path.is_none() || file.blank {
             continue;
         }
         let (role, reason) = file.code_role.unwrap_or((CodeRole::Other, "source file"));

@@ -19,10 +19,33 @@ const NAMES_SHOWN: usize = 8;
 
 /// Content decides a file's kind where its name could not: a YAML or JSON
 /// file that holds a training configuration is training code.
+/// A file shaped like weights whose content holds no trained parameters
+/// (SPEC section 2: content decides, not place) keeps its format for the
+/// safety scan but is no longer of the weights kind.
 pub(crate) fn decide_kinds(facts: &mut Facts) {
     for file in facts.files.iter_mut().filter(|f| f.training_config) {
         file.entry.kind = FileKind::Code;
         file.code_role = Some((CodeRole::Training, "training configuration"));
+    }
+    // A shard an index names holds what the index places in it.
+    let shards: BTreeSet<String> = facts
+        .shard_indexes
+        .iter()
+        .flat_map(|(rel, index)| {
+            let dir = crate::inventory::dir_of(rel).to_owned();
+            index.shards().into_iter().map(move |s| format!("{dir}{s}"))
+        })
+        .collect();
+    for file in facts.files.iter_mut() {
+        if shards.contains(file.rel()) {
+            continue;
+        }
+        if file.weights_format.is_some() || file.entry.kind == FileKind::Weights {
+            file.not_weights = super::content::not_weights(file);
+            if file.not_weights.is_some() {
+                file.entry.kind = FileKind::Other;
+            }
+        }
     }
 }
 
@@ -167,6 +190,9 @@ fn weights_error_code(err: &FormatError) -> Code {
 /// How a weights file read as such is pickled, if it is: LFS pointers and
 /// files that could not be read hold no pickle to speak of.
 fn pickled_weights(file: &FileFacts) -> Option<&'static str> {
+    if file.not_weights.is_some() {
+        return None; // its pickles are still judged below
+    }
     let format = file.weights_format.filter(|f| f.is_pickle())?;
     let unread = file.lfs.is_some()
         || file

@@ -5,6 +5,7 @@
 //! the weights). Pure: no filesystem access, so every rule is unit-testable.
 
 mod code;
+mod content;
 mod data;
 mod files;
 mod frameworks;

@@ -73,19 +73,37 @@ pub fn check(
         }
     }
 
-    for shard in &named {
-        let expected = placed.get(shard.as_str()).map_or(0, BTreeSet::len);
-        if state(shard) == ShardState::Missing {
-            findings.push(Finding::new(
-                Code::MissingShard,
-                Some(&shard_path(shard)),
-                format!(
-                    "{index_path} places {expected} {} in {}, which is not in the release",
-                    plural(expected, "tensor", "tensors"),
-                    json::quote(shard)
-                ),
-            ));
-        }
+    // Absent shards: one finding per index, however many are gone (a
+    // release missing 243 shards is one problem, not 243); the full list is
+    // in the index's evidence item (see [`missing`]).
+    let gone = missing(index, shards);
+    if let Some(first) = gone.first() {
+        let tensors: usize = gone
+            .iter()
+            .map(|s| placed.get(s.as_str()).map_or(0, BTreeSet::len))
+            .sum();
+        let message = if gone.len() == 1 {
+            format!(
+                "{index_path} places {tensors} {} in {}, which is not in the release",
+                plural(tensors, "tensor", "tensors"),
+                json::quote(first)
+            )
+        } else {
+            let names: Vec<&str> = gone.iter().map(String::as_str).collect();
+            format!(
+                "{index_path} names {} of its {} shards that are not in the release ({tensors} {} placed in them): {}",
+                gone.len(),
+                named.len(),
+                plural(tensors, "tensor", "tensors"),
+                summarise(&names)
+            )
+        };
+        let path = if gone.len() == 1 {
+            shard_path(first)
+        } else {
+            index_path.to_owned()
+        };
+        findings.push(Finding::new(Code::MissingShard, Some(&path), message));
     }
 
     for (&shard, holds) in &held {
@@ -197,6 +215,21 @@ pub fn check(
 
     findings.sort();
     findings
+}
+
+/// The shards `index` names that are not in the release, sorted.
+pub fn missing(index: &ShardIndex, shards: &BTreeMap<String, ShardState<'_>>) -> Vec<String> {
+    index
+        .shards()
+        .into_iter()
+        .filter(|s| {
+            shards
+                .get(s.as_str())
+                .copied()
+                .unwrap_or(ShardState::Missing)
+                == ShardState::Missing
+        })
+        .collect()
 }
 
 fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {

@@ -40,16 +40,20 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
     let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
     let mut tally = Tally::default();
     let paired = paired_formats(facts, &paths, &mut tally);
-    let fixed = fixed_arrays(facts, &mut tally);
+    let fixed = not_weights(facts, &mut tally);
+    let packaged = package_members(&paths);
+    let tfjs = tfjs_members(facts);
     let weights: Vec<&FileFacts> = facts
         .files
         .iter()
         .filter(|f| f.weights_format.is_some() || f.entry.kind == crate::report::FileKind::Weights)
         .filter(|f| !paired.contains(f.rel()) && !fixed.contains(f.rel()))
+        .filter(|f| !packaged.contains(f.rel()) && !tfjs.contains(f.rel()))
         .collect();
     weights_files(facts, &weights, &mut tally);
     shard_sets(facts, &weights, &mut tally);
     packages(&paths, &mut tally);
+    tfjs_models(facts, &paths, &mut tally);
     external_data(facts, &paths, &mut tally);
     adapters_and_bases(facts, &mut tally);
     for reference in super::references::weights(facts) {
@@ -58,9 +62,21 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
     }
 
     let paired_files = tally.paired_files;
-    let chosen = primary_files(&weights);
+    let chosen = primary_files(facts, &weights);
     tally.findings.extend(config_mismatches(facts, &chosen));
-    let (tensors, parameters, dtypes) = totals(&chosen);
+    let (mut tensors, mut parameters, mut dtypes) = totals(&chosen);
+    // TF.js models count where no other format holds the folder's model.
+    for (rel, model) in &facts.tfjs {
+        if chosen.iter().any(|f| dir_of(f.rel()) == dir_of(rel)) {
+            continue;
+        }
+        tensors = Some(tensors.unwrap_or(0).saturating_add(model.tensors));
+        parameters = Some(parameters.unwrap_or(0).saturating_add(model.parameters));
+        for (dtype, n) in &model.dtypes {
+            let slot: &mut u64 = dtypes.entry(dtype.clone()).or_default();
+            *slot = slot.saturating_add(*n);
+        }
+    }
     out.extend(tally.findings);
     let Tally {
         shipped,
@@ -209,60 +225,20 @@ fn paired_formats<'a>(facts: &'a Facts, paths: &[&'a str], t: &mut Tally) -> BTr
     owned
 }
 
-/// Arrays that were never trained, shipped as assets of a code package: a
-/// small `.npy`/`.npz` whose name says filterbank, window or lookup table,
-/// in a folder that holds source code. Conservative: anything else named
-/// like weights stays weights.
-fn fixed_arrays<'a>(facts: &'a Facts, t: &mut Tally) -> BTreeSet<&'a str> {
-    const MAX_FIXED_BYTES: u64 = 8 << 20;
-    const WORDS: &[&str] = &[
-        "mel",
-        "filters",
-        "filterbank",
-        "filterbanks",
-        "fbank",
-        "window",
-        "windows",
-        "lut",
-        "lookup",
-        "hann",
-        "hamming",
-        "dct",
-        "basis",
-    ];
-    let code_dirs: BTreeSet<&str> = facts
-        .files
-        .iter()
-        .filter(|f| f.entry.kind == crate::report::FileKind::Code)
-        .map(|f| dir_of(f.rel()))
-        .collect();
+/// Files shaped like weights whose content holds no trained parameters
+/// (see `content`): one `not-weights` item each, saying why.
+fn not_weights<'a>(facts: &'a Facts, t: &mut Tally) -> BTreeSet<&'a str> {
     let mut out = BTreeSet::new();
     for file in &facts.files {
-        let name = file.entry.file_name().to_ascii_lowercase();
-        let is_array = name.ends_with(".npy") || name.ends_with(".npz");
-        if !is_array || file.lfs.is_some() || file.entry.bytes > MAX_FIXED_BYTES {
+        let Some(reason) = &file.not_weights else {
             continue;
-        }
-        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        let words = super::references::tokens(stem);
-        let fixed = words.iter().any(|w| WORDS.contains(&w.as_str()))
-            && !words.iter().any(|w| {
-                w.starts_with("weight")
-                    || w.starts_with("checkpoint")
-                    || w.starts_with("model")
-                    || w == "ckpt"
-                    || w == "params"
-            });
-        let dir = dir_of(file.rel());
-        if !fixed || !code_dirs.contains(dir) {
-            continue;
-        }
+        };
         out.insert(file.rel());
         t.items.push(item(
             ItemKind::NotWeights,
             Some(file.rel()),
             ItemSource::File,
-            "a fixed array shipped with the code (filterbank, window or lookup table by its name, beside source files): not trained parameters",
+            reason.clone(),
         ));
     }
     out
@@ -308,15 +284,22 @@ fn shard_sets(facts: &Facts, weights: &[&FileFacts], t: &mut Tally) {
         let index_findings = super::shards::check(index_rel, dir, index, &states, &extra);
         t.broken |= index_findings.iter().any(|f| f.code == Code::IndexMismatch);
         t.findings.extend(index_findings);
+        // The one `missing-shard` finding names the first few; the item
+        // keeps the whole list.
+        let gone = super::shards::missing(index, &states);
+        let mut detail = format!(
+            "{} tensors in {} shards",
+            index.weight_map.len(),
+            index.shards().len()
+        );
+        if !gone.is_empty() {
+            detail = format!("{detail}; {} missing: {}", gone.len(), gone.join(", "));
+        }
         t.items.push(item(
             ItemKind::ShardIndex,
             Some(index_rel),
             ItemSource::Index,
-            format!(
-                "{} tensors in {} shards",
-                index.weight_map.len(),
-                index.shards().len()
-            ),
+            detail,
         ));
     }
     // The `-of-N` suffix says how many shards a set has, index or not; gaps
@@ -326,16 +309,150 @@ fn shard_sets(facts: &Facts, weights: &[&FileFacts], t: &mut Tally) {
         .filter(|f| f.entry.read_path.is_some() || f.lfs.is_some())
         .map(|f| f.rel())
         .collect();
+    // One finding per set, as for an index.
+    let mut by_set: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for missing in missing_shards_by_name(&present) {
         if indexed.contains(&missing) {
             continue;
         }
+        let name = missing.rsplit('/').next().unwrap_or(&missing);
+        let set = shard_family(name)
+            .map(|(stem, ext)| format!("{}{stem}.{ext}", dir_of(&missing)))
+            .unwrap_or_else(|| missing.clone());
+        by_set.entry(set).or_default().push(missing);
+    }
+    for (set, missing) in by_set {
         t.broken = true;
-        t.findings.push(Finding::new(
-            Code::MissingShard,
-            Some(&missing),
-            format!("shard {missing} is absent while other shards of its set are present"),
-        ));
+        let (path, message) = match missing.as_slice() {
+            [one] => (
+                one.clone(),
+                format!("shard {one} is absent while other shards of its set are present"),
+            ),
+            many => {
+                let shown: Vec<&str> = many.iter().take(3).map(String::as_str).collect();
+                let more = if many.len() > 3 {
+                    format!(", and {} more", many.len() - 3)
+                } else {
+                    String::new()
+                };
+                (
+                    many[0].clone(),
+                    format!(
+                        "{} shards of {set} are absent while others of the set are present: {}{more}",
+                        many.len(),
+                        shown.join(", ")
+                    ),
+                )
+            }
+        };
+        t.findings
+            .push(Finding::new(Code::MissingShard, Some(&path), message));
+    }
+}
+
+/// A Core ML package (`.mlpackage`, or compiled `.mlmodelc`) is one model
+/// in the `coreml` format: its `model.mlmodel` and `weight.bin` are parts of
+/// it, not models (or unknown files) of their own.
+fn is_coreml_package(format: &str) -> bool {
+    matches!(format, "coreml-mlpackage" | "coreml-mlmodelc")
+}
+
+/// The files Core ML packages own.
+fn package_members<'a>(paths: &[&'a str]) -> BTreeSet<&'a str> {
+    let owned: BTreeSet<String> = crate::formats::packages::detect(paths)
+        .into_iter()
+        .filter(|p| is_coreml_package(p.format))
+        .flat_map(|p| p.files)
+        .collect();
+    paths
+        .iter()
+        .copied()
+        .filter(|p| owned.contains(*p))
+        .collect()
+}
+
+/// The shard files TF.js manifests name (inside the release).
+fn tfjs_members(facts: &Facts) -> BTreeSet<String> {
+    facts
+        .tfjs
+        .iter()
+        .flat_map(|(rel, model)| {
+            model
+                .paths
+                .iter()
+                .filter_map(|p| resolve_inside(dir_of(rel), p))
+        })
+        .collect()
+}
+
+/// A TF.js model is one `tfjs` item: its `model.json` with the counts of
+/// its manifest; its shards are parts of it, and absent ones are one
+/// `missing-shard` finding per model.
+fn tfjs_models(facts: &Facts, paths: &[&str], t: &mut Tally) {
+    let by_rel: BTreeMap<&str, &FileFacts> = facts.files.iter().map(|f| (f.rel(), f)).collect();
+    for (rel, model) in &facts.tfjs {
+        let mut missing = Vec::new();
+        let mut pointers = 0usize;
+        for shard in &model.paths {
+            match resolve_inside(dir_of(rel), shard) {
+                Some(target) if paths.contains(&target.as_str()) => {
+                    if let Some(f) = by_rel.get(target.as_str()) {
+                        if f.lfs.is_some() {
+                            pointers += 1;
+                        } else {
+                            t.bytes = t.bytes.saturating_add(f.entry.bytes);
+                        }
+                    }
+                }
+                Some(target) => missing.push(target),
+                None => missing.push(shard.clone()),
+            }
+        }
+        t.formats.insert("tfjs");
+        if pointers > 0 {
+            t.pointers = true;
+        }
+        if pointers < model.paths.len() || model.paths.is_empty() {
+            t.shipped = true;
+        }
+        let dtypes: Vec<&str> = model.dtypes.keys().map(String::as_str).collect();
+        let mut detail = format!(
+            "TF.js {}: {} tensors, {} parameters, {} in {} shards",
+            model.kind,
+            model.tensors,
+            model.parameters,
+            dtypes.join("/"),
+            model.paths.len()
+        );
+        if pointers > 0 {
+            detail = format!("{detail}; {pointers} shards are LFS pointers");
+        }
+        if !missing.is_empty() {
+            t.broken = true;
+            detail = format!(
+                "{detail}; {} missing: {}",
+                missing.len(),
+                missing.join(", ")
+            );
+            let shown: Vec<&str> = missing.iter().take(3).map(String::as_str).collect();
+            let more = if missing.len() > 3 {
+                format!(", and {} more", missing.len() - 3)
+            } else {
+                String::new()
+            };
+            t.findings.push(Finding::new(
+                Code::MissingShard,
+                Some(rel),
+                format!(
+                    "{rel} names {} of its {} weight shards that are not in the release: {}{more}",
+                    missing.len(),
+                    model.paths.len(),
+                    shown.join(", ")
+                ),
+            ));
+        }
+        t.items
+            .push(item(ItemKind::Tfjs, Some(rel), ItemSource::File, detail));
     }
 }
 
@@ -346,17 +463,30 @@ fn packages(paths: &[&str], t: &mut Tally) {
             continue; // listed as a file already
         }
         t.shipped = true;
-        t.formats.insert(package.format);
         let root = if package.root.is_empty() {
             "."
         } else {
             package.root.as_str()
         };
+        let (format, detail) = if is_coreml_package(package.format) {
+            let what = if package.format == "coreml-mlpackage" {
+                "a Core ML package (.mlpackage)"
+            } else {
+                "a compiled Core ML model (.mlmodelc)"
+            };
+            ("coreml", format!("{what} of {} files", package.files.len()))
+        } else {
+            (
+                package.format,
+                format!("package of {} files", package.files.len()),
+            )
+        };
+        t.formats.insert(format);
         t.items.push(item(
-            format_kind(package.format),
+            format_kind(format),
             Some(root),
             ItemSource::File,
-            format!("package of {} files", package.files.len()),
+            detail,
         ));
     }
 }
@@ -518,16 +648,31 @@ fn name_width(n: u32) -> usize {
 /// variants, several GGUF quantisations), and counting them all would
 /// multiply the parameters. Per folder, the best-ranked format wins, then a
 /// plain name over a variant (`model.fp16.safetensors`), then the larger set.
-fn primary_files<'a>(weights: &[&'a FileFacts]) -> Vec<&'a FileFacts> {
+/// Shards an index names form one set whatever their names look like.
+fn primary_files<'a>(facts: &Facts, weights: &[&'a FileFacts]) -> Vec<&'a FileFacts> {
+    let mut indexed: BTreeMap<String, String> = BTreeMap::new();
+    for (index_rel, index) in &facts.shard_indexes {
+        let dir = dir_of(index_rel);
+        let name = index_rel.rsplit('/').next().unwrap_or(index_rel);
+        let family = name.strip_suffix(".index.json").unwrap_or(name).to_owned();
+        for shard in index.shards() {
+            indexed
+                .entry(format!("{dir}{shard}"))
+                .or_insert_with(|| family.clone());
+        }
+    }
     let mut groups: BTreeMap<(&str, String), Vec<&'a FileFacts>> = BTreeMap::new();
     for file in weights {
         if file.counts.is_none() || is_intermediate_checkpoint(file.rel()) {
             continue;
         }
         let name = file.entry.file_name();
-        let family = shard_family(name)
-            .map(|(stem, ext)| format!("{stem}.{ext}"))
-            .unwrap_or_else(|| name.to_owned());
+        let family = match indexed.get(file.rel()) {
+            Some(family) => family.clone(),
+            None => shard_family(name)
+                .map(|(stem, ext)| format!("{stem}.{ext}"))
+                .unwrap_or_else(|| name.to_owned()),
+        };
         groups
             .entry((dir_of(file.rel()), family))
             .or_default()

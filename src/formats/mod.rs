@@ -26,6 +26,7 @@ pub mod safetensors;
 pub mod sevenz;
 pub mod shard_index;
 pub mod sniff;
+pub mod tfjs;
 pub mod torch;
 
 use std::fmt;

@@ -40,6 +40,9 @@ const MAX_TUPLE_ITEMS: usize = 1024;
 /// Items kept per list; the only list read back is the legacy storage-key
 /// list, one key per storage.
 const MAX_LIST_ITEMS: usize = 1 << 20;
+/// Distinct dict keys kept per stream: enough to tell a state dict from an
+/// optimizer's state or a vocabulary, bounded whatever the stream holds.
+pub const MAX_KEYS: usize = 4096;
 
 /// Caps on one walk. Reaching one stops the walk with `truncated_walk` set:
 /// the imports seen so far are still reported, and the caller knows the rest
@@ -158,6 +161,34 @@ pub struct PickleScan {
     pub error: Option<String>,
     /// The first `PROTO` operand, if any.
     pub protocol: Option<u8>,
+    /// Distinct string keys of the dicts the stream fills (`DICT`,
+    /// `SETITEM`, `SETITEMS`), in stream order, at most [`MAX_KEYS`]: a
+    /// state dict's parameter names, an optimizer's `state` and
+    /// `param_groups`, a vocabulary's words.
+    pub keys: Vec<String>,
+    /// What the value returned at `STOP` is.
+    pub result: ResultShape,
+}
+
+/// The shape of the value a pickle returns, as far as the walk can tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ResultShape {
+    /// Not known (the walk stopped early, or the value was not followed).
+    #[default]
+    Unknown,
+    /// A tensor rebuilt by `torch._utils._rebuild_tensor*`.
+    Tensor,
+    Dict,
+    List,
+    Tuple,
+    /// A string, number, boolean, `None` or bytes.
+    Scalar,
+    /// An object made from a global: an instance of a class (`NEWOBJ`,
+    /// `BUILD`), or whatever a called function returned (`called`).
+    Object {
+        class: Import,
+        called: bool,
+    },
 }
 
 impl PickleScan {
@@ -954,6 +985,8 @@ struct Walker<'a, 'l> {
     storage_order: Vec<String>,
     protocol: Option<u8>,
     result: Option<Val>,
+    keys: Vec<String>,
+    key_seen: std::collections::HashSet<String>,
 }
 
 /// Walks one pickle starting at `bytes[0]`; returns the scan and the number
@@ -977,6 +1010,8 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> (PickleScan, usize) {
         storage_order: Vec::new(),
         protocol: None,
         result: None,
+        keys: Vec::new(),
+        key_seen: std::collections::HashSet::new(),
     };
     let mut out = PickleScan::default();
     loop {
@@ -1022,6 +1057,8 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> (PickleScan, usize) {
     }
     let consumed = w.pos;
     out.result_strings = w.result_strings();
+    out.result = w.result_shape();
+    out.keys = std::mem::take(&mut w.keys);
     out.imports = std::mem::take(&mut w.imports).into_iter().collect();
     out.calls = std::mem::take(&mut w.calls).into_iter().collect();
     out.invoked = std::mem::take(&mut w.invoked).into_iter().collect();
@@ -1277,6 +1314,38 @@ impl<'a> Walker<'a, '_> {
         Value::Storage(storage)
     }
 
+    fn result_shape(&self) -> ResultShape {
+        let Some(v) = &self.result else {
+            return ResultShape::Unknown;
+        };
+        match &**v {
+            Value::Tensor => ResultShape::Tensor,
+            Value::Dict => ResultShape::Dict,
+            Value::List(_) => ResultShape::List,
+            Value::Tuple { .. } => ResultShape::Tuple,
+            Value::Str { .. } | Value::Int(_) | Value::Opaque | Value::Bool(_) | Value::None => {
+                ResultShape::Scalar
+            }
+            Value::Object(imp) => ResultShape::Object {
+                class: imp.clone(),
+                called: self.invoked.contains(imp),
+            },
+            _ => ResultShape::Unknown,
+        }
+    }
+
+    /// Keeps a dict key that is text, once, while there is room.
+    fn note_key(&mut self, key: &Val) {
+        if self.keys.len() >= MAX_KEYS {
+            return;
+        }
+        if let Value::Str { text, .. } = &**key
+            && self.key_seen.insert(text.clone())
+        {
+            self.keys.push(text.clone());
+        }
+    }
+
     fn result_strings(&self) -> Vec<String> {
         let Some(v) = &self.result else {
             return Vec::new();
@@ -1518,6 +1587,9 @@ impl<'a> Walker<'a, '_> {
                 if items.len() % 2 != 0 {
                     return Err(bad("odd number of items for DICT"));
                 }
+                for key in items.iter().step_by(2) {
+                    self.note_key(key);
+                }
                 self.push(Value::Dict)?;
             }
             opcode::FROZENSET => {
@@ -1534,8 +1606,9 @@ impl<'a> Walker<'a, '_> {
             }
             opcode::SETITEM => {
                 self.pop()?;
-                self.pop()?;
+                let key = self.pop()?;
                 self.top()?;
+                self.note_key(&key);
             }
             opcode::SETITEMS => {
                 let items = self.pop_mark()?;
@@ -1543,6 +1616,9 @@ impl<'a> Walker<'a, '_> {
                     return Err(bad("odd number of items for SETITEMS"));
                 }
                 self.top()?;
+                for key in items.iter().step_by(2) {
+                    self.note_key(key);
+                }
             }
             opcode::ADDITEMS => {
                 self.pop_mark()?;

@@ -15,7 +15,7 @@
 //! number of pickles per file.
 
 use super::compressed::{self, Codec};
-use super::pickle::{self, Limits, PickleScan, Verdict};
+use super::pickle::{self, Limits, PickleScan, ResultShape, Verdict};
 use super::sevenz;
 use super::{Budget, FormatError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -235,6 +235,9 @@ pub struct CheckpointScan {
     /// byte 257, so a decoder's failure moves on to the next reading and
     /// ends with the raw pickle walk instead of ending the scan.
     pub reinterpreted: Vec<String>,
+    /// What the main data pickle returns (a dict, a bare tensor, ...);
+    /// `Unknown` when no main pickle was found.
+    pub main_result: ResultShape,
     /// A tar whose last member runs past the bytes given: corruption in a
     /// file, the expected end of a stream cut at the decompression cap.
     tar_cut: bool,
@@ -253,6 +256,7 @@ impl CheckpointScan {
             compression: Vec::new(),
             unscanned: Vec::new(),
             reinterpreted: Vec::new(),
+            main_result: ResultShape::Unknown,
             tar_cut: false,
         }
     }
@@ -274,6 +278,7 @@ impl CheckpointScan {
 
     /// Counts the tensors of the pickle that holds the checkpoint's object.
     fn count_tensors(&mut self, main: &PickleScan) {
+        self.main_result = main.result.clone();
         for t in &main.tensors {
             let n = t.numel();
             self.tensors += 1;

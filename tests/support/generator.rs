@@ -51,6 +51,15 @@ pub fn generate(out: &Path) -> io::Result<()> {
     paired_formats(&out.join("paired-formats"))?;
     linked_data_missing(&out.join("linked-data-missing"))?;
     dduf_inside(&out.join("dduf-inside"))?;
+    // Issue 23: weights decided by what files hold, never where they sit.
+    content_arrays(&out.join("content-arrays"))?;
+    content_pickles(&out.join("content-pickles"))?;
+    trainer_state(&out.join("trainer-state"))?;
+    empty_code(&out.join("empty-code"))?;
+    tfjs_model(&out.join("tfjs-model"))?;
+    coreml_package(&out.join("coreml-package"))?;
+    odd_shard_names(&out.join("odd-shard-names"))?;
+    many_missing_shards(&out.join("many-missing-shards"))?;
     Ok(())
 }
 
@@ -708,8 +717,11 @@ fn corrupt(d: &Path) -> io::Result<()> {
     dup_file.extend_from_slice(&[0; 4]);
     write(d, "duplicate.safetensors", dup_file)?;
     write(d, "huge-header.safetensors", u64::MAX.to_le_bytes())?;
-    // A protocol-2 pickle of an empty dict: harmless, but still pickle.
-    write(d, "pytorch_model.bin", b"\x80\x02}q\x00.".as_slice())?;
+    // A protocol-2 pickle of a one-tensor state dict: harmless, but still
+    // pickle (an empty dict would not be weights at all).
+    let mut p = Pickle::new();
+    state_dict(&mut p, &[("lm_head.weight", "FloatStorage", &[4, 4])]);
+    write(d, "pytorch_model.bin", p.stop())?;
     write(
         d,
         "model.safetensors",
@@ -2370,5 +2382,470 @@ fn dduf_inside(d: &Path) -> io::Result<()> {
         d,
         "README.md",
         "---\nlicense: mit\n---\n# A pipeline in one file\n",
+    )
+}
+
+// ---------------------------------------------------------------- issue 23
+
+/// A `.npy` file: magic, version 1.0, the header dict padded to 64 bytes,
+/// then zeros for the data (`item` bytes per element).
+pub fn npy(descr: &str, shape: &[u64], item: u64) -> Vec<u8> {
+    let dims: Vec<String> = shape.iter().map(u64::to_string).collect();
+    let shape = match dims.len() {
+        1 => format!("({},)", dims[0]),
+        _ => format!("({})", dims.join(", ")),
+    };
+    let mut header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    let elements: u64 = shape_product(&dims);
+    out.resize(out.len() + (elements * item) as usize, 0);
+    out
+}
+
+fn shape_product(dims: &[String]) -> u64 {
+    dims.iter().map(|d| d.parse::<u64>().unwrap()).product()
+}
+
+/// An `.npz`: a stored zip of `name.npy` members.
+pub fn npz(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let names: Vec<String> = members.iter().map(|(n, _)| format!("{n}.npy")).collect();
+    let entries: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(members)
+        .map(|(n, (_, data))| (n.as_str(), data.as_slice()))
+        .collect();
+    stored_zip(&entries)
+}
+
+/// Protocol-2 pickle opcodes, as `torch.save` writes them.
+pub struct Pickle(pub Vec<u8>);
+
+impl Pickle {
+    pub fn new() -> Pickle {
+        Pickle(vec![0x80, 2])
+    }
+    pub fn op(&mut self, bytes: &[u8]) -> &mut Pickle {
+        self.0.extend_from_slice(bytes);
+        self
+    }
+    pub fn str(&mut self, s: &str) -> &mut Pickle {
+        self.0.push(b'X');
+        self.0.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        self.op(s.as_bytes())
+    }
+    pub fn int(&mut self, n: u64) -> &mut Pickle {
+        if n < 256 {
+            self.op(&[b'K', n as u8])
+        } else if n < 65_536 {
+            self.op(b"M").op(&(n as u16).to_le_bytes())
+        } else {
+            self.op(b"J").op(&(n as u32).to_le_bytes())
+        }
+    }
+    pub fn global(&mut self, module: &str, name: &str) -> &mut Pickle {
+        self.op(b"c")
+            .op(module.as_bytes())
+            .op(b"\n")
+            .op(name.as_bytes())
+            .op(b"\n")
+    }
+    /// `collections.OrderedDict()`, as state dicts start.
+    pub fn ordered_dict(&mut self) -> &mut Pickle {
+        self.global("collections", "OrderedDict").op(b")R")
+    }
+    /// `torch._utils._rebuild_tensor_v2(storage, 0, shape, stride, False,
+    /// OrderedDict())` over storage `key` of class `storage`.
+    pub fn tensor(&mut self, key: &str, storage: &str, shape: &[u64]) -> &mut Pickle {
+        let numel: u64 = shape.iter().product();
+        self.global("torch._utils", "_rebuild_tensor_v2").op(b"(");
+        self.op(b"(")
+            .str("storage")
+            .global("torch", storage)
+            .str(key);
+        self.str("cpu").int(numel).op(b"tQ");
+        self.int(0).op(b"(");
+        for d in shape {
+            self.int(*d);
+        }
+        self.op(b"t(");
+        let mut stride = 1;
+        let mut strides = Vec::new();
+        for d in shape.iter().rev() {
+            strides.push(stride);
+            stride *= d;
+        }
+        for s in strides.iter().rev() {
+            self.int(*s);
+        }
+        self.op(b"t\x89").ordered_dict().op(b"tR")
+    }
+    pub fn stop(&mut self) -> Vec<u8> {
+        self.op(b".");
+        std::mem::take(&mut self.0)
+    }
+}
+
+/// Bytes per element of a torch storage class.
+fn storage_item(storage: &str) -> u64 {
+    match storage {
+        "LongStorage" | "DoubleStorage" => 8,
+        "FloatStorage" | "IntStorage" => 4,
+        "HalfStorage" | "BFloat16Storage" => 2,
+        _ => 1,
+    }
+}
+
+type TensorSpec<'a> = (&'a str, &'a str, &'a [u64]);
+
+/// A `torch.save` zip: `archive/data.pkl`, one zero-filled storage per
+/// tensor, `archive/version`.
+pub fn torch_zip(data_pkl: &[u8], tensors: &[TensorSpec<'_>]) -> Vec<u8> {
+    let storages: Vec<(String, Vec<u8>)> = tensors
+        .iter()
+        .enumerate()
+        .map(|(i, (_, storage, shape))| {
+            let n: u64 = shape.iter().product::<u64>() * storage_item(storage);
+            (format!("archive/data/{i}"), vec![0u8; n as usize])
+        })
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("archive/data.pkl", data_pkl)];
+    for (name, data) in &storages {
+        entries.push((name.as_str(), data.as_slice()));
+    }
+    entries.push(("archive/version", b"3\n"));
+    stored_zip(&entries)
+}
+
+/// A state dict of `tensors` (name, storage class, shape), keys as given.
+pub fn state_dict(p: &mut Pickle, tensors: &[TensorSpec<'_>]) {
+    p.ordered_dict().op(b"(");
+    for (i, (name, storage, shape)) in tensors.iter().enumerate() {
+        p.str(name).tensor(&i.to_string(), storage, shape);
+    }
+    p.op(b"u");
+}
+
+/// Arrays: a filterbank (in an `assets/` folder and again beside code: the
+/// same verdict wherever it sits), token-id prompts, a test's expected
+/// object arrays and a 1-D score array are not weights; an `.npz` of float
+/// arrays with parameter names and a `.npy` embedding matrix are.
+fn content_arrays(d: &Path) -> io::Result<()> {
+    let filterbank = npz(&[
+        ("mel_80", npy("<f4", &[80, 201], 4)),
+        ("mel_128", npy("<f4", &[128, 201], 4)),
+    ]);
+    write(d, "speechkit/assets/mel_filters.npz", &filterbank)?;
+    write(
+        d,
+        "speechkit/audio.py",
+        "import numpy as np\n\ndef mel(n):\n    return np.load('mel_filters.npz')[f'mel_{n}']\n",
+    )?;
+    write(d, "speechkit/mel_filters.npz", &filterbank)?;
+    write(
+        d,
+        "speechkit/checkpoint.npz",
+        npz(&[
+            ("enc_emb", npy("<f4", &[29, 64], 4)),
+            ("enc_w_ih", npy("<f4", &[192, 64], 4)),
+            ("enc_b_ih", npy("<f4", &[192], 4)),
+            ("fc_w", npy("<f4", &[74, 64], 4)),
+            ("fc_b", npy("<f4", &[74], 4)),
+        ]),
+    )?;
+    for speaker in ["en_speaker_0", "en_speaker_1", "de_speaker_0"] {
+        write(
+            d,
+            &format!("voices/{speaker}.npz"),
+            npz(&[
+                ("semantic_prompt", npy("<u2", &[300], 2)),
+                ("coarse_prompt", npy("<u2", &[2, 450], 2)),
+                ("fine_prompt", npy("<u2", &[8, 450], 2)),
+            ]),
+        )?;
+    }
+    // Object arrays: the members are pickles (an empty list each here).
+    let mut object = npy("|O", &[2], 0);
+    object.extend_from_slice(b"\x80\x02]q\x00.");
+    write(
+        d,
+        "tests/expected_output.npz",
+        npz(&[("segments", object.clone()), ("words", object)]),
+    )?;
+    write(d, "results/scores.npy", npy("<f8", &[1000], 8))?;
+    write(d, "embeddings/word_vectors.npy", npy("<f4", &[5000, 50], 4))?;
+    write(d, "LICENSE", MIT)?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# arrays of every kind\n",
+    )
+}
+
+/// Pickles: a list of indices and a vocabulary rebuild no tensor; a torch
+/// file of one bare tensor has no state-dict names; a state dict and a
+/// scikit-learn-style estimator holding an array are weights.
+fn content_pickles(d: &Path) -> io::Result<()> {
+    let mut p = Pickle::new();
+    p.op(b"](");
+    for i in 0..300 {
+        p.int(i * 7);
+    }
+    write(d, "data/val_indices.p", p.op(b"e").stop())?;
+    let mut p = Pickle::new();
+    p.op(b"}(");
+    for (i, word) in ["<pad>", "the", "a", "weight", "bias"].iter().enumerate() {
+        p.str(word).int(i as u64);
+    }
+    write(d, "vocab.pkl", p.op(b"u").stop())?;
+    let input: &[TensorSpec<'_>] = &[("", "FloatStorage", &[4, 16])];
+    let mut p = Pickle::new();
+    p.tensor("0", "FloatStorage", &[4, 16]);
+    write(d, "demo/input_matrix.pt", torch_zip(&p.stop(), input))?;
+    let weights: &[TensorSpec<'_>] = &[
+        ("encoder.layers.0.linear.weight", "FloatStorage", &[16, 16]),
+        ("encoder.layers.0.linear.bias", "FloatStorage", &[16]),
+        ("head.weight", "FloatStorage", &[4, 16]),
+    ];
+    let mut p = Pickle::new();
+    state_dict(&mut p, weights);
+    write(d, "demo/model.pt", torch_zip(&p.stop(), weights))?;
+    // An estimator whose state holds a numpy array (coef_).
+    let mut p = Pickle::new();
+    p.global("sklearn.linear_model._base", "LinearRegression")
+        .op(b")\x81}(")
+        .str("coef_")
+        .global("numpy.core.multiarray", "_reconstruct")
+        .global("numpy", "ndarray")
+        .int(0)
+        .op(b"\x85C\x01b\x87R")
+        .op(b"ub");
+    write(d, "estimator.pkl", p.stop())?;
+    write(d, "LICENSE", MIT)?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# pickles of every kind\n",
+    )
+}
+
+/// Training state beside a real checkpoint: by name (the files Hugging
+/// Face's Trainer writes) and by content (an optimizer state under another
+/// name). A full training checkpoint that holds the model too is weights.
+fn trainer_state(d: &Path) -> io::Result<()> {
+    let params: &[TensorSpec<'_>] = &[
+        ("model.layers.0.mlp.weight", "FloatStorage", &[8, 8]),
+        ("model.layers.0.mlp.bias", "FloatStorage", &[8]),
+        ("model.norm.weight", "FloatStorage", &[8]),
+    ];
+    let mut p = Pickle::new();
+    state_dict(&mut p, params);
+    write(
+        d,
+        "checkpoint-10/pytorch_model.bin",
+        torch_zip(&p.stop(), params),
+    )?;
+    // {"state": {0: {"step": t, "exp_avg": t}}, "param_groups": [{"lr": .., "params": [0]}]}
+    let moments: &[TensorSpec<'_>] = &[("", "FloatStorage", &[]), ("", "FloatStorage", &[8, 8])];
+    // Storage keys of its two tensors: `first` and `first + 1`.
+    let optimizer = |p: &mut Pickle, first: usize| {
+        p.op(b"}(").str("state").op(b"}").int(0).op(b"}(");
+        p.str("step")
+            .tensor(&first.to_string(), "FloatStorage", &[]);
+        p.str("exp_avg")
+            .tensor(&(first + 1).to_string(), "FloatStorage", &[8, 8]);
+        p.op(b"us").str("param_groups").op(b"](}(");
+        p.str("lr").op(b"G\x3f\x50\x62\x4d\xd2\xf1\xa9\xfc");
+        p.str("weight_decay")
+            .op(b"G\x00\x00\x00\x00\x00\x00\x00\x00");
+        p.str("params").op(b"]").int(0).op(b"aueu");
+    };
+    let mut p = Pickle::new();
+    optimizer(&mut p, 0);
+    let bytes = torch_zip(&p.stop(), moments);
+    write(d, "checkpoint-10/optimizer.pt", &bytes)?;
+    write(d, "checkpoint-10/opt_shard_0.pt", &bytes)?;
+    let mut p = Pickle::new();
+    p.op(b"}(")
+        .str("base_lrs")
+        .op(b"]")
+        .op(b"G\x3f\x50\x62\x4d\xd2\xf1\xa9\xfc");
+    p.op(b"a").str("last_epoch").int(10).op(b"u");
+    write(d, "checkpoint-10/scheduler.pt", torch_zip(&p.stop(), &[]))?;
+    let rng: &[TensorSpec<'_>] = &[("", "ByteStorage", &[5056])];
+    let mut p = Pickle::new();
+    p.op(b"}(").str("python").op(b"N").str("numpy").op(b"N");
+    p.str("cpu").tensor("0", "ByteStorage", &[5056]).op(b"u");
+    write(d, "checkpoint-10/rng_state.pth", torch_zip(&p.stop(), rng))?;
+    let mut p = Pickle::new();
+    p.global("transformers.training_args", "TrainingArguments")
+        .op(b")\x81}(")
+        .str("output_dir")
+        .str("out")
+        .str("learning_rate")
+        .op(b"G\x3f\x50\x62\x4d\xd2\xf1\xa9\xfc")
+        .op(b"ub");
+    write(
+        d,
+        "checkpoint-10/training_args.bin",
+        torch_zip(&p.stop(), &[]),
+    )?;
+    // A full checkpoint: the model's state dict and the optimizer's.
+    let mut all: Vec<TensorSpec<'_>> = params.to_vec();
+    all.extend_from_slice(moments);
+    let mut p = Pickle::new();
+    p.op(b"}(").str("model");
+    state_dict(&mut p, params);
+    p.str("optimizer");
+    // The optimizer's tensors follow the model's storages.
+    optimizer(&mut p, params.len());
+    p.op(b"u");
+    write(d, "full_checkpoint.pt", torch_zip(&p.stop(), &all))?;
+    write(d, "LICENSE", MIT)?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# a Trainer output folder\n",
+    )
+}
+
+/// An empty `app.py` and a whitespace-only script are evidence of nothing;
+/// the twin folder's `app.py` has code.
+fn empty_code(d: &Path) -> io::Result<()> {
+    write(d, "blank/app.py", "")?;
+    write(d, "blank/run.py", "\n  \n\t\n")?;
+    write(d, "blank/README.md", "---\nlicense: mit\n---\n# a demo\n")?;
+    write(
+        d,
+        "real/app.py",
+        "import gradio as gr\n\ngr.Interface(fn=lambda x: x, inputs='text', outputs='text').launch()\n",
+    )?;
+    write(d, "real/README.md", "---\nlicense: mit\n---\n# a demo\n")
+}
+
+/// TensorFlow.js: a layers model (Keras topology, one shard) and a graph
+/// model (two shards, one of them quantised to uint8).
+fn tfjs_model(d: &Path) -> io::Result<()> {
+    write_json(
+        d,
+        "web/layers/model.json",
+        &json!({
+            "format": "layers-model",
+            "generatedBy": "keras v2.15.0",
+            "convertedBy": "TensorFlow.js Converter v4.17.0",
+            "modelTopology": {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+                {"class_name": "Dense", "config": {"name": "dense", "units": 8}}]}},
+            "weightsManifest": [{"paths": ["group1-shard1of1.bin"], "weights": [
+                {"name": "dense/kernel", "shape": [16, 8], "dtype": "float32"},
+                {"name": "dense/bias", "shape": [8], "dtype": "float32"}]}]
+        }),
+    )?;
+    write(
+        d,
+        "web/layers/group1-shard1of1.bin",
+        vec![0u8; (16 * 8 + 8) * 4],
+    )?;
+    write_json(
+        d,
+        "web/graph/model.json",
+        &json!({
+            "format": "graph-model",
+            "modelTopology": {"node": [{"name": "x", "op": "Placeholder"}], "versions": {"producer": 1}},
+            "weightsManifest": [{"paths": ["group1-shard1of2.bin", "group1-shard2of2.bin"], "weights": [
+                {"name": "conv/filter", "shape": [3, 3, 3, 8], "dtype": "float32",
+                 "quantization": {"dtype": "uint8", "min": -1.0, "scale": 0.01}},
+                {"name": "conv/bias", "shape": [8], "dtype": "float32"}]}]
+        }),
+    )?;
+    write(d, "web/graph/group1-shard1of2.bin", vec![0u8; 216])?;
+    write(d, "web/graph/group1-shard2of2.bin", vec![0u8; 32])?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: apache-2.0\nlibrary_name: tensorflowjs\n---\n# a TF.js model\n",
+    )
+}
+
+/// A Core ML package with its weights: one `coreml` model.
+fn coreml_package(d: &Path) -> io::Result<()> {
+    write_json(
+        d,
+        "Classifier.mlpackage/Manifest.json",
+        &json!({"fileFormatVersion": "1.0.0", "itemInfoEntries": {
+            "A": {"path": "com.apple.CoreML/model.mlmodel"},
+            "B": {"path": "com.apple.CoreML/weights"}}, "rootModelIdentifier": "A"}),
+    )?;
+    write(
+        d,
+        "Classifier.mlpackage/Data/com.apple.CoreML/model.mlmodel",
+        b"\x08\x07".as_slice(),
+    )?;
+    write(
+        d,
+        "Classifier.mlpackage/Data/com.apple.CoreML/weights/weight.bin",
+        vec![0u8; 256],
+    )?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# a Core ML model\n",
+    )
+}
+
+/// Eleven one-tensor shards named by their index, not `-NNNNN-of-MMMMM`:
+/// the totals are over all eleven.
+fn odd_shard_names(d: &Path) -> io::Result<()> {
+    let mut map = BTreeMap::new();
+    let mut total = 0;
+    for i in 1..=11 {
+        let name = format!("model_part{i:02}.safetensors");
+        let tensor = format!("model.layers.{i}.mlp.weight");
+        map.insert(tensor.clone(), json!(name));
+        let bytes = safetensors(&[(tensor.as_str(), "F32", &[48, 64])], None);
+        total += 48 * 64 * 4;
+        write(d, &name, bytes)?;
+    }
+    write_json(
+        d,
+        "model.safetensors.index.json",
+        &json!({"metadata": {"total_size": total}, "weight_map": map}),
+    )?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# oddly named shards\n",
+    )
+}
+
+/// An index of forty shards of which two were downloaded: one
+/// `missing-shard` finding, the full list in the index item.
+fn many_missing_shards(d: &Path) -> io::Result<()> {
+    let mut map = BTreeMap::new();
+    for i in 1..=40 {
+        let name = format!("model-{i:05}-of-00040.safetensors");
+        let tensor = format!("model.layers.{i}.mlp.weight");
+        map.insert(tensor.clone(), json!(name));
+        if i <= 2 {
+            write(
+                d,
+                &name,
+                safetensors(&[(tensor.as_str(), "F32", &[4, 4])], None),
+            )?;
+        }
+    }
+    write_json(
+        d,
+        "model.safetensors.index.json",
+        &json!({"metadata": {"total_size": 40 * 64}, "weight_map": map}),
+    )?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# most shards absent\n",
     )
 }
