@@ -175,6 +175,10 @@ fn section_of(heading: &str) -> Section {
     }
     if has("code")
         || has("usage")
+        // "Instructions" alone is a how-to; "Heron instructions" may be
+        // an instruction dataset.
+        || heading.trim() == "instructions"
+        || heading.contains("getting started")
         || has("faq")
         || heading.contains("quick start")
         || has("quickstart")
@@ -490,6 +494,14 @@ fn is_never_data(url: &str) -> bool {
     let host = card::host_of(url);
     let path = url_path_lower(url);
     if is_package_index(&host, &path) {
+        return true;
+    }
+    // A file or folder view on a code host is code or documentation (a
+    // format's spec, a script), unless it is itself a data file.
+    if matches!(host.as_str(), "github.com" | "gitlab.com")
+        && (path.contains("/blob/") || path.contains("/tree/"))
+        && !has_data_ext(&url_file(url))
+    {
         return true;
     }
     [
@@ -901,6 +913,7 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                                 | "tfds.builder"
                                 | "dataset_download"
                                 | "mirdata.initialize"
+                                | "nltk.download"
                                 | "dataset-module"
                         )
                     ) && (ctx.code || ctx.doc) =>

@@ -91,6 +91,7 @@ pub const LOADER_CALLS: &[&str] = &[
     "tfds.builder(",
     "dataset_download(",
     "mirdata.initialize(",
+    "nltk.download(",
 ];
 
 /// Dataset loaders named by attribute rather than by a string argument:
@@ -413,8 +414,11 @@ fn find_on_line(
                 let owner_ok = if qualified {
                     !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
                 } else {
-                    !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-                        && line.contains("download=")
+                    let own_name = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    let loader_name = ["fetch_", "load_"]
+                        .iter()
+                        .any(|p| line[from..].starts_with(p));
+                    own_name && (line.contains("download=") || loader_name)
                 };
                 let name: String = line[from..]
                     .chars()
@@ -482,7 +486,7 @@ fn find_on_line(
 fn call_name(call: &'static str) -> &'static str {
     let full = call.trim_end_matches('(');
     match full.rsplit_once('.') {
-        Some((_, "load" | "builder" | "initialize")) => full,
+        Some((_, "load" | "builder" | "initialize" | "download")) => full,
         Some((_, name)) => name,
         None => full,
     }

@@ -1671,6 +1671,11 @@ fn data_roles(d: &Path) -> io::Result<()> {
          (x, y), _ = keras.datasets.fashion_mnist.load_data()\n\
          tracks = mirdata.initialize(\"guitarset\")\n",
     )?;
+    write(
+        &s,
+        "lexicon.py",
+        "import nltk\nnltk.download(\"cmudict\")\nimages = extra.datasets.fetch_mnist()\n",
+    )?;
     let s = d.join("library-helpers");
     write(&s, "README.md", card)?;
     write(
