@@ -14,6 +14,8 @@ Changes (each must keep every verdict):
   move-down        a weights or data file moved one folder down, into a new
                    sub-folder of its own folder
   move-up          a weights or data file two folders deep moved up one
+                   (files another file names, such as index or manifest
+                   shards, are never the ones moved or renamed)
   rename-folders   every `assets/` folder renamed `resources/`, every
                    `data/` folder `datasets/`
   name-case        a weights or data file's name upper-cased (extension kept;
@@ -113,8 +115,12 @@ def skip_special(folder, names):
 
 
 def first_weights_or_data(root, min_depth):
+    """The first weights or data file at least `min_depth` folders deep
+    that no other file names (moving or renaming a shard an index or a
+    manifest names breaks that reference, which should move the verdict)."""
     for rel in regular_files(root):
-        if rel.count(os.sep) >= min_depth and rel.lower().endswith(WEIGHTS_OR_DATA):
+        if (rel.count(os.sep) >= min_depth and rel.lower().endswith(WEIGHTS_OR_DATA)
+                and not named_elsewhere(root, os.path.basename(rel))):
             return rel
     return None
 
@@ -176,9 +182,7 @@ def named_elsewhere(root, name):
 
 
 def name_case(root):
-    rel = next((r for r in regular_files(root)
-                if r.lower().endswith(WEIGHTS_OR_DATA)
-                and not named_elsewhere(root, os.path.basename(r))), None)
+    rel = first_weights_or_data(root, 0)
     if not rel:
         return False
     folder, name = os.path.split(rel)
@@ -206,7 +210,16 @@ def reorder_sections(root):
         return False
     text = open(path, encoding="utf-8", errors="surrogateescape").read()
     front, body = split_front_matter(text)
-    parts = re.split(r"(?m)^(?=## )", body)
+    # Split at level-2 headings outside code fences.
+    parts, current, fenced = [], [], False
+    for line in body.splitlines(keepends=True):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and line.startswith("## "):
+            parts.append("".join(current))
+            current = []
+        current.append(line)
+    parts.append("".join(current))
     head, sections = parts[0], parts[1:]
     if len(sections) < 2:
         return False
