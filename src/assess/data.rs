@@ -264,11 +264,15 @@ impl Roles {
                 read.extend(scan.paths.iter().cloned());
             }
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
-            for r in &scan.refs {
+            let links = scan
+                .refs
+                .iter()
+                .filter(|r| r.kind == crate::formats::refs::RefKind::RelativeLink);
+            for r in links {
                 let speaks = ["data", "train", "fine-tun", "finetun", "数据"]
                     .iter()
                     .any(|w| r.before.contains(w) || r.section.iter().any(|h| h.contains(w)));
-                if r.kind == crate::formats::refs::RefKind::RelativeLink && speaks {
+                if speaks {
                     let target = r.value.split(['?', '#']).next().unwrap_or_default();
                     let joined = if dir.is_empty() {
                         target.to_owned()
@@ -324,7 +328,7 @@ impl Roles {
                 let prefix = segments[..=i].join("/");
                 self.read
                     .iter()
-                    .any(|l| l == &prefix || prefix.ends_with(&format!("/{l}")))
+                    .any(|l| *l == prefix || ends_with_path(&prefix, l))
             });
             let Some(depth) = train_at.or(read_at) else {
                 continue;
@@ -358,12 +362,25 @@ const MIN_MEDIA_FILES: usize = 10;
 fn names_path(literal: &str, lower: &str, name: &str) -> bool {
     let literal_name = literal.rsplit('/').next().unwrap_or(literal);
     literal == lower
-        || lower.ends_with(&format!("/{literal}"))
-        || literal.ends_with(&format!("/{lower}"))
+        || ends_with_path(lower, literal)
+        || ends_with_path(literal, lower)
         || (literal_name == name && name.contains('.'))
-        || (!literal_name.contains('.')
-            && (lower.starts_with(&format!("{literal}/"))
-                || lower.contains(&format!("/{literal}/"))))
+        || (!literal_name.contains('.') && holds_folder(lower, literal))
+}
+
+/// `path` ends with the path segments of `tail` (`a/b/c.csv`, `b/c.csv`).
+fn ends_with_path(path: &str, tail: &str) -> bool {
+    path.len() > tail.len()
+        && path.ends_with(tail)
+        && path.as_bytes()[path.len() - tail.len() - 1] == b'/'
+}
+
+/// `path` lies in a folder spelled `folder` (at the root or deeper).
+fn holds_folder(path: &str, folder: &str) -> bool {
+    path.match_indices(folder).any(|(at, _)| {
+        (at == 0 || path.as_bytes()[at - 1] == b'/')
+            && path.as_bytes().get(at + folder.len()) == Some(&b'/')
+    })
 }
 
 /// A path whose words mark a train split (`data/train.csv`,

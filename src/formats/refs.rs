@@ -169,8 +169,18 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     let mut in_fence = false;
     let mut seen_heading = false;
     let mut doc_title: Option<String> = None;
+    let cues = cue_offsets(text);
+    let mut next_cue = 0;
+    let mut line_start = 0;
     for (index, raw) in text.split(|&b| b == b'\n').enumerate() {
         let line_no = u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX);
+        let line_end = line_start + raw.len();
+        while cues.get(next_cue).is_some_and(|&at| at < line_start) {
+            next_cue += 1;
+        }
+        // Cues hold no newline: one starting on this line is on it.
+        let may_refer = cues.get(next_cue).is_some_and(|&at| at < line_end);
+        line_start = line_end + 1;
         let line = String::from_utf8_lossy(raw);
         let line = line.trim_end_matches('\r');
         if yaml && (line.starts_with("download:") || line.starts_with("download :")) {
@@ -200,7 +210,7 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
         if !markdown && out.paths.len() < MAX_PATHS {
             path_literals(line, &mut out.paths);
         }
-        if !line_may_refer(line) {
+        if !may_refer {
             continue;
         }
         let section: Vec<String> = headings.iter().map(|(_, t)| t.clone()).collect();
@@ -221,24 +231,27 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     out
 }
 
-/// A cheap filter: only lines holding one of these can hold a reference.
-fn line_may_refer(line: &str) -> bool {
-    // Byte searches: `str::contains` builds a searcher per call, and this
-    // runs on every line of every text.
-    static CUES: std::sync::LazyLock<[memmem::Finder<'static>; 7]> =
-        std::sync::LazyLock::new(|| {
-            [
-                memmem::Finder::new("://"),
-                memmem::Finder::new("]("),
-                memmem::Finder::new("load"),
-                memmem::Finder::new("_pretrained("),
-                memmem::Finder::new("datasets."),
-                memmem::Finder::new("initialize("),
-                memmem::Finder::new("tfds."),
-            ]
-        });
-    let b = line.as_bytes();
-    CUES.iter().any(|f| f.find(b).is_some())
+/// Only lines holding one of these can hold a reference.
+const CUES: &[&str] = &[
+    "://",
+    "](",
+    "load",
+    "_pretrained(",
+    "datasets.",
+    "initialize(",
+    "tfds.",
+];
+
+/// Byte offsets in `text` where a cue starts, sorted: one pass of each
+/// cue over the whole text, instead of one searcher call per cue per line
+/// (most lines are short, and a searcher call's set-up is what costs).
+fn cue_offsets(text: &[u8]) -> Vec<usize> {
+    static FINDERS: std::sync::LazyLock<Vec<memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| CUES.iter().map(memmem::Finder::new).collect());
+    let mut hits: Vec<usize> = FINDERS.iter().flat_map(|f| f.find_iter(text)).collect();
+    hits.sort_unstable();
+    hits.dedup();
+    hits
 }
 
 /// Pushes the string literals of `line` that name a data file (a data
