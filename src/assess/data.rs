@@ -324,12 +324,22 @@ impl Roles {
             };
             let segments: Vec<&str> = dir.split('/').collect();
             let train_at = segments.iter().position(|s| TRAIN_WORDS.contains(s));
-            let read_at = (0..segments.len()).rev().find(|&i| {
-                let prefix = segments[..=i].join("/");
-                self.read
-                    .iter()
-                    .any(|l| *l == prefix || ends_with_path(&prefix, l))
-            });
+            // The deepest folder above the file that a code literal names;
+            // prefix `i` of `dir` ends where segment `i` does.
+            let ends = dir
+                .match_indices('/')
+                .map(|(at, _)| at)
+                .chain(std::iter::once(dir.len()));
+            let read_at = ends
+                .enumerate()
+                .filter(|&(_, end)| {
+                    let prefix = &dir[..end];
+                    self.read
+                        .iter()
+                        .any(|l| l == prefix || ends_with_path(prefix, l))
+                })
+                .map(|(i, _)| i)
+                .last();
             let Some(depth) = train_at.or(read_at) else {
                 continue;
             };

@@ -54,9 +54,10 @@ impl FileView<'_> {
         matches!(self.role, FileRole::Licence { .. })
     }
 
-    /// Neither its text nor its title matched a licence the tool knows.
-    fn unidentified(&self) -> bool {
-        self.facts.license.own.is_none()
+    /// A short pointer to a text elsewhere ("see <url>") that names no
+    /// licence: what the release states elsewhere resolves it.
+    fn points_nowhere_known(&self) -> bool {
+        self.facts.license.own.is_none() && self.facts.license.how == license::How::Pointer
     }
 
     fn scope(&self) -> Option<Part> {
@@ -213,7 +214,7 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         .iter()
         .filter(|v| v.is_licence() && v.dir.is_empty())
         // A pointer naming nothing was resolved by what the release states.
-        .filter(|v| !(deferred && v.unidentified() && v.facts.license.how == license::How::Pointer))
+        .filter(|v| !(deferred && v.points_nowhere_known()))
         .filter_map(|v| Some((v.scope(), v.grant()?)))
         .chain(card_text_grant.map(|g| (None, g)));
     for (scope, grant) in unaccounted {
@@ -412,10 +413,7 @@ fn release_grant(
     };
     // A short pointer to a text elsewhere ("see <url>") that names no
     // licence defers to what the card's text or the source headers state.
-    let only_pointers = !chosen.is_empty()
-        && chosen
-            .iter()
-            .all(|v| v.unidentified() && v.facts.license.how == license::How::Pointer);
+    let only_pointers = !chosen.is_empty() && chosen.iter().all(|v| v.points_nowhere_known());
     if only_pointers && let Some(stated) = card_text.clone().or_else(|| header_grant(facts)) {
         return Some(stated);
     }

@@ -753,6 +753,22 @@ const TRAINED_ON: &[&str] = &[
     "train set",
 ];
 
+/// Loader calls that fetch a dataset by name, besides `load_dataset` (whose
+/// first argument may be a builder such as `json`, and is checked apart).
+fn fetches_dataset(call: Option<&str>) -> bool {
+    matches!(
+        call,
+        Some(
+            "tfds.load"
+                | "tfds.builder"
+                | "dataset_download"
+                | "mirdata.initialize"
+                | "nltk.download"
+                | "dataset-module"
+        )
+    )
+}
+
 pub(crate) fn data(facts: &Facts) -> DataRefs {
     let present: BTreeSet<&str> = facts.files.iter().map(|f| f.rel()).collect();
     let mut picks = Picks::default();
@@ -766,17 +782,7 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                 .iter()
                 .filter(|r| r.kind == RefKind::LoaderCall)
             {
-                if matches!(
-                    r.call,
-                    Some(
-                        "load_dataset"
-                            | "tfds.load"
-                            | "tfds.builder"
-                            | "dataset_download"
-                            | "mirdata.initialize"
-                            | "dataset-module"
-                    )
-                ) {
+                if r.call == Some("load_dataset") || fetches_dataset(r.call) {
                     picks.add(
                         ItemKind::EvaluationData,
                         ctx.rel,
@@ -905,19 +911,7 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                         );
                     }
                 }
-                RefKind::LoaderCall
-                    if matches!(
-                        r.call,
-                        Some(
-                            "tfds.load"
-                                | "tfds.builder"
-                                | "dataset_download"
-                                | "mirdata.initialize"
-                                | "nltk.download"
-                                | "dataset-module"
-                        )
-                    ) && (ctx.code || ctx.doc) =>
-                {
+                RefKind::LoaderCall if fetches_dataset(r.call) && (ctx.code || ctx.doc) => {
                     let call = r.call.unwrap_or_default();
                     picks.add(
                         ItemKind::Dataset,
