@@ -566,6 +566,8 @@ const EVALUATION_CUES: &[TextCue] = &[
     text("correct / total", false, "computes accuracy"),
     text("correct/total", false, "computes accuracy"),
     text("def compute_metrics(", true, "computes metrics"),
+    text("jiwer.", true, "computes word error rate"),
+    text("sacrebleu.", true, "computes BLEU"),
 ];
 
 const DATA_SINK_CUES: &[&str] = &[
@@ -980,6 +982,10 @@ mod tests {
         );
         assert_eq!(role_of("score.py", "print(correct / total)").0, Evaluation);
         assert_eq!(role_of("run.sh", "lm_eval --model hf").0, Evaluation);
+        assert_eq!(
+            role_of("asr.ipynb", "wer = jiwer.wer(refs, hyps)"),
+            (Evaluation, "computes word error rate")
+        );
         assert_eq!(
             role_of(
                 "make.py",

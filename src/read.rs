@@ -281,6 +281,9 @@ pub struct FileFacts {
     pub keras_unsafe: Vec<String>,
     /// A file named like a config whose content is a training configuration.
     pub training_config: bool,
+    /// For a text table (CSV, TSV, plain text): how many of its rows are
+    /// URLs, when most are (see `refs::url_manifest_rows`).
+    pub url_manifest_rows: Option<u32>,
     pub code_role: Option<(CodeRole, &'static str)>,
     /// What a licence file says (own licence, bundled ones, restrictions).
     pub license: license::FileLicences,
@@ -344,6 +347,7 @@ impl FileFacts {
             keras_lambdas: Vec::new(),
             keras_unsafe: Vec::new(),
             training_config: false,
+            url_manifest_rows: None,
             code_role: None,
             license: license::FileLicences::default(),
             header_license: None,
@@ -1027,10 +1031,21 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
     Ok(())
 }
 
+/// The head of a text table weighed for a list of URLs: enough rows to
+/// tell, never the whole table.
+const MAX_TABLE_HEAD_BYTES: u64 = 16 * 1024;
+
 fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     let name = file.entry.file_name().to_ascii_lowercase();
     let is_card = name == "readme.md" || crate::inventory::is_datasheet_name(&name);
     let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+    if file.entry.kind == FileKind::Data
+        && [".csv", ".tsv", ".txt"].iter().any(|e| name.ends_with(e))
+    {
+        let bytes = read_prefix(path, MAX_TABLE_HEAD_BYTES)?;
+        file.url_manifest_rows = refs::url_manifest_rows(&bytes);
+        return Ok(());
+    }
     if !is_card || !markdown {
         // Other documents are read only for the references they hold.
         if markdown || name.ends_with(".rst") {

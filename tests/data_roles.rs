@@ -107,3 +107,88 @@ fn news_lists_and_wheel_indexes_name_no_training_data() {
         "example-org/our-corpus"
     );
 }
+
+#[test]
+fn a_linked_table_of_urls_points_to_the_data() {
+    let r = scan("manifest-linked");
+    assert_eq!(
+        status(&r, "data"),
+        "referenced",
+        "{:#}",
+        r["components"]["data"]
+    );
+    let it = items(&r, "dataset");
+    let manifest: Vec<_> = it
+        .iter()
+        .filter(|i| i["path"] == "corpus/sources.csv")
+        .collect();
+    assert_eq!(manifest.len(), 1, "{it:?}");
+    assert_eq!(
+        manifest[0]["detail"],
+        "csv: lists 3 remote files (a document links it as data)"
+    );
+    assert!(items(&r, "training-data").is_empty());
+
+    let twin = scan("table-linked");
+    assert_eq!(status(&twin, "data"), "shipped");
+    assert_eq!(
+        items(&twin, "training-data")[0]["path"],
+        "corpus/sources.csv"
+    );
+}
+
+#[test]
+fn a_document_about_evaluation_names_evaluation_data() {
+    let r = scan("evaluation-notes");
+    assert_eq!(
+        status(&r, "data"),
+        "absent",
+        "{:#}",
+        r["components"]["data"]
+    );
+    assert!(items(&r, "dataset").is_empty());
+
+    let twin = scan("training-notes");
+    assert_eq!(status(&twin, "data"), "referenced");
+    let it = items(&twin, "dataset");
+    assert_eq!(it.len(), 1, "{it:?}");
+    assert_eq!(it[0]["path"], "notes/DATA.md");
+}
+
+#[test]
+fn loaders_imported_from_a_datasets_module_are_references() {
+    let r = scan("imported-loaders");
+    assert_eq!(status(&r, "data"), "referenced");
+    let it = items(&r, "dataset");
+    assert_eq!(it.len(), 1, "{it:?}");
+    assert_eq!(
+        it[0]["detail"],
+        "line 1: dataset-module: digits (rule dataset-loader-call)"
+    );
+
+    let twin = scan("imported-helpers");
+    assert_eq!(
+        status(&twin, "data"),
+        "absent",
+        "{:#}",
+        twin["components"]["data"]
+    );
+}
+
+#[test]
+fn a_columnar_data_file_link_is_a_data_reference() {
+    let r = scan("feather-link");
+    assert_eq!(status(&r, "data"), "referenced");
+    assert_eq!(
+        items(&r, "dataset")[0]["detail"],
+        "line 8: https://files.example.org/labels/speech.feather (rule data-file-url)"
+    );
+
+    let twin = scan("page-link");
+    assert_eq!(
+        status(&twin, "data"),
+        "absent",
+        "{:#}",
+        twin["components"]["data"]
+    );
+}

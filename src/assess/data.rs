@@ -52,6 +52,17 @@ pub fn assess(facts: &Facts) -> DataComponent {
             .rsplit_once('.')
             .map_or("", |(_, e)| e);
         match roles.training_role(file.rel()) {
+            // A table of URLs the release calls its training data points
+            // to the data; it is not the data.
+            Some(why) if let Some(rows) = file.url_manifest_rows => {
+                pointers = true;
+                items.push(item(
+                    ItemKind::Dataset,
+                    Some(file.rel()),
+                    ItemSource::File,
+                    format!("{ext}: lists {rows} remote files ({why})"),
+                ));
+            }
             Some(why) => {
                 shipped = true;
                 items.push(item(

@@ -300,6 +300,9 @@ const DATA_URL_EXTENSIONS: &[&str] = &[
     ".json.gz",
     ".ndjson",
     ".arrow",
+    ".feather",
+    ".avro",
+    ".orc",
     ".tfrecord",
     ".tfrecords",
     ".tsv",
@@ -456,7 +459,11 @@ fn contexts(facts: &Facts) -> Vec<Ctx<'_>> {
                 code: kind == FileKind::Code,
                 yaml: lower.ends_with(".yaml") || lower.ends_with(".yml"),
                 card: lower == "readme.md",
-                eval: eval_role || any_token(folders(rel), EVAL_TOKENS),
+                // A document (not the release's card) whose lead says it is
+                // about evaluation names evaluation data throughout.
+                eval: eval_role
+                    || any_token(folders(rel), EVAL_TOKENS)
+                    || (lower != "readme.md" && scan.lead_says_evaluation),
                 demo,
             }
         })

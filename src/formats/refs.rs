@@ -77,6 +77,28 @@ pub struct TextScan {
     /// at most [`MAX_PATHS`]: what the code reads, to tell training data
     /// from files whose role nothing states.
     pub paths: Vec<String>,
+    /// A markdown document's lead (the text before its first section
+    /// heading) says the document is about evaluation and never mentions
+    /// training: "how we prepared the data for evaluation".
+    pub lead_says_evaluation: bool,
+}
+
+/// How many rows of a table (a bounded prefix of a CSV, TSV or text
+/// file) hold a URL or cloud path, when at least two thirds of its
+/// non-empty rows after the first (a header) do: such a table is a list of
+/// remote files (a manifest), not the data itself.
+pub fn url_manifest_rows(text: &[u8]) -> Option<u32> {
+    let (mut rows, mut with_url) = (0u32, 0u32);
+    for line in text.split(|&b| b == b'\n').skip(1) {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        rows = rows.saturating_add(1);
+        if memmem::find(line, b"://").is_some() {
+            with_url = with_url.saturating_add(1);
+        }
+    }
+    (with_url >= 2 && with_url.saturating_mul(3) >= rows.saturating_mul(2)).then_some(with_url)
 }
 
 /// Loader calls whose first string argument names a hub repository.
@@ -94,6 +116,9 @@ pub const LOADER_CALLS: &[&str] = &[
     "nltk.download(",
 ];
 
+/// Bound on the lead text weighed by [`TextScan::lead_says_evaluation`].
+const MAX_LEAD: usize = 2048;
+
 /// Dataset loaders named by attribute rather than by a string argument:
 /// `torchvision.datasets.CIFAR100(root, download=True)`,
 /// `keras.datasets.mnist.load_data()`, `sklearn.datasets.load_iris()`;
@@ -106,6 +131,24 @@ const DATASET_MODULES: &[&str] = &[
     "keras.datasets.",
     "sklearn.datasets.",
     "datasets.",
+];
+
+/// Names in `datasets` modules that name no dataset: the `datasets`
+/// library's own helpers and local-folder readers.
+const DATASET_HELPERS: &[&str] = &[
+    "load_dataset",
+    "load_from_disk",
+    "load_metric",
+    "Dataset",
+    "DatasetDict",
+    "ImageFolder",
+    "DatasetFolder",
+    "VisionDataset",
+    "concatenate_datasets",
+    "interleave_datasets",
+    "disable_caching",
+    "load_files",
+    "load_svmlight_file",
 ];
 
 /// Most path literals kept from one text.
@@ -169,6 +212,8 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     let mut in_fence = false;
     let mut seen_heading = false;
     let mut doc_title: Option<String> = None;
+    let mut in_lead = markdown;
+    let mut lead = String::new();
     let cues = cue_offsets(text);
     let mut next_cue = 0;
     let mut line_start = 0;
@@ -200,6 +245,7 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
                 // ("# Tool X and Dataset"), not a section of it.
                 if level > 1 || seen_heading {
                     headings.push((level, title));
+                    in_lead = false;
                 } else {
                     doc_title = Some(title);
                 }
@@ -209,6 +255,10 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
         }
         if !markdown && out.paths.len() < MAX_PATHS {
             path_literals(line, &mut out.paths);
+        }
+        if in_lead && !in_fence && lead.len() < MAX_LEAD {
+            lead.push_str(&line.to_lowercase());
+            lead.push(' ');
         }
         if !may_refer {
             continue;
@@ -228,6 +278,8 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
         }
     }
     out.refs.truncate(MAX_REFS);
+    out.lead_says_evaluation =
+        (lead.contains("evaluat") || lead.contains("benchmark")) && !lead.contains("train");
     out
 }
 
@@ -240,6 +292,7 @@ const CUES: &[&str] = &[
     "datasets.",
     "initialize(",
     "tfds.",
+    "datasets import",
 ];
 
 /// Byte offsets in `text` where a cue starts, sorted: one pass of each
@@ -439,24 +492,10 @@ fn find_on_line(
                     .collect();
                 let called = line[from + name.len()..].starts_with('(')
                     || line[from + name.len()..].starts_with(".load_data(");
-                // Local folders and the `datasets` library's own helpers
-                // name no dataset.
-                const NOT_DATASETS: &[&str] = &[
-                    "load_dataset",
-                    "load_from_disk",
-                    "load_metric",
-                    "Dataset",
-                    "DatasetDict",
-                    "ImageFolder",
-                    "DatasetFolder",
-                    "VisionDataset",
-                    "concatenate_datasets",
-                    "interleave_datasets",
-                    "disable_caching",
-                    "load_files",
-                    "load_svmlight_file",
-                ];
-                if !owner_ok || name.is_empty() || !called || NOT_DATASETS.contains(&name.as_str())
+                if !owner_ok
+                    || name.is_empty()
+                    || !called
+                    || DATASET_HELPERS.contains(&name.as_str())
                 {
                     continue;
                 }
@@ -467,6 +506,13 @@ fn find_on_line(
                     .to_owned();
                 push(out, RefKind::LoaderCall, name, at, Some("dataset-module"));
             }
+        }
+    }
+    // `from <pkg>.datasets import fetch_mnist, load_iris`: the imported
+    // loaders name their datasets, as the attribute form does.
+    if !markdown && let Some(names) = dataset_module_imports(line) {
+        for name in names {
+            push(out, RefKind::LoaderCall, name, 0, Some("dataset-module"));
         }
     }
     // Relative markdown links: `](target)` not starting with a scheme or `#`.
@@ -491,6 +537,54 @@ fn find_on_line(
             push(out, RefKind::RelativeLink, target, at, None);
         }
     }
+}
+
+/// The datasets a `from <module> import a, b` line fetches, when the module
+/// is a `datasets` module: names starting `fetch_`/`load_`/`download_`
+/// (the prefix dropped), and the dataset classes of the known qualified
+/// modules (`from torchvision.datasets import CIFAR10`). Helpers whose
+/// names say nothing of a dataset (`load_dataset`, `load_data`) are left.
+fn dataset_module_imports(line: &str) -> Option<Vec<String>> {
+    let rest = line.trim_start().strip_prefix("from ")?;
+    let (module, names) = rest.split_once(" import ")?;
+    let module = module.trim();
+    if module != "datasets" && !module.ends_with(".datasets") {
+        return None;
+    }
+    let known = DATASET_MODULES
+        .iter()
+        .any(|m| *m != "datasets." && module.ends_with(m.trim_end_matches('.')));
+    const GENERIC: &[&str] = &[
+        "data",
+        "dataset",
+        "datasets",
+        "file",
+        "files",
+        "metric",
+        "config",
+        "from_disk",
+    ];
+    let picked: Vec<String> = names
+        .split(',')
+        .filter_map(|n| {
+            let n = n.trim().trim_matches(['(', ')', '\\']).trim();
+            let n = n.split_whitespace().next()?;
+            if !n.chars().all(|c| c.is_alphanumeric() || c == '_') || DATASET_HELPERS.contains(&n) {
+                return None;
+            }
+            let stripped = ["fetch_", "load_", "download_"]
+                .iter()
+                .find_map(|p| n.strip_prefix(p));
+            match stripped {
+                Some(s) if !s.is_empty() && !GENERIC.contains(&s) => Some(s.to_owned()),
+                None if known && n.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                    Some(n.to_owned())
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    (!picked.is_empty()).then_some(picked)
 }
 
 /// The name a loader call is reported by: the function's own name
@@ -635,5 +729,48 @@ mod tests {
         let long = "x".repeat(10_000) + " https://h.example.org/a";
         let s = scan(long.as_bytes(), false, false);
         assert!(s.refs[0].before.len() <= MAX_CONTEXT);
+    }
+
+    #[test]
+    fn url_tables_are_manifests_and_row_tables_are_not() {
+        let manifest = b"id,url\n1,https://a.example.org/x.gz\n2,s3://b/y.gz\n3,note\n";
+        assert_eq!(url_manifest_rows(manifest), Some(2));
+        assert_eq!(url_manifest_rows(b"text,label\nhi,1\nho,0\n"), None);
+        // One URL row is a citation, not a list.
+        assert_eq!(url_manifest_rows(b"h\nhttps://a.example.org/x\n"), None);
+        // A header that is a URL does not count.
+        assert_eq!(url_manifest_rows(b"https://a.example.org/\nx\ny\n"), None);
+    }
+
+    #[test]
+    fn loaders_imported_from_datasets_modules() {
+        let got = |l: &str| dataset_module_imports(l).unwrap_or_default();
+        assert_eq!(got("from extra.datasets import fetch_mnist"), ["mnist"]);
+        assert_eq!(
+            got("from sklearn.datasets import (load_iris, fetch_openml as fo)"),
+            ["iris", "openml"]
+        );
+        assert_eq!(
+            got("from torchvision.datasets import CIFAR10, ImageFolder"),
+            ["CIFAR10"]
+        );
+        // The `datasets` library's helpers and generic loaders name none;
+        // an unknown module's classes are the project's own.
+        assert!(got("from datasets import load_dataset, Dataset").is_empty());
+        assert!(got("from kit.datasets import load_data, Reviews").is_empty());
+        assert!(got("from kit.dataset_utils import fetch_mnist").is_empty());
+        assert!(got("import datasets").is_empty());
+    }
+
+    #[test]
+    fn a_lead_about_evaluation_is_seen() {
+        let eval = b"# Notes\n\nHow we prepared the data for evaluation.\n\n## Sets\n\ntrain it\n";
+        assert!(scan(eval, true, false).lead_says_evaluation);
+        let train = b"How we prepared the data for training and evaluation.\n## Sets\n";
+        assert!(!scan(train, true, false).lead_says_evaluation);
+        // Only the lead counts, and only in markdown.
+        let later = b"# Notes\n\nSome words.\n\n## Evaluation\n\nevaluation sets\n";
+        assert!(!scan(later, true, false).lead_says_evaluation);
+        assert!(!scan(b"evaluation data\n", false, false).lead_says_evaluation);
     }
 }

@@ -1703,6 +1703,93 @@ fn data_roles(d: &Path) -> io::Result<()> {
         "---\nlicense: mit\n---\n# Model\n\n## Training data\n\nWe trained on \
          https://huggingface.co/datasets/example-org/our-corpus\n",
     )?;
+    write(&s, "train.py", "import torch\nloss.backward()\n")?;
+
+    // A table of URLs the card calls the training data points to it; the
+    // same link to a table of rows is the data.
+    let linked = "---\nlicense: mit\n---\n# Model\n\nThe training data is listed \
+         [in this table](corpus/sources.csv).\n";
+    let s = d.join("manifest-linked");
+    write(&s, "README.md", linked)?;
+    write(
+        &s,
+        "corpus/sources.csv",
+        "shard,location\n0,https://files.example.org/corpus/part-000.jsonl.gz\n\
+         1,https://files.example.org/corpus/part-001.jsonl.gz\n\
+         2,https://files.example.org/corpus/part-002.jsonl.gz\n",
+    )?;
+    let s = d.join("table-linked");
+    write(&s, "README.md", linked)?;
+    write(&s, "corpus/sources.csv", csv)?;
+
+    // A document whose lead says it is about evaluation lists evaluation
+    // sets under its "Datasets" heading; the same document about training
+    // lists training sets.
+    let notes = |purpose: &str| {
+        format!(
+            "{purpose}\n\n## Speech datasets\n\n### Read speech\n\n\
+             We used the corpus from [the archive](https://corpora.example.org/read-speech/).\n"
+        )
+    };
+    let s = d.join("evaluation-notes");
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "notes/DATA.md",
+        notes("These notes say how we prepared the data for evaluation."),
+    )?;
+    write(
+        &s,
+        "model.py",
+        "import torch\nclass Net(nn.Module):\n    pass\n",
+    )?;
+    let s = d.join("training-notes");
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "notes/DATA.md",
+        notes("These notes say how we prepared the data for training."),
+    )?;
+    write(
+        &s,
+        "model.py",
+        "import torch\nclass Net(nn.Module):\n    pass\n",
+    )?;
+
+    // Loaders imported from a datasets module fetch their dataset; a
+    // project's own helpers named there do not.
+    let s = d.join("imported-loaders");
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "train.py",
+        "from kit.datasets import fetch_digits\nx, y = fetch_digits()\nloss.backward()\n",
+    )?;
+    let s = d.join("imported-helpers");
+    write(&s, "README.md", card)?;
+    write(
+        &s,
+        "train.py",
+        "from kit.datasets import load_data, build_loader\nx, y = load_data()\nloss.backward()\n",
+    )?;
+
+    // A download link to a columnar data file (Feather) is a data
+    // reference; a link to the same host's page is not.
+    let s = d.join("feather-link");
+    write(
+        &s,
+        "README.md",
+        "---\nlicense: mit\n---\n# Model\n\n## Labelled audio\n\n\
+         [Labels](https://files.example.org/labels/speech.feather)\n",
+    )?;
+    write(&s, "train.py", "import torch\nloss.backward()\n")?;
+    let s = d.join("page-link");
+    write(
+        &s,
+        "README.md",
+        "---\nlicense: mit\n---\n# Model\n\n## Labelled audio\n\n\
+         [Labels](https://files.example.org/labels/)\n",
+    )?;
     write(&s, "train.py", "import torch\nloss.backward()\n")
 }
 
