@@ -334,8 +334,8 @@ fn is_vocab(name: &str) -> bool {
     .any(|w| name.contains(w))
 }
 
-fn is_image_or_page(name: &str, url: &str) -> bool {
-    let host = card::host_of(url);
+fn is_image_or_page(u: &UrlParts) -> bool {
+    let (name, host) = (u.name.as_str(), u.host.as_str());
     [
         ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp4", ".ico",
     ]
@@ -343,7 +343,7 @@ fn is_image_or_page(name: &str, url: &str) -> bool {
     .any(|e| name.ends_with(e))
         || host.contains("shields.io")
         || host.contains("badge")
-        || url_path_lower(url).contains("/licenses/")
+        || u.path.contains("/licenses/")
         || host == "opensource.org"
         || host == "creativecommons.org"
         || host == "pypi.org"
@@ -352,31 +352,69 @@ fn is_image_or_page(name: &str, url: &str) -> bool {
 /// Hosts of the stock backbones libraries download (torchvision's and
 /// Keras Applications' ImageNet weights): a model built on one points to
 /// its backbone, not to its own weights.
-fn is_backbone_host(url: &str) -> bool {
-    let host = card::host_of(url);
-    let path = url_path_lower(url);
-    host == "download.pytorch.org"
+fn is_backbone_host(u: &UrlParts) -> bool {
+    let path = &u.path;
+    u.host == "download.pytorch.org"
         || path.contains("/keras-applications/")
         || path.contains("tensorflow/keras-applications")
 }
 
 /// A hub page of a model outside huggingface.co: ModelScope, Kaggle.
-fn is_other_hub_model(url: &str) -> bool {
-    let host = card::host_of(url);
-    let segs = card::path_segments(url);
-    let first = segs.first().map(|s| s.to_ascii_lowercase());
+fn is_other_hub_model(u: &UrlParts) -> bool {
+    let host = &u.host;
     (host.ends_with("modelscope.cn") || host.ends_with("modelscope.ai") || host == "kaggle.com")
-        && first.as_deref() == Some("models")
-        && segs.len() >= 3
+        && u.first_segment == "models"
+        && u.segments >= 3
 }
 
-fn is_other_hub_dataset(url: &str) -> bool {
-    let host = card::host_of(url);
-    let segs = card::path_segments(url);
-    let first = segs.first().map(|s| s.to_ascii_lowercase());
+fn is_other_hub_dataset(u: &UrlParts) -> bool {
+    let host = &u.host;
     (host.ends_with("modelscope.cn") || host.ends_with("modelscope.ai"))
-        && first.as_deref() == Some("datasets")
-        && segs.len() >= 3
+        && u.first_segment == "datasets"
+        && u.segments >= 3
+}
+
+/// What a URL is by itself, wherever it sits: its parts split out and
+/// lower-cased once, and the link kind. A release's configs can repeat the
+/// same few thousand data URLs tens of thousands of times, so each
+/// distinct URL is worked out once per pass ([`UrlMemo`]).
+struct UrlParts {
+    host: String,
+    /// Lower-cased, without scheme, query or fragment.
+    path: String,
+    /// The last non-empty path segment, lower-cased ([`url_file`]).
+    name: String,
+    first_segment: String,
+    segments: usize,
+    kind: LinkKind,
+}
+
+impl UrlParts {
+    fn of(url: &str) -> UrlParts {
+        let segs = card::path_segments(url);
+        UrlParts {
+            host: card::host_of(url),
+            path: url_path_lower(url),
+            name: url_file(url),
+            first_segment: segs
+                .first()
+                .map(|s| s.to_ascii_lowercase())
+                .unwrap_or_default(),
+            segments: segs.len(),
+            kind: card::classify(url),
+        }
+    }
+}
+
+#[derive(Default)]
+struct UrlMemo<'a> {
+    parts: std::collections::HashMap<&'a str, UrlParts>,
+}
+
+impl<'a> UrlMemo<'a> {
+    fn get(&mut self, url: &'a str) -> &UrlParts {
+        self.parts.entry(url).or_insert_with(|| UrlParts::of(url))
+    }
 }
 
 /// `org/name`, as hub ids are written (no spaces, no leading `.` or `/`).
@@ -497,17 +535,16 @@ fn is_package_index(host: &str, path: &str) -> bool {
 
 /// Hosts and pages that are never a dataset: social media, papers, licences,
 /// package indexes.
-fn is_never_data(url: &str) -> bool {
-    let host = card::host_of(url);
-    let path = url_path_lower(url);
-    if is_package_index(&host, &path) {
+fn is_never_data(u: &UrlParts) -> bool {
+    let (host, path) = (&u.host, &u.path);
+    if is_package_index(host, path) {
         return true;
     }
     // A file or folder view on a code host is code or documentation (a
     // format's spec, a script), unless it is itself a data file.
     if matches!(host.as_str(), "github.com" | "gitlab.com")
         && (path.contains("/blob/") || path.contains("/tree/"))
-        && !has_data_ext(&url_file(url))
+        && !has_data_ext(&u.name)
     {
         return true;
     }
@@ -543,18 +580,9 @@ fn is_never_data(url: &str) -> bool {
         // A person's home page (`/~name`, `/people/...`).
         || path.contains("/people/")
         || path.contains("/person/")
-        // (no `~` in the URL, no segment starting with one: the segments
-        // are not split out for every URL of a long data list)
-        || url.contains('~')
-            && card::path_segments(url).len() == 1
-            && card::path_segments(url).first().is_some_and(|s| s.starts_with('~'))
+        || u.segments == 1 && u.first_segment.starts_with('~')
         // A model page on the hub is not a dataset.
         || (matches!(host.as_str(), "huggingface.co" | "hf.co") && !path.contains("/datasets/"))
-}
-
-/// A URL with no path: a project's home page.
-fn is_bare_host(url: &str) -> bool {
-    card::path_segments(url).is_empty()
 }
 
 /// Collects items, at most a few per file, deduplicated by value.
@@ -636,6 +664,7 @@ fn names_data_word(rel: &str) -> bool {
 /// Weights references: each rule's picks, as `reference` items.
 pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
     let mut picks = Picks::default();
+    let mut urls = UrlMemo::default();
     for ctx in contexts(facts) {
         if ctx.eval {
             continue;
@@ -671,8 +700,9 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
             }
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
-                    let name = url_file(&r.value);
-                    if has_weights_ext(&name) && !is_vocab(&name) && !is_backbone_host(&r.value) {
+                    let u = urls.get(&r.value);
+                    let name = &u.name;
+                    if has_weights_ext(name) && !is_vocab(name) && !is_backbone_host(u) {
                         picks.add(
                             ItemKind::Reference,
                             ctx.rel,
@@ -685,10 +715,10 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
                     if sec == Section::Data {
                         continue;
                     }
-                    let path = url_path_lower(&r.value);
-                    if (r.kind == RefKind::CloudPath && is_checkpoint_path(&path))
-                        || (is_archive(&name)
-                            && (sec == Section::Weights || is_checkpoint_path(&path)))
+                    let path = &u.path;
+                    if (r.kind == RefKind::CloudPath && is_checkpoint_path(path))
+                        || (is_archive(name)
+                            && (sec == Section::Weights || is_checkpoint_path(path)))
                     {
                         picks.add(
                             ItemKind::Reference,
@@ -700,8 +730,7 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
                         continue;
                     }
                     if r.kind == RefKind::Url
-                        && (card::classify(&r.value) == LinkKind::Model
-                            || is_other_hub_model(&r.value))
+                        && (u.kind == LinkKind::Model || is_other_hub_model(u))
                         && (ctx.code || sec == Section::Weights || doc_named || ctx.card)
                     {
                         picks.add(
@@ -779,6 +808,7 @@ fn fetches_dataset(call: Option<&str>) -> bool {
 pub(crate) fn data(facts: &Facts) -> DataRefs {
     let present: BTreeSet<&str> = facts.files.iter().map(|f| f.rel()).collect();
     let mut picks = Picks::default();
+    let mut urls = UrlMemo::default();
     let mut missing_linked = false;
     for ctx in contexts(facts) {
         if ctx.eval && ctx.code {
@@ -835,18 +865,16 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
             }
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
-                    let name = url_file(&r.value);
-                    if is_image_or_page(&name, &r.value)
-                        || is_vocab(&name)
-                        || is_never_data(&r.value)
-                    {
+                    let u = urls.get(&r.value);
+                    let name = u.name.as_str();
+                    if is_image_or_page(u) || is_vocab(name) || is_never_data(u) {
                         continue;
                     }
-                    if any_token(&name, EVAL_TOKENS) {
+                    if any_token(name, EVAL_TOKENS) {
                         continue;
                     }
-                    let kind = card::classify(&r.value);
-                    if kind == LinkKind::Dataset || is_other_hub_dataset(&r.value) {
+                    let kind = u.kind;
+                    if kind == LinkKind::Dataset || is_other_hub_dataset(u) {
                         picks.add(
                             ItemKind::Dataset,
                             ctx.rel,
@@ -856,10 +884,10 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                         );
                         continue;
                     }
-                    if has_weights_ext(&name) {
+                    if has_weights_ext(name) {
                         continue;
                     }
-                    if has_data_ext(&name) {
+                    if has_data_ext(name) {
                         picks.add(
                             ItemKind::Dataset,
                             ctx.rel,
@@ -886,7 +914,8 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                         continue;
                     }
                     let before = tail_words(&r.before);
-                    if sec == Section::Data && !is_bare_host(&r.value) {
+                    // A URL with no path is a project's home page.
+                    if sec == Section::Data && u.segments > 0 {
                         picks.add(
                             ItemKind::Dataset,
                             ctx.rel,
@@ -902,12 +931,12 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                             &r.value,
                             "trained-on-link",
                         );
-                    } else if is_archive(&name)
+                    } else if is_archive(name)
                         && sec != Section::Weights
                         && (before.contains("dataset")
                             || before.contains("data set")
                             || before.contains("corpus")
-                            || names_data_word(&url_path_lower(&r.value)))
+                            || names_data_word(&u.path))
                     {
                         picks.add(
                             ItemKind::Dataset,
