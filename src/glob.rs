@@ -68,9 +68,46 @@ fn segment_matches(glob: &str, part: &str) -> bool {
     g[gi..].iter().all(|&c| c == '*')
 }
 
+/// Why `pattern` can never match a release path, or uses syntax this
+/// matcher does not have; `None` when it is a usable glob. For inputs that
+/// must be right (a policy file), where a silent non-match would hide a
+/// mistake.
+pub fn problem(pattern: &str) -> Option<&'static str> {
+    if pattern.is_empty() {
+        return Some("an empty glob matches nothing");
+    }
+    if pattern.starts_with('/') {
+        return Some("paths are relative to the release root: drop the leading `/`");
+    }
+    if pattern.contains('\\') {
+        return Some("paths are separated by `/`, not `\\`");
+    }
+    if pattern.contains(['[', ']', '{', '}']) {
+        return Some(
+            "`[...]` and `{a,b}` are not supported: use `*`, `?` or `**`, or list each path",
+        );
+    }
+    let segments: Vec<&str> = pattern.split('/').collect();
+    if segments.last() == Some(&"") {
+        return Some("a glob names files, not a folder: write `folder/**` for all it holds");
+    }
+    for segment in segments {
+        match segment {
+            "" => return Some("an empty segment (`//`) matches nothing"),
+            "." | ".." => return Some("release paths have no `.` or `..` segments"),
+            "**" => {}
+            s if s.contains("**") => {
+                return Some("`**` must be a whole segment (`a/**/b`); use `*` within a segment");
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{matches, problem};
 
     #[test]
     fn star_and_question_mark_stay_within_a_segment() {
@@ -132,5 +169,34 @@ mod tests {
         let many = "**/".repeat(60);
         assert!(!matches(&format!("{many}y"), &deep));
         assert!(matches(&format!("{many}x"), &deep));
+    }
+
+    #[test]
+    fn problems_name_what_cannot_match() {
+        for ok in [
+            "legacy/*.pkl",
+            "**/*.bin",
+            "a/**/b",
+            "model.safetensors",
+            "**",
+        ] {
+            assert_eq!(problem(ok), None, "{ok}");
+        }
+        let cases = [
+            ("", "an empty glob"),
+            ("/legacy/a.pkl", "drop the leading `/`"),
+            ("legacy\\a.pkl", "not `\\`"),
+            ("ckpt-[0-9].pt", "not supported"),
+            ("*.{bin,pt}", "not supported"),
+            ("legacy/", "`folder/**`"),
+            ("a//b", "empty segment"),
+            ("./a.pkl", "no `.` or `..`"),
+            ("a/../b.pkl", "no `.` or `..`"),
+            ("legacy/**.pkl", "whole segment"),
+        ];
+        for (glob, says) in cases {
+            let why = problem(glob).unwrap_or_else(|| panic!("{glob:?} accepted"));
+            assert!(why.contains(says), "{glob:?}: {why}");
+        }
     }
 }
