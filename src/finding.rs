@@ -161,6 +161,9 @@ codes! {
     KerasUnsafeObject = "keras-unsafe-object", Error,
         "a Keras config makes the loader import and call a function outside Keras (module injection)",
         "Each object of a Keras config names a `module` and a `class_name`; the loader imports the module and calls that attribute with the object's config. When the module is not Keras's and the name is a function (`os.system`, `builtins.exec`, `subprocess.run`, ...) loading runs it, safe mode or not (CVE-2025-1550). Found in `.keras` archives, legacy `.h5` files, Keras 2 `model.json` files and SavedModel `keras_metadata.pb`. Fix: do not load the model; re-export it with only Keras layers and registered custom classes.";
+    PolicyUnusedException = "policy-unused-exception", Warning,
+        "a path exception of the policy (`[[findings.accept]]`) matched no finding",
+        "Only `openness check` gives this notice. An entry of the policy's `[[findings.accept]]` accepts one finding code at the paths its globs name, and one of those globs matched no finding of that code in this release: the finding was fixed, the file moved or was renamed, or the glob has a typo. A stale exception would later accept a new finding at that path unseen. The notice has no path; its message gives the entry's line in the policy file. It never fails the check by itself, whatever `fail-on` says, because a policy shared by several releases (one `--policy` file with `--discover`) may name files only some of them hold; `[findings] deny = [\"policy-unused-exception\"]` (or `--deny policy-unused-exception`) makes it fail, `allow` silences it. Fix: remove the glob (or the whole entry) from the policy, or correct it.";
 }
 
 impl fmt::Display for Code {

@@ -183,45 +183,9 @@ pub fn verify(
 }
 
 /// Glob match over `/`-separated paths: `*` and `?` stay within a segment,
-/// `**` spans segments. Iterative with backtracking points, so a hostile
-/// pattern costs at most pattern × path steps per star.
+/// a `**` segment spans any number of segments (`src/glob.rs`).
 pub fn glob_match(pattern: &str, path: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let s: Vec<char> = path.chars().collect();
-    matches_from(&p, &s)
-}
-
-fn matches_from(p: &[char], s: &[char]) -> bool {
-    let (mut pi, mut si) = (0, 0);
-    // Backtrack point: (pattern index after the star, string index, star spans '/').
-    let mut star: Option<(usize, usize, bool)> = None;
-    while si < s.len() {
-        if pi < p.len() && p[pi] == '*' {
-            let double = p.get(pi + 1) == Some(&'*');
-            let next = pi + if double { 2 } else { 1 };
-            // `**/` also matches zero folders.
-            if double && p.get(next) == Some(&'/') && matches_from(&p[next + 1..], &s[si..]) {
-                return true;
-            }
-            star = Some((next, si, double));
-            pi = next;
-            continue;
-        }
-        if pi < p.len() && (p[pi] == '?' && s[si] != '/' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-            continue;
-        }
-        match star {
-            Some((after, start, spans)) if spans || s[start] != '/' => {
-                star = Some((after, start + 1, spans));
-                pi = after;
-                si = start + 1;
-            }
-            _ => return false,
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    crate::glob::matches(pattern, path)
 }
 
 #[cfg(test)]

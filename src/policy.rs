@@ -11,8 +11,15 @@
 //! with its line and column, unknown keys included, so one CI run shows all
 //! that is wrong with a policy instead of one error per push. A policy that
 //! does not parse is never half-applied: the caller gets the errors only.
+//!
+//! Besides a level per finding code, a policy may accept one code at some
+//! paths only, with a reason, as cargo-deny's `[[bans.skip]]` and ruff's
+//! per-file ignores do: `[[findings.accept]]`. The findings an exception
+//! accepts are not dropped silently: [`evaluate`] lists them with the
+//! reason, and gives a `policy-unused-exception` notice for each of an
+//! exception's globs that matched nothing, so stale exceptions surface.
 
-use crate::finding::{Code, Severity};
+use crate::finding::{Code, Finding, Severity};
 pub use crate::license::Part;
 use crate::report::{Report, Status};
 use serde::Serialize;
@@ -72,6 +79,30 @@ impl Level {
     }
 }
 
+/// Serialized as its key, `"allow"`, `"warn"` or `"deny"`.
+impl Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A path exception, one `[[findings.accept]]` entry: the findings of one
+/// code at the paths its globs match take its level instead of the code's,
+/// for the reason it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accept {
+    pub code: Code,
+    /// Globs over root-relative `/` paths (`*`, `?`, `**`; see `src/glob.rs`).
+    pub paths: Vec<String>,
+    /// `Allow` (the default) or `Warn`; a policy file cannot say `Deny`.
+    pub level: Level,
+    /// Why the findings are accepted; never empty in a parsed policy.
+    pub reason: String,
+    /// The entry's line in the policy file (0 when built in code), for
+    /// the notice of a glob that matched nothing.
+    pub line: usize,
+}
+
 /// What `openness check` requires of a release.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
@@ -84,6 +115,9 @@ pub struct Policy {
     pub require_open_license: bool,
     /// Per-code overrides of the default severity.
     pub levels: BTreeMap<Code, Level>,
+    /// Path exceptions, in file order; the first whose code and glob match
+    /// a finding decides its level, over `levels`.
+    pub accept: Vec<Accept>,
     /// Findings at or above this severity (after `levels`) fail the check.
     pub fail_on: Severity,
 }
@@ -97,6 +131,7 @@ impl Default for Policy {
             min_mof_class: None,
             require_open_license: false,
             levels: BTreeMap::new(),
+            accept: Vec::new(),
             fail_on: Severity::Error,
         }
     }
@@ -109,6 +144,9 @@ impl Policy {
     /// MOF bar is the more open class of the two, `require-open-license` holds
     /// if either says so, `fail-on` is the lower severity, and a code named by
     /// `--deny`/`--warn`/`--allow` takes the flag's level whatever the file says.
+    /// Path exceptions (the flags have none) are the file's, then `cli`'s:
+    /// being narrower than a code's level, they still win over the flags for
+    /// the paths they name.
     pub fn with_overrides(mut self, cli: &Policy) -> Policy {
         self.require.extend(cli.require.iter().copied());
         self.min_mof_class = match (self.min_mof_class, cli.min_mof_class) {
@@ -119,6 +157,7 @@ impl Policy {
         self.fail_on = self.fail_on.min(cli.fail_on);
         self.levels
             .extend(cli.levels.iter().map(|(&code, &level)| (code, level)));
+        self.accept.extend(cli.accept.iter().cloned());
         self
     }
 
@@ -160,6 +199,7 @@ impl Policy {
             min_mof_class,
             require_open_license,
             levels,
+            accept: Vec::new(),
             fail_on: Severity::Error,
         })
     }
@@ -213,14 +253,16 @@ const TOP_KEYS: [&str; 5] = [
     "fail-on",
     "findings",
 ];
-const FINDINGS_KEYS: [&str; 3] = ["deny", "warn", "allow"];
+const FINDINGS_KEYS: [&str; 4] = ["deny", "warn", "allow", "accept"];
+const ACCEPT_KEYS: [&str; 4] = ["code", "paths", "level", "reason"];
 const CLASSES: &str = "\"I\", \"II\" or \"III\"";
 const SEVERITIES: &str = "\"error\", \"warning\" or \"info\"";
 
 /// Parses a policy file and returns every problem with its line: syntax
 /// errors, unknown keys at any level, wrong types, unknown finding codes or
 /// part names (with a "did you mean" hint), a bad class, a code listed under
-/// two levels. An empty file is the default policy.
+/// two levels, a path exception without a code, a glob or a reason, or with
+/// a glob that can never match. An empty file is the default policy.
 pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
     let mut errors = Errors {
         text,
@@ -291,7 +333,9 @@ pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
                 }
             },
             "findings" => match value.get_ref() {
-                DeValue::Table(table) => policy.levels = findings_table(table, &mut errors),
+                DeValue::Table(table) => {
+                    (policy.levels, policy.accept) = findings_table(table, &mut errors)
+                }
                 other => errors.wrong_type(key, value.span(), "a table", other),
             },
             other => errors.unknown_key(key.span(), other, "", &TOP_KEYS),
@@ -304,13 +348,22 @@ pub fn parse(text: &str) -> Result<Policy, Vec<PolicyError>> {
     }
 }
 
-/// `[findings]`: each code at most once across `deny`, `warn` and `allow`.
-fn findings_table(table: &DeTable<'_>, errors: &mut Errors<'_>) -> BTreeMap<Code, Level> {
+/// `[findings]`: each code at most once across `deny`, `warn` and `allow`;
+/// the path exceptions of `accept`.
+fn findings_table(
+    table: &DeTable<'_>,
+    errors: &mut Errors<'_>,
+) -> (BTreeMap<Code, Level>, Vec<Accept>) {
     // Where each code was first listed, to name both places on a repeat.
     let mut seen: BTreeMap<Code, (Level, usize)> = BTreeMap::new();
     let mut entries: Vec<(Level, &str, Range<usize>)> = Vec::new();
+    let mut accept = Vec::new();
     for (key, value) in table {
         let name: &str = key.get_ref();
+        if name == "accept" {
+            accept = accept_entries(key, value, errors);
+            continue;
+        }
         let Some(level) = Level::ALL.into_iter().find(|l| l.as_str() == name) else {
             errors.unknown_key(key.span(), name, "findings.", &FINDINGS_KEYS);
             continue;
@@ -352,7 +405,156 @@ fn findings_table(table: &DeTable<'_>, errors: &mut Errors<'_>) -> BTreeMap<Code
             }
         }
     }
-    levels
+    (levels, accept)
+}
+
+/// `[[findings.accept]]` (or `accept = [{...}]`): every entry is checked
+/// whole, so one parse names every missing and wrong key of every entry.
+fn accept_entries(
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    value: &Spanned<DeValue<'_>>,
+    errors: &mut Errors<'_>,
+) -> Vec<Accept> {
+    const EXPECTED: &str = "an array of tables (`[[findings.accept]]`)";
+    let DeValue::Array(array) = value.get_ref() else {
+        errors.wrong_type(key, value.span(), EXPECTED, value.get_ref());
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in array.iter() {
+        match item.get_ref() {
+            DeValue::Table(table) => out.extend(accept_entry(item.span(), table, errors)),
+            other => errors.push(
+                item.span(),
+                format!(
+                    "`accept` must be {EXPECTED}; found an element of type {}",
+                    other.type_str()
+                ),
+            ),
+        }
+    }
+    out
+}
+
+/// One path exception; `None` when anything in it is wrong (the problems
+/// are in `errors`). `span` starts at its `[[findings.accept]]` header (or
+/// its inline table), where a missing key is reported.
+fn accept_entry(
+    span: Range<usize>,
+    table: &DeTable<'_>,
+    errors: &mut Errors<'_>,
+) -> Option<Accept> {
+    let problems_before = errors.list.len();
+    let mut code = None;
+    let mut paths = None;
+    let mut level = Level::Allow;
+    let mut reason = None;
+    // Keys present, valid or not: a wrong value is not also "missing".
+    let mut present: BTreeSet<&str> = BTreeSet::new();
+    for (key, value) in table {
+        let name: &str = key.get_ref();
+        if let Some(known) = ACCEPT_KEYS.iter().find(|k| **k == name) {
+            present.insert(known);
+        }
+        match name {
+            "code" => match value.get_ref() {
+                DeValue::String(s) => match Code::from_name(s) {
+                    Some(Code::PolicyUnusedException) => errors.push(
+                        value.span(),
+                        "`policy-unused-exception` has no path to accept; \
+                         `[findings] allow` silences it"
+                            .to_owned(),
+                    ),
+                    Some(c) => code = Some(c),
+                    None => errors.push(value.span(), unknown_code(s)),
+                },
+                other => errors.wrong_type(key, value.span(), "a finding code (a string)", other),
+            },
+            "paths" => {
+                if let Some(items) = errors.strings(key, value, "an array of path globs") {
+                    let mut globs = Vec::new();
+                    for (glob, span) in items {
+                        match crate::glob::problem(glob) {
+                            Some(why) => errors.push(span, format!("path glob `{glob}`: {why}")),
+                            None => globs.push(glob.to_owned()),
+                        }
+                    }
+                    if matches!(value.get_ref(), DeValue::Array(a) if a.is_empty()) {
+                        errors.push(
+                            value.span(),
+                            "`paths` is empty: name at least one path glob \
+                             (`[findings] allow` accepts a code everywhere)"
+                                .to_owned(),
+                        );
+                    }
+                    paths = Some(globs);
+                }
+            }
+            "level" => match value.get_ref() {
+                DeValue::String(s) => match s.as_ref() {
+                    "allow" => level = Level::Allow,
+                    "warn" => level = Level::Warn,
+                    "deny" => errors.push(
+                        value.span(),
+                        "`level` `deny` is no exception: an exception accepts findings \
+                         (\"allow\" or \"warn\"); `[findings] deny` makes a code an error"
+                            .to_owned(),
+                    ),
+                    other => errors.push(
+                        value.span(),
+                        format!(
+                            "`level` `{other}` is not a level: expected \"allow\" or \"warn\"{}",
+                            hint(other, &["allow", "warn"])
+                        ),
+                    ),
+                },
+                other => {
+                    errors.wrong_type(key, value.span(), "a string: \"allow\" or \"warn\"", other)
+                }
+            },
+            "reason" => match value.get_ref() {
+                DeValue::String(s) if s.trim().is_empty() => errors.push(
+                    value.span(),
+                    "`reason` is empty: say why these findings are accepted \
+                     (`check` shows it with each of them)"
+                        .to_owned(),
+                ),
+                DeValue::String(s) => reason = Some(s.trim().to_owned()),
+                other => errors.wrong_type(
+                    key,
+                    value.span(),
+                    "a string saying why the findings are accepted",
+                    other,
+                ),
+            },
+            other => errors.unknown_key(key.span(), other, "findings.accept.", &ACCEPT_KEYS),
+        }
+    }
+    for (key, why) in [
+        ("code", "the finding code it accepts"),
+        (
+            "paths",
+            "the path globs it accepts the code at (`[findings] allow` accepts a code everywhere)",
+        ),
+        ("reason", "why the findings are accepted"),
+    ] {
+        if !present.contains(key) {
+            errors.push(
+                span.clone(),
+                format!("`[[findings.accept]]` lacks `{key}`: {why}"),
+            );
+        }
+    }
+    if errors.list.len() > problems_before {
+        return None;
+    }
+    Some(Accept {
+        code: code?,
+        paths: paths?,
+        level,
+        reason: reason?,
+        line: errors.line_of(span.start),
+    })
 }
 
 fn severity_from_name(s: &str) -> Option<Severity> {
@@ -527,34 +729,163 @@ pub struct Violation {
     pub fix: String,
 }
 
+/// A finding a path exception accepted: shown with the exception's reason,
+/// never dropped unseen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Accepted {
+    pub code: Code,
+    /// The finding's file, relative to the release root.
+    pub path: String,
+    /// The exception's level: `allow` (the finding left `findings`) or
+    /// `warn` (it stays there as a warning).
+    pub level: Level,
+    /// The exception's reason.
+    pub reason: String,
+    /// The exception's glob that matched `path`.
+    pub glob: String,
+    /// The finding's message.
+    pub message: String,
+}
+
+/// What a policy makes of one release.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outcome {
+    /// Every way the release fails the policy; empty when it holds.
+    pub violations: Vec<Violation>,
+    /// The findings path exceptions accepted, by code, path and message.
+    pub accepted: Vec<Accepted>,
+    /// The policy's own notices (`policy-unused-exception`), in file order,
+    /// at the severity the policy gives the code.
+    pub notices: Vec<Finding>,
+}
+
 /// What `check --format json` prints for one release: the report's keys,
-/// then the policy's `violations` (an addition to the report for `check`).
+/// then the policy's `violations`, the findings it `accepted` and its
+/// `notices` (additions to the report for `check`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckedReport<'a> {
     #[serde(flatten)]
     pub report: &'a Report,
     pub violations: &'a [Violation],
+    pub accepted: &'a [Accepted],
+    pub notices: &'a [Finding],
 }
 
-/// Applies `policy` to a report: rewrites finding severities per
-/// `policy.levels` (an allowed code's findings are removed, so renderers show
-/// the report the policy sees), then returns every violation in a fixed
-/// order: required parts (code, weights, data), the MOF class, the licence,
-/// then findings by code and path. An empty list means the policy holds.
-pub fn apply(policy: &Policy, report: &mut Report) -> Vec<Violation> {
-    report
-        .findings
-        .retain_mut(|f| match policy.levels.get(&f.code) {
-            None => true,
-            Some(level) => match level.severity() {
-                Some(severity) => {
-                    f.severity = severity;
-                    true
-                }
-                None => false,
-            },
-        });
+impl<'a> CheckedReport<'a> {
+    pub fn new(report: &'a Report, outcome: &'a Outcome) -> CheckedReport<'a> {
+        CheckedReport {
+            report,
+            violations: &outcome.violations,
+            accepted: &outcome.accepted,
+            notices: &outcome.notices,
+        }
+    }
+}
 
+/// The violations of [`evaluate`], for callers that need nothing else.
+pub fn apply(policy: &Policy, report: &mut Report) -> Vec<Violation> {
+    evaluate(policy, report).violations
+}
+
+/// Applies `policy` to a freshly scanned report. Rewrites finding
+/// severities: a finding that a path exception matches (the first, in file
+/// order, whose code is the finding's and one of whose globs matches its
+/// path) takes the exception's level and is listed in `accepted`; any other
+/// takes `policy.levels`' level for its code. An allowed finding is removed,
+/// so renderers show the report the policy sees. Each glob of an exception
+/// that matched no finding gives a `policy-unused-exception` notice.
+///
+/// The violations come in a fixed order: required parts (code, weights,
+/// data), the MOF class, the licence, then findings by code and path. A
+/// notice is a violation only when the policy makes its code an error
+/// (`deny`), whatever `fail-on` says: a policy shared by releases may name
+/// files only some of them hold.
+pub fn evaluate(policy: &Policy, report: &mut Report) -> Outcome {
+    // For each exception, whether each of its globs matched a finding.
+    let mut used: Vec<Vec<bool>> = policy
+        .accept
+        .iter()
+        .map(|a| vec![false; a.paths.len()])
+        .collect();
+    let mut accepted = Vec::new();
+    report.findings.retain_mut(|f| {
+        let level = match exception_for(policy, f) {
+            Some((i, j)) => {
+                used[i][j] = true;
+                let exception = &policy.accept[i];
+                accepted.push(Accepted {
+                    code: f.code,
+                    path: f.path.clone().unwrap_or_default(),
+                    level: exception.level,
+                    reason: exception.reason.clone(),
+                    glob: exception.paths[j].clone(),
+                    message: f.message.clone(),
+                });
+                exception.level
+            }
+            None => match policy.levels.get(&f.code) {
+                Some(&level) => level,
+                None => return true,
+            },
+        };
+        match level.severity() {
+            Some(severity) => {
+                f.severity = severity;
+                true
+            }
+            None => false,
+        }
+    });
+    accepted.sort_by(|a, b| (a.code, &a.path, &a.message).cmp(&(b.code, &b.path, &b.message)));
+
+    let notice = Code::PolicyUnusedException;
+    let notice_severity = match policy.levels.get(&notice) {
+        Some(level) => level.severity(),
+        None => Some(notice.default_severity()),
+    };
+    let mut notices = Vec::new();
+    if let Some(severity) = notice_severity {
+        for (exception, used) in policy.accept.iter().zip(&used) {
+            for (glob, _) in exception.paths.iter().zip(used).filter(|(_, u)| !**u) {
+                notices.push(Finding {
+                    severity,
+                    ..Finding::new(
+                        notice,
+                        None,
+                        format!(
+                            "`[[findings.accept]]` at line {}: `{glob}` matched no `{}` finding",
+                            exception.line, exception.code
+                        ),
+                    )
+                });
+            }
+        }
+    }
+
+    let violations = violations(policy, report, &notices);
+    Outcome {
+        violations,
+        accepted,
+        notices,
+    }
+}
+
+/// The first exception, and its glob, that accepts `finding`.
+fn exception_for(policy: &Policy, finding: &Finding) -> Option<(usize, usize)> {
+    let path = finding.path.as_deref()?;
+    policy.accept.iter().enumerate().find_map(|(i, a)| {
+        if a.code != finding.code {
+            return None;
+        }
+        let j = a
+            .paths
+            .iter()
+            .position(|glob| crate::glob::matches(glob, path))?;
+        Some((i, j))
+    })
+}
+
+fn violations(policy: &Policy, report: &Report, notices: &[Finding]) -> Vec<Violation> {
     let mut violations = Vec::new();
     for &part in &policy.require {
         let component = match part {
@@ -664,6 +995,7 @@ pub fn apply(policy: &Policy, report: &mut Report) -> Vec<Violation> {
         .findings
         .iter()
         .filter(|f| f.severity >= policy.fail_on)
+        .chain(notices.iter().filter(|n| n.severity == Severity::Error))
         .collect();
     failing.sort_by(|a, b| (a.code, &a.path, &a.message).cmp(&(b.code, &b.path, &b.message)));
     for f in failing {

@@ -182,6 +182,224 @@ fn policy_file_and_openness_toml_at_the_root() {
     openness().arg("check").arg(release.path()).assert().code(2);
 }
 
+/// A policy file in a fresh temporary folder (kept alive by the guard).
+fn policy_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policy.toml");
+    std::fs::write(&file, text).unwrap();
+    (dir, file)
+}
+
+#[test]
+fn a_path_exception_with_a_reason_accepts_one_file_only() {
+    // Both LFS pointers fail the default policy.
+    openness()
+        .args(["check", "fixtures/lfs-pointers"])
+        .assert()
+        .code(1);
+    // Accepting the PyTorch copy leaves the safetensors pointer failing.
+    let (_dir, file) = policy_file(
+        "[[findings.accept]]\n\
+         code = \"lfs-pointer\"\n\
+         paths = [\"*.bin\"]\n\
+         reason = \"upstream's PyTorch copy; we ship safetensors\"\n",
+    );
+    openness()
+        .args(["check", "fixtures/lfs-pointers", "--policy"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "policy violations for fixtures/lfs-pointers (1):\n  ✗ finding lfs-pointer [model.safetensors]",
+        ))
+        .stdout(predicate::str::contains(
+            "accepted by the policy (1):\n  ✓ lfs-pointer [pytorch_model.bin] allowed by `*.bin`: \
+             upstream's PyTorch copy; we ship safetensors\n",
+        ))
+        .stdout(predicate::str::contains("policy notices").not());
+    // Accepting both files (one glob each) turns the check to exit 0, and
+    // JSON lists both with the reason.
+    let (_dir, file) = policy_file(
+        "[[findings.accept]]\n\
+         code = \"lfs-pointer\"\n\
+         paths = [\"*.bin\", \"model.safetensors\"]\n\
+         reason = \"pointers until the LFS quota is raised\"\n",
+    );
+    let out = openness()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/lfs-pointers",
+            "--policy",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(r["violations"], serde_json::json!([]));
+    assert_eq!(r["notices"], serde_json::json!([]));
+    let accepted: Vec<(&str, &str, &str, &str)> = r["accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["path"].as_str().unwrap(),
+                a["glob"].as_str().unwrap(),
+                a["level"].as_str().unwrap(),
+                a["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let reason = "pointers until the LFS quota is raised";
+    assert_eq!(
+        accepted,
+        [
+            ("model.safetensors", "model.safetensors", "allow", reason),
+            ("pytorch_model.bin", "*.bin", "allow", reason),
+        ]
+    );
+    assert!(
+        r["accepted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["code"] == "lfs-pointer")
+    );
+    // The accepted findings left the report the policy sees.
+    assert!(
+        !r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "lfs-pointer")
+    );
+    // Markdown lists them for a PR comment.
+    openness()
+        .args([
+            "check",
+            "--format",
+            "markdown",
+            "fixtures/lfs-pointers",
+            "--policy",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#### Accepted by the policy (2)"))
+        .stdout(predicate::str::contains(
+            "- **lfs-pointer** \\[pytorch\\_model.bin\\] allowed by \\*.bin: pointers until",
+        ));
+}
+
+#[test]
+fn an_exception_that_matches_nothing_warns_without_failing() {
+    let (_dir, file) = policy_file(
+        "# stale\n\
+         [[findings.accept]]\n\
+         code = \"unsafe-pickle\"\n\
+         paths = [\"legacy/*.pkl\"]\n\
+         reason = \"removed in v2\"\n",
+    );
+    openness()
+        .args(["check", "fixtures/hf-complete", "--policy"])
+        .arg(&file)
+        .env("GITHUB_ACTIONS", "true")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "policy holds for fixtures/hf-complete",
+        ))
+        .stdout(predicate::str::contains(
+            "policy notices (1):\n  ! policy-unused-exception (warning): \
+             `[[findings.accept]]` at line 2: `legacy/*.pkl` matched no `unsafe-pickle` finding\n",
+        ))
+        .stderr(predicate::str::contains(
+            "::warning title=policy-unused-exception::`[[findings.accept]]` at line 2:",
+        ));
+    let out = openness()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/hf-complete",
+            "--policy",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let r: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(r["notices"].as_array().unwrap().len(), 1);
+    assert_eq!(r["notices"][0]["code"], "policy-unused-exception");
+    assert_eq!(r["notices"][0]["severity"], "warning");
+    assert_eq!(r["notices"][0]["path"], Value::Null);
+    assert_eq!(r["accepted"], serde_json::json!([]));
+    // The notice is not a scan finding.
+    assert!(
+        !r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "policy-unused-exception")
+    );
+    // Denied, it fails the check.
+    openness()
+        .args([
+            "check",
+            "fixtures/hf-complete",
+            "--deny",
+            "policy-unused-exception",
+            "--policy",
+        ])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "✗ finding policy-unused-exception: error: ",
+        ));
+    openness()
+        .args(["explain", "policy-unused-exception"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "policy-unused-exception (warning by default)",
+        ));
+}
+
+#[test]
+fn a_path_exception_without_a_reason_is_a_bad_policy() {
+    let (_dir, file) = policy_file(
+        "require = [\"code\"]\n\
+         [[findings.accept]]\n\
+         code = \"lfs-pointer\"\n\
+         paths = [\"*.bin\"]\n\
+         [[findings.accept]]\n\
+         code = \"lfs-pointer\"\n\
+         paths = [\"model.safetensors\"]\n\
+         reason = \"\"\n",
+    );
+    openness()
+        .args(["check", "fixtures/lfs-pointers", "--policy"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "line 2, column 1: `[[findings.accept]]` lacks `reason`",
+        ))
+        .stderr(predicate::str::contains(
+            "line 8, column 10: `reason` is empty",
+        ))
+        .stderr(predicate::str::contains("invalid policy (2 problems)"));
+}
+
 #[test]
 fn check_init_prints_a_template_that_is_the_default_policy() {
     let out = openness()

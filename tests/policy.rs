@@ -83,7 +83,12 @@ fn template_keys_uncommented_still_parse_to_the_defaults() {
     // Each `# key = value` line is the default: uncommenting all of them
     // (but the unset min-mof-class, which has no default value) must not
     // change the policy.
-    let uncommented: String = policy::TEMPLATE
+    // The path-exception example is not a default: it stops at its header
+    // (`template_and_readme_examples_of_path_exceptions_parse` reads it).
+    let defaults = &policy::TEMPLATE[..policy::TEMPLATE
+        .find("# [[findings.accept]]")
+        .expect("template example")];
+    let uncommented: String = defaults
         .lines()
         .map(|line| match line.strip_prefix("# ") {
             Some(rest)
@@ -485,4 +490,400 @@ fn independent_syntax_errors_are_all_reported() {
         errors[0].to_string(),
         "line 2, column 1: duplicate key `fail-on`"
     );
+}
+
+#[test]
+fn path_exceptions_parse_in_file_order_with_their_lines() {
+    let p = load("accept-corrupt.toml");
+    assert_eq!(p.levels[&Code::CorruptHeader], Level::Deny);
+    let shown: Vec<(Code, Vec<&str>, Level, &str, usize)> = p
+        .accept
+        .iter()
+        .map(|a| {
+            let paths = a.paths.iter().map(String::as_str).collect();
+            (a.code, paths, a.level, a.reason.as_str(), a.line)
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                Code::CorruptHeader,
+                vec!["bad-json.safetensors"],
+                Level::Allow,
+                // Trimmed: the reason is shown as a sentence.
+                "the upstream export bug; fixed in the next release",
+                6
+            ),
+            (
+                Code::TruncatedFile,
+                vec!["**/truncated.*", "legacy/**"],
+                Level::Warn,
+                "cut on purpose, to test loaders",
+                11
+            ),
+            (
+                Code::CorruptHeader,
+                vec!["*.safetensors"],
+                Level::Warn,
+                "overlaps the first entry for bad-json.safetensors",
+                17
+            ),
+        ]
+    );
+    // The inline form is the same entry; its line is the line of its `{`.
+    let inline = policy::parse(
+        "[findings]\naccept = [\n  { code = \"lfs-pointer\", paths = [\"a.bin\"], reason = \"r\" },\n]\n",
+    )
+    .unwrap();
+    assert_eq!(inline.accept.len(), 1);
+    assert_eq!(inline.accept[0].line, 3);
+    assert_eq!(inline.accept[0].level, Level::Allow);
+}
+
+#[test]
+fn every_problem_of_a_path_exception_is_reported_at_its_line() {
+    let errors = errors("accept-errors.toml");
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    let at = |line: usize, needle: &str| {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.line == line && e.message.contains(needle)),
+            "no error at line {line} containing {needle:?}; got:\n{}",
+            shown.join("\n")
+        );
+    };
+    // Missing keys are reported at the entry's header; a misspelt `path`
+    // is unknown (with a hint), so `paths` is missing too.
+    at(
+        2,
+        "`[[findings.accept]]` lacks `paths`: the path globs it accepts the code at",
+    );
+    at(
+        2,
+        "`[[findings.accept]]` lacks `reason`: why the findings are accepted",
+    );
+    at(
+        3,
+        "unknown finding code `unsafe-pickel`; did you mean `unsafe-pickle`?",
+    );
+    at(
+        4,
+        "unknown key `findings.accept.path`: expected one of `findings.accept.code`, \
+         `findings.accept.paths`, `findings.accept.level`, `findings.accept.reason`; \
+         did you mean `paths`?",
+    );
+    at(5, "`level` `deny` is no exception");
+    at(
+        9,
+        "path glob `/legacy/a.pkl`: paths are relative to the release root",
+    );
+    at(9, "path glob `legacy/`: a glob names files, not a folder");
+    at(
+        9,
+        "`paths` must be an array of path globs; found an element of type integer",
+    );
+    at(10, "`reason` is empty: say why these findings are accepted");
+    at(
+        11,
+        "`level` `ignore` is not a level: expected \"allow\" or \"warn\"",
+    );
+    at(14, "`policy-unused-exception` has no path to accept");
+    at(15, "`paths` is empty: name at least one path glob");
+    at(
+        16,
+        "`reason` must be a string saying why the findings are accepted, found integer",
+    );
+    assert_eq!(errors.len(), 13, "{}", shown.join("\n"));
+    // A valid glob beside bad ones raises nothing, and no entry of the file
+    // was half-kept: the parse failed as a whole.
+    assert!(!shown.iter().any(|e| e.contains("ok/*.pkl")));
+}
+
+#[test]
+fn accept_must_be_an_array_of_tables() {
+    let errors = policy::parse(
+        "[findings.accept]\ncode = \"lfs-pointer\"\npaths = [\"a\"]\nreason = \"r\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("`accept` must be an array of tables (`[[findings.accept]]`), found table"),
+        "{}",
+        errors[0]
+    );
+    let errors = policy::parse("[findings]\naccept = [\"lfs-pointer\"]\n").unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 2);
+    assert!(
+        errors[0]
+            .message
+            .contains("found an element of type string"),
+        "{}",
+        errors[0]
+    );
+}
+
+/// A policy from text, or the test fails with the errors.
+fn policy_from(text: &str) -> Policy {
+    policy::parse(text).unwrap_or_else(|errors| panic!("{errors:?}"))
+}
+
+fn severities(report: &Report, code: Code) -> Vec<(String, Severity)> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| (f.path.clone().unwrap_or_default(), f.severity))
+        .collect()
+}
+
+#[test]
+fn an_exception_accepts_its_path_only_and_says_why() {
+    let p = policy_from(
+        "[[findings.accept]]\n\
+         code = \"corrupt-header\"\n\
+         paths = [\"bad-json.safetensors\"]\n\
+         reason = \"upstream export bug\"\n",
+    );
+    let mut report = scan("corrupt");
+    let outcome = policy::evaluate(&p, &mut report);
+    // The accepted finding left the report; the same code elsewhere did not,
+    // and still fails the check.
+    assert_eq!(
+        severities(&report, Code::CorruptHeader),
+        [
+            ("duplicate.safetensors".to_owned(), Severity::Error),
+            ("huge-header.safetensors".to_owned(), Severity::Error),
+            ("trailing.safetensors".to_owned(), Severity::Error),
+        ]
+    );
+    let failing: Vec<(&str, Option<&str>)> = outcome
+        .violations
+        .iter()
+        .map(|v| (v.rule.as_str(), v.path.as_deref()))
+        .collect();
+    assert_eq!(
+        failing,
+        [
+            ("finding corrupt-header", Some("duplicate.safetensors")),
+            ("finding corrupt-header", Some("huge-header.safetensors")),
+            ("finding corrupt-header", Some("trailing.safetensors")),
+            ("finding truncated-file", Some("truncated.safetensors")),
+        ]
+    );
+    assert_eq!(outcome.accepted.len(), 1);
+    let a = &outcome.accepted[0];
+    assert_eq!(
+        (
+            a.code,
+            a.path.as_str(),
+            a.level,
+            a.reason.as_str(),
+            a.glob.as_str()
+        ),
+        (
+            Code::CorruptHeader,
+            "bad-json.safetensors",
+            Level::Allow,
+            "upstream export bug",
+            "bad-json.safetensors"
+        )
+    );
+    assert!(!a.message.is_empty());
+    assert_eq!(outcome.notices, []);
+}
+
+#[test]
+fn exceptions_win_over_levels_first_match_decides_and_unused_globs_give_notices() {
+    let mut report = scan("corrupt");
+    let outcome = policy::evaluate(&load("accept-corrupt.toml"), &mut report);
+    // `deny = ["corrupt-header"]` gave way to the exceptions: bad-json by
+    // the first entry (allow), the other three by the third (warn).
+    assert_eq!(
+        severities(&report, Code::CorruptHeader),
+        [
+            ("duplicate.safetensors".to_owned(), Severity::Warning),
+            ("huge-header.safetensors".to_owned(), Severity::Warning),
+            ("trailing.safetensors".to_owned(), Severity::Warning),
+        ]
+    );
+    assert_eq!(
+        severities(&report, Code::TruncatedFile),
+        [("truncated.safetensors".to_owned(), Severity::Warning)]
+    );
+    assert_eq!(outcome.violations, []);
+    let accepted: Vec<(&str, Level, &str)> = outcome
+        .accepted
+        .iter()
+        .map(|a| (a.path.as_str(), a.level, a.glob.as_str()))
+        .collect();
+    assert_eq!(
+        accepted,
+        [
+            ("bad-json.safetensors", Level::Allow, "bad-json.safetensors"),
+            ("duplicate.safetensors", Level::Warn, "*.safetensors"),
+            ("huge-header.safetensors", Level::Warn, "*.safetensors"),
+            ("trailing.safetensors", Level::Warn, "*.safetensors"),
+            ("truncated.safetensors", Level::Warn, "**/truncated.*"),
+        ]
+    );
+    // One glob matched nothing: a warning without a path, naming the line.
+    assert_eq!(outcome.notices.len(), 1, "{:?}", outcome.notices);
+    let n = &outcome.notices[0];
+    assert_eq!(
+        (n.code, n.severity, n.path.as_deref()),
+        (Code::PolicyUnusedException, Severity::Warning, None)
+    );
+    assert_eq!(
+        n.message,
+        "`[[findings.accept]]` at line 11: `legacy/**` matched no `truncated-file` finding"
+    );
+    // A notice is in neither the report's findings nor the violations.
+    assert_eq!(count(&report, Code::PolicyUnusedException), 0);
+}
+
+#[test]
+fn warn_level_exceptions_still_fail_fail_on_warning() {
+    let p = policy_from(
+        "fail-on = \"warning\"\n\
+         [findings]\n\
+         allow = [\"license-wrong-type\", \"card-invalid\", \"config-mismatch\", \
+                  \"config-invalid\", \"pickle-weights\", \"corrupt-header\"]\n\
+         [[findings.accept]]\n\
+         code = \"truncated-file\"\n\
+         paths = [\"truncated.safetensors\"]\n\
+         level = \"warn\"\n\
+         reason = \"r\"\n",
+    );
+    let mut report = scan("corrupt");
+    let outcome = policy::evaluate(&p, &mut report);
+    assert_eq!(rules(&outcome.violations), ["finding truncated-file"]);
+    assert!(
+        outcome.violations[0].evidence.starts_with("warning: "),
+        "{}",
+        outcome.violations[0].evidence
+    );
+    assert_eq!(outcome.accepted.len(), 1);
+    assert_eq!(outcome.accepted[0].level, Level::Warn);
+}
+
+#[test]
+fn unused_notices_fail_only_when_denied() {
+    let stale = "[[findings.accept]]\n\
+                 code = \"unsafe-pickle\"\n\
+                 paths = [\"legacy/*.pkl\"]\n\
+                 reason = \"gone since v2\"\n";
+    // A warning, even where warnings fail the check.
+    let mut report = scan("hf-complete");
+    let p = policy_from(&format!(
+        "fail-on = \"warning\"\n[findings]\nallow = [\"license-wrong-type\"]\n{stale}"
+    ));
+    let outcome = policy::evaluate(&p, &mut report);
+    assert_eq!(outcome.violations, []);
+    assert_eq!(outcome.notices.len(), 1);
+    assert_eq!(outcome.notices[0].severity, Severity::Warning);
+    assert!(outcome.notices[0].message.contains("at line 4:"));
+
+    // Denied, it is a violation with the explain text's fix.
+    let mut report = scan("hf-complete");
+    let p = policy_from(&format!(
+        "[findings]\ndeny = [\"policy-unused-exception\"]\n{stale}"
+    ));
+    let outcome = policy::evaluate(&p, &mut report);
+    assert_eq!(outcome.notices[0].severity, Severity::Error);
+    assert_eq!(
+        rules(&outcome.violations),
+        ["finding policy-unused-exception"]
+    );
+    let v = &outcome.violations[0];
+    assert_eq!(v.path, None);
+    assert!(
+        v.evidence
+            .ends_with("`legacy/*.pkl` matched no `unsafe-pickle` finding"),
+        "{}",
+        v.evidence
+    );
+    assert!(
+        v.fix.starts_with("remove the glob (or the whole entry)"),
+        "{}",
+        v.fix
+    );
+
+    // Allowed, it is gone; so is it by the flag.
+    let mut report = scan("hf-complete");
+    let p = policy_from(&format!(
+        "[findings]\nallow = [\"policy-unused-exception\"]\n{stale}"
+    ));
+    assert_eq!(policy::evaluate(&p, &mut report).notices, []);
+    let cli =
+        Policy::from_flags(&[], None, false, &[], &[], &[Code::PolicyUnusedException]).unwrap();
+    let mut report = scan("hf-complete");
+    let merged = policy_from(stale).with_overrides(&cli);
+    assert_eq!(policy::evaluate(&merged, &mut report).notices, []);
+}
+
+#[test]
+fn findings_without_a_path_are_never_path_scoped() {
+    // Every fixture's `license-wrong-type` has no path: `**` matches no
+    // finding, so the entry is unused and the finding keeps its severity.
+    let p = policy_from(
+        "[[findings.accept]]\ncode = \"license-wrong-type\"\npaths = [\"**\"]\nreason = \"r\"\n",
+    );
+    let mut report = scan("corrupt");
+    let before = count(&report, Code::LicenseWrongType);
+    assert!(before > 0);
+    let outcome = policy::evaluate(&p, &mut report);
+    assert_eq!(count(&report, Code::LicenseWrongType), before);
+    assert_eq!(outcome.accepted, []);
+    assert_eq!(outcome.notices.len(), 1);
+}
+
+#[test]
+fn exceptions_outlast_cli_levels_and_survive_layering() {
+    let file = policy_from(
+        "[[findings.accept]]\ncode = \"lfs-pointer\"\npaths = [\"*.bin\"]\nreason = \"r\"\n",
+    );
+    let cli = Policy::from_flags(&[], None, false, &[Code::LfsPointer], &[], &[]).unwrap();
+    let merged = file.clone().with_overrides(&cli);
+    assert_eq!(merged.accept, file.accept);
+    let mut report = scan("lfs-pointers");
+    let outcome = policy::evaluate(&merged, &mut report);
+    let failing: Vec<Option<&str>> = outcome
+        .violations
+        .iter()
+        .map(|v| v.path.as_deref())
+        .collect();
+    assert_eq!(failing, [Some("model.safetensors")]);
+    assert_eq!(outcome.accepted[0].path, "pytorch_model.bin");
+}
+
+#[test]
+fn template_and_readme_examples_of_path_exceptions_parse() {
+    // The template's commented example, uncommented from its header on.
+    let start = policy::TEMPLATE
+        .find("# [[findings.accept]]")
+        .expect("template example");
+    let example: String = policy::TEMPLATE[start..]
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.strip_prefix("# ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let p = policy_from(&example);
+    assert_eq!(p.accept.len(), 1);
+    assert_eq!(p.accept[0].code, Code::UnsafePickle);
+    assert_eq!(p.accept[0].paths, ["legacy/*.pkl"]);
+
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("### Path exceptions").expect("README section")..];
+    let body = &section[section.find("```toml\n").unwrap() + "```toml\n".len()..];
+    let p = policy_from(&body[..body.find("```").unwrap()]);
+    assert_eq!(p.accept.len(), 1);
+    assert_eq!(p.accept[0].paths, ["legacy/*.pkl", "demo/**"]);
+    assert_eq!(p.accept[0].level, Level::Allow);
 }

@@ -8,7 +8,7 @@ use super::args::{
 use super::progress::{ProgressBar, tree_bytes};
 use super::{emit, fail, warn, write_stdout};
 use anyhow::Context;
-use openness::policy::{self, Policy, Violation};
+use openness::policy::{self, Outcome, Policy};
 use openness::render::{self, Format};
 use openness::report::Report;
 use openness::{
@@ -265,7 +265,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let (mut scanned, ok) = gather(&args.paths, &args.scan)?;
-    let mut all_violations: Vec<(String, Vec<Violation>)> = Vec::new();
+    let mut outcomes: Vec<(String, Outcome)> = Vec::new();
     for s in &mut scanned {
         let base = match &file_policy {
             Some(p) => p.clone(),
@@ -281,20 +281,17 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         };
-        let violations = policy::apply(&base.with_overrides(&cli_policy), &mut s.report);
-        all_violations.push((s.name.clone(), violations));
+        let outcome = policy::evaluate(&base.with_overrides(&cli_policy), &mut s.report);
+        outcomes.push((s.name.clone(), outcome));
     }
-    github_annotations(&scanned, &all_violations);
+    github_annotations(&scanned, &outcomes);
     let format = format_of(args.out.format);
     match format {
         Format::Json | Format::Ndjson => {
             let values: Vec<policy::CheckedReport> = scanned
                 .iter()
-                .zip(&all_violations)
-                .map(|(s, (_, violations))| policy::CheckedReport {
-                    report: &s.report,
-                    violations,
-                })
+                .zip(&outcomes)
+                .map(|(s, (_, outcome))| policy::CheckedReport::new(&s.report, outcome))
                 .collect();
             emit(args.out.output.as_deref(), args.out.color, |w, _| {
                 if format == Format::Ndjson {
@@ -325,11 +322,11 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 } else {
                     render::render(w, &reports, format, color)?;
                 }
-                render::violations(w, &all_violations, format == Format::Markdown)
+                render::outcomes(w, &outcomes, format == Format::Markdown)
             })?;
         }
     }
-    let violated = all_violations.iter().any(|(_, v)| !v.is_empty());
+    let violated = outcomes.iter().any(|(_, o)| !o.violations.is_empty());
     Ok(if !ok {
         ExitCode::from(2)
     } else if violated {
@@ -357,14 +354,27 @@ fn read_policy(file: &Path) -> Result<Policy, ExitCode> {
 }
 
 /// In GitHub Actions, each violation also becomes an `::error` annotation on
-/// stderr, pointing at the file when there is one.
-fn github_annotations(scanned: &[Scanned], violations: &[(String, Vec<Violation>)]) {
+/// stderr, pointing at the file when there is one, and each policy notice
+/// that is not a violation a `::warning`.
+fn github_annotations(scanned: &[Scanned], outcomes: &[(String, Outcome)]) {
     if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
         return;
     }
     let mut err = io::stderr().lock();
-    for (s, (_, list)) in scanned.iter().zip(violations) {
-        for v in list {
+    for (s, (_, outcome)) in scanned.iter().zip(outcomes) {
+        for n in outcome
+            .notices
+            .iter()
+            .filter(|n| n.severity != openness::finding::Severity::Error)
+        {
+            let _ = writeln!(
+                err,
+                "::warning title={}::{}",
+                escape_property(n.code.as_str()),
+                escape_data(&n.message)
+            );
+        }
+        for v in &outcome.violations {
             let file = v
                 .path
                 .as_ref()

@@ -81,49 +81,152 @@ pub fn violations(
     markdown: bool,
 ) -> io::Result<()> {
     for (name, list) in per_release {
-        let name = sanitize(name);
-        if list.is_empty() {
-            if markdown {
-                writeln!(out, "\n**Policy holds** for {}.", markdown::escape(&name))?;
-            } else {
-                writeln!(out, "\npolicy holds for {name}")?;
-            }
-            continue;
-        }
+        release_violations(out, name, list, markdown)?;
+    }
+    Ok(())
+}
+
+/// What `openness check` made of each release, after the reports: the
+/// violations as [`violations`] writes them, then one line per finding a
+/// path exception accepted (with its reason) and one per policy notice.
+pub fn outcomes(
+    out: &mut dyn Write,
+    per_release: &[(String, crate::policy::Outcome)],
+    markdown: bool,
+) -> io::Result<()> {
+    for (name, outcome) in per_release {
+        release_violations(out, name, &outcome.violations, markdown)?;
+        accepted(out, &outcome.accepted, markdown)?;
+        notices(out, &outcome.notices, markdown)?;
+    }
+    Ok(())
+}
+
+fn accepted(
+    out: &mut dyn Write,
+    list: &[crate::policy::Accepted],
+    markdown: bool,
+) -> io::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    if markdown {
+        writeln!(out, "\n#### Accepted by the policy ({})\n", list.len())?;
+    } else {
+        writeln!(out, "accepted by the policy ({}):", list.len())?;
+    }
+    for a in list {
+        let done = match a.level {
+            crate::policy::Level::Allow => "allowed",
+            crate::policy::Level::Warn => "made a warning",
+            crate::policy::Level::Deny => "made an error",
+        };
         if markdown {
             writeln!(
                 out,
-                "\n### Policy violations: {} ({})\n",
-                markdown::escape(&name),
-                list.len()
+                "- **{}** {} {done} by {}: {}",
+                markdown::escape(a.code.as_str()),
+                markdown::escape(&format!("[{}]", a.path)),
+                markdown::escape(&a.glob),
+                markdown::escape(&a.reason)
             )?;
         } else {
-            writeln!(out, "\npolicy violations for {name} ({}):", list.len())?;
+            writeln!(
+                out,
+                "  ✓ {} [{}] {done} by `{}`: {}",
+                a.code,
+                sanitize(&a.path),
+                sanitize(&a.glob),
+                sanitize(&a.reason)
+            )?;
         }
-        for v in list {
-            let at = v
-                .path
-                .as_deref()
-                .map(|p| format!(" [{}]", sanitize(p)))
-                .unwrap_or_default();
-            if markdown {
-                writeln!(
-                    out,
-                    "- **{}**{}: {}  \n  fix: {}",
-                    markdown::escape(&v.rule),
-                    markdown::escape(&at),
-                    markdown::escape(&v.evidence),
-                    markdown::escape(&v.fix)
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "  ✗ {}{at}: {}",
-                    sanitize(&v.rule),
-                    sanitize(&v.evidence)
-                )?;
-                writeln!(out, "    fix: {}", sanitize(&v.fix))?;
-            }
+    }
+    Ok(())
+}
+
+fn notices(
+    out: &mut dyn Write,
+    list: &[crate::finding::Finding],
+    markdown: bool,
+) -> io::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    if markdown {
+        writeln!(out, "\n#### Policy notices ({})\n", list.len())?;
+    } else {
+        writeln!(out, "policy notices ({}):", list.len())?;
+    }
+    for n in list {
+        if markdown {
+            writeln!(
+                out,
+                "- **{}** ({}): {}",
+                markdown::escape(n.code.as_str()),
+                n.severity,
+                markdown::escape(&n.message)
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  ! {} ({}): {}",
+                n.code,
+                n.severity,
+                sanitize(&n.message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn release_violations(
+    out: &mut dyn Write,
+    name: &str,
+    list: &[crate::policy::Violation],
+    markdown: bool,
+) -> io::Result<()> {
+    let name = sanitize(name);
+    if list.is_empty() {
+        if markdown {
+            writeln!(out, "\n**Policy holds** for {}.", markdown::escape(&name))?;
+        } else {
+            writeln!(out, "\npolicy holds for {name}")?;
+        }
+        return Ok(());
+    }
+    if markdown {
+        writeln!(
+            out,
+            "\n### Policy violations: {} ({})\n",
+            markdown::escape(&name),
+            list.len()
+        )?;
+    } else {
+        writeln!(out, "\npolicy violations for {name} ({}):", list.len())?;
+    }
+    for v in list {
+        let at = v
+            .path
+            .as_deref()
+            .map(|p| format!(" [{}]", sanitize(p)))
+            .unwrap_or_default();
+        if markdown {
+            writeln!(
+                out,
+                "- **{}**{}: {}  \n  fix: {}",
+                markdown::escape(&v.rule),
+                markdown::escape(&at),
+                markdown::escape(&v.evidence),
+                markdown::escape(&v.fix)
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  ✗ {}{at}: {}",
+                sanitize(&v.rule),
+                sanitize(&v.evidence)
+            )?;
+            writeln!(out, "    fix: {}", sanitize(&v.fix))?;
         }
     }
     Ok(())
