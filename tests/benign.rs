@@ -9,7 +9,8 @@
 //! One file is the exception, on purpose: fastai's `Learner.export` pickles
 //! with cloudpickle, which rebuilds bound methods with `builtins.getattr`
 //! and types with `cloudpickle._builtin_type`; loading it runs those
-//! calls, and every pickle scanner flags it. It is asserted to be flagged
+//! calls (picklescan and modelscan flag it too; fickling cannot open the
+//! torch zip it is packed in). It is asserted to be flagged
 //! for exactly those imports and nothing else.
 
 mod support;
