@@ -161,6 +161,9 @@ codes! {
     KerasUnsafeObject = "keras-unsafe-object", Error,
         "a Keras config makes the loader import and call a function outside Keras (module injection)",
         "Each object of a Keras config names a `module` and a `class_name`; the loader imports the module and calls that attribute with the object's config. When the module is not Keras's and the name is a function (`os.system`, `builtins.exec`, `subprocess.run`, ...) loading runs it, safe mode or not (CVE-2025-1550). Found in `.keras` archives, legacy `.h5` files, Keras 2 `model.json` files and SavedModel `keras_metadata.pb`. Fix: do not load the model; re-export it with only Keras layers and registered custom classes.";
+    OverlongText = "overlong-text", Warning,
+        "a text the release supplies is longer than 64 KiB and is cut in the JSON report",
+        "The report repeats text taken from the release's files (an architecture name, a model name, a licence line, a tensor name). One such string was longer than 64 KiB; the JSON and NDJSON outputs cut every string at 64 KiB with a marker saying how many bytes were left out (the human outputs cut at 512 characters), so the report stays small whatever the release holds. Names that long are no real model's: they are a mistake or an attempt to flood the tools that read the report. Fix: look at the file named in the JSON string that ends in the marker.";
     PolicyUnusedException = "policy-unused-exception", Warning,
         "a path exception of the policy (`[[findings.accept]]`) matched no finding",
         "Only `openness check` gives this notice. An entry of the policy's `[[findings.accept]]` accepts one finding code at the paths its globs name, and one of those globs matched no finding of that code in this release: the finding was fixed, the file moved or was renamed, or the glob has a typo. A stale exception would later accept a new finding at that path unseen. The notice has no path; its message gives the entry's line in the policy file. It never fails the check by itself, whatever `fail-on` says, because a policy shared by several releases (one `--policy` file with `--discover`) may name files only some of them hold; `[findings] deny = [\"policy-unused-exception\"]` (or `--deny policy-unused-exception`) makes it fail, `allow` silences it. Fix: remove the glob (or the whole entry) from the policy, or correct it.";
@@ -211,6 +214,13 @@ pub struct Finding {
     /// Path relative to the scanned root, with `/`; `None` for the release as a whole.
     pub path: Option<String>,
     pub message: String,
+}
+
+/// The one order findings are reported in: by path (release-wide first),
+/// code and message.
+pub fn sort(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| (&a.path, a.code, &a.message).cmp(&(&b.path, b.code, &b.message)));
+    findings.dedup();
 }
 
 impl Finding {

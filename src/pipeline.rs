@@ -34,9 +34,7 @@ pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Re
         .hash
         .then_some((options.jobs, options.progress.as_deref()));
     let facts = read::read(inventory, root_name, hashing);
-    Ok(assess::assess(
-        display_root,
-        facts,
-        options.count_referenced,
-    ))
+    let mut report = assess::assess(display_root, facts, options.count_referenced);
+    crate::report::flag_overlong_text(&mut report);
+    Ok(report)
 }

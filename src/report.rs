@@ -12,6 +12,75 @@ use std::fmt;
 /// Bumped only on a breaking change of the JSON.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Longest string a JSON report carries whole, in bytes: the JSON renderer
+/// cuts longer ones, and [`flag_overlong_text`] says so in the report.
+pub const MAX_REPORT_STRING: usize = 64 << 10;
+
+/// Adds an `overlong-text` finding when some string of `report` is longer
+/// than [`MAX_REPORT_STRING`]. The report is serialised once into a sink
+/// that only measures string tokens, so every field is covered (the report
+/// repeats release text in many places) without a list of them to keep.
+pub fn flag_overlong_text(report: &mut Report) {
+    let mut sink = StringLengths::default();
+    if serde_json::to_writer(&mut sink, &*report).is_err() || sink.over == 0 {
+        return;
+    }
+    report.findings.push(Finding::new(
+        crate::finding::Code::OverlongText,
+        None,
+        format!(
+            "{} string(s) of this report are longer than {} KiB (the longest {} bytes as JSON); the JSON output cuts them",
+            sink.over,
+            MAX_REPORT_STRING >> 10,
+            sink.longest
+        ),
+    ));
+    crate::finding::sort(&mut report.findings);
+}
+
+/// Counts the JSON string tokens longer than [`MAX_REPORT_STRING`] in the
+/// bytes written to it (lengths as escaped JSON, a close upper bound).
+#[derive(Default)]
+struct StringLengths {
+    in_string: bool,
+    escaped: bool,
+    len: usize,
+    longest: usize,
+    over: usize,
+}
+
+impl std::io::Write for StringLengths {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            if !self.in_string {
+                if b == b'"' {
+                    self.in_string = true;
+                    self.len = 0;
+                }
+                continue;
+            }
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+                self.longest = self.longest.max(self.len);
+                if self.len > MAX_REPORT_STRING {
+                    self.over = self.over.saturating_add(1);
+                }
+                continue;
+            }
+            self.len = self.len.saturating_add(1);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The JSON Schema of [`Report`], generated from these types; the checked-in
 /// `schema/report.schema.json` is this text (a test keeps them equal).
 pub fn json_schema() -> String {
@@ -566,4 +635,28 @@ pub struct FileWeights {
     pub parameters: u64,
     pub bytes: u64,
     pub dtypes: BTreeMap<String, u64>,
+}
+
+#[cfg(test)]
+mod overlong_tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn string_tokens_are_measured_and_escapes_do_not_end_them() {
+        let mut sink = StringLengths::default();
+        let long = "a".repeat(MAX_REPORT_STRING + 1);
+        let json = serde_json::json!({"k": "x\"y", "long": long, "n": 1});
+        serde_json::to_writer(&mut sink, &json).unwrap();
+        assert_eq!(sink.over, 1);
+        assert_eq!(sink.longest, MAX_REPORT_STRING + 1);
+        // Byte by byte, as a writer may be fed.
+        let mut sink = StringLengths::default();
+        for b in br#"{"a":"b\\","c":"dd"}"# {
+            sink.write_all(&[*b]).unwrap();
+        }
+        // `"b\\"` is three bytes as JSON, and the quote after the escaped
+        // backslash closes it.
+        assert_eq!((sink.over, sink.longest), (0, 3));
+    }
 }

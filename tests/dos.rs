@@ -334,6 +334,10 @@ fn dos_inputs_finish_in_a_second_and_64_mib() {
                     "{case} ({format}): {} bytes",
                     text.len()
                 );
+                assert!(
+                    text.contains("\"overlong-text\"") && text.contains("[cut by openness: "),
+                    "{case} ({format}): no finding or marker for the cut name"
+                );
                 eprintln!("{case} ({format}): {} bytes of JSON", text.len());
             }
             if format != "json" && case.starts_with("2 MB") {

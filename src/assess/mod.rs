@@ -77,8 +77,7 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
             ));
         }
     }
-    findings.sort_by(|a, b| (&a.path, a.code, &a.message).cmp(&(&b.path, b.code, &b.message)));
-    findings.dedup();
+    crate::finding::sort(&mut findings);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),

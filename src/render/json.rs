@@ -12,8 +12,9 @@ use crate::report::Report;
 use serde_json::Value;
 use std::io::{self, Write};
 
-/// Longest string written whole into a JSON report, in bytes.
-pub const MAX_JSON_STRING: usize = 64 << 10;
+/// Longest string written whole into a JSON report, in bytes (the report
+/// carries an `overlong-text` finding when one is longer).
+pub const MAX_JSON_STRING: usize = crate::report::MAX_REPORT_STRING;
 
 pub fn render(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
     match reports {
