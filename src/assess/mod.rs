@@ -77,6 +77,7 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
             ));
         }
     }
+    anchor_release_wide(&facts, &mut findings);
     crate::finding::sort(&mut findings);
     Report {
         schema_version: SCHEMA_VERSION,
@@ -88,6 +89,21 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
         frameworks,
         files,
         findings,
+    }
+}
+
+/// Every finding gets a file to be shown at (SARIF results need a
+/// location, and GitHub code scanning rejects a whole log for one result
+/// without). A release-wide finding not anchored where it was made (at its
+/// licence file, say) is shown at the model card, else at the release's
+/// first file; a release without files is shown at its folder, `.`.
+fn anchor_release_wide(facts: &Facts, findings: &mut [Finding]) {
+    let fallback = crate::finding::fallback_anchor(
+        root_card(facts).map(|c| c.path.as_str()),
+        facts.files.iter().map(FileFacts::rel),
+    );
+    for finding in findings.iter_mut().filter(|f| f.anchor.is_empty()) {
+        finding.anchor = fallback.to_owned();
     }
 }
 

@@ -4,8 +4,18 @@
 //! run maps to the scanned PATH, so the log does not depend on where the
 //! scan ran. Built with `serde_json`, whose maps are sorted: the output is
 //! byte-for-byte deterministic.
+//!
+//! GitHub code scanning rejects a whole log when one result has no location,
+//! so every result has exactly one: the finding's `anchor`, which the
+//! library decides (a release-wide finding is shown at the file that shows
+//! it). Locations carry no `region`: a finding is about a whole file, the
+//! report has no line numbers, and GitHub supports neither byte regions nor
+//! a region for the whole file; a made-up `startLine: 1` would also make
+//! GitHub's upload action read every anchored weights file in full to hash
+//! its "line". Each result has a `partialFingerprints` entry, the finding's
+//! stable fingerprint, so dashboards track it across runs.
 
-use crate::finding::{Code, Severity};
+use crate::finding::{Code, Finding, ROOT_ANCHOR, Severity};
 use crate::report::Report;
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -13,6 +23,11 @@ use std::io::{self, Write};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The `uriBaseId` every result location is relative to.
 const BASE_ID: &str = "RELEASE_ROOT";
+/// The base of a relative `RELEASE_ROOT`.
+const WORKING_DIRECTORY: &str = "WORKING_DIRECTORY";
+/// The `partialFingerprints` key of [`Finding::fingerprint`]; a new recipe
+/// gets a new version.
+const FINGERPRINT: &str = "opennessFinding/v1";
 
 pub fn render(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &log(reports))?;
@@ -29,28 +44,7 @@ pub fn log(reports: &[Report]) -> Value {
 }
 
 fn run(report: &Report) -> Value {
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut result = json!({
-                "ruleId": f.code.as_str(),
-                "ruleIndex": rule_index(f.code),
-                "level": level(f.severity),
-                "message": {"text": f.message},
-            });
-            // A release-wide finding has no file: SARIF allows a result
-            // without locations, and inventing one would point at nothing.
-            if let Some(path) = &f.path {
-                result["locations"] = json!([{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": encode_path(path), "uriBaseId": BASE_ID}
-                    }
-                }]);
-            }
-            result
-        })
-        .collect();
+    let results: Vec<Value> = report.findings.iter().map(result).collect();
     json!({
         "tool": {
             "driver": {
@@ -60,34 +54,72 @@ fn run(report: &Report) -> Value {
                 "rules": Code::ALL.iter().map(|&c| rule(c)).collect::<Vec<_>>(),
             }
         },
-        "originalUriBaseIds": {
-            BASE_ID: {
-                "uri": base_uri(report),
-                "description": {"text": "The release that was scanned, as given on the command line."},
-            }
-        },
+        "originalUriBaseIds": base_ids(report),
         "results": results,
     })
 }
 
-fn rule(code: Code) -> Value {
+/// `RELEASE_ROOT`, the PATH as given. SARIF wants a base id without a base
+/// of its own to be an absolute URI (SARIF1004), so a relative PATH is
+/// given relative to `WORKING_DIRECTORY`, the folder openness ran in, which
+/// the log does not record: the consumer knows it (a CI job's checkout).
+fn base_ids(report: &Report) -> Value {
+    let uri = base_uri(report);
+    let mut root = json!({
+        "uri": uri,
+        "description": {"text": "The release that was scanned, as given on the command line."},
+    });
+    if uri.starts_with("file:") {
+        return json!({ BASE_ID: root });
+    }
+    root["uriBaseId"] = WORKING_DIRECTORY.into();
     json!({
+        BASE_ID: root,
+        WORKING_DIRECTORY: {
+            "description": {"text": "The folder openness ran in, which a relative PATH is relative to; not recorded."},
+        },
+    })
+}
+
+/// One result: the finding at its anchor. Rules are emitted in
+/// `Code::ALL` order, so a code's index there is its `ruleIndex`.
+fn result(f: &Finding) -> Value {
+    // Only a finding built by hand and never assessed has no anchor; the
+    // release folder keeps its result valid.
+    let anchor = if f.anchor.is_empty() {
+        ROOT_ANCHOR
+    } else {
+        &f.anchor
+    };
+    json!({
+        "ruleId": f.code.as_str(),
+        "ruleIndex": f.code.index(),
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": encode_path(anchor), "uriBaseId": BASE_ID}
+            }
+        }],
+        "partialFingerprints": {FINGERPRINT: f.fingerprint()},
+    })
+}
+
+fn rule(code: Code) -> Value {
+    let mut rule = json!({
         "id": code.as_str(),
-        "name": camel_case(code.as_str()),
         "shortDescription": {"text": code.description()},
         "fullDescription": {"text": code.explain()},
         "help": {"text": code.explain()},
         "defaultConfiguration": {"level": level(code.default_severity())},
-    })
-}
-
-/// Rules are emitted in `Code::ALL` order, so a code's index there is its
-/// `ruleIndex`.
-fn rule_index(code: Code) -> usize {
-    Code::ALL
-        .iter()
-        .position(|&c| c == code)
-        .expect("every code is in Code::ALL")
+    });
+    // SARIF wants `name` to differ from the opaque `id`, and omitted when
+    // it would not (SARIF1001): `unreadable` has no other name.
+    let name = camel_case(code.as_str());
+    if !name.eq_ignore_ascii_case(code.as_str()) {
+        rule["name"] = name.into();
+    }
+    rule
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -230,6 +262,56 @@ mod tests {
                 .collect(),
             findings: Vec::new(),
         }
+    }
+
+    #[test]
+    fn every_result_has_one_location_at_its_anchor() {
+        let mut r = report("fixtures/x", &["LICENSE", "model.bin"]);
+        r.findings = vec![
+            Finding::new(Code::LicenseNotOpen, None, "closed").shown_at(Some("LICENSE")),
+            Finding::new(Code::PickleWeights, Some("model.bin"), "pickled"),
+            // Never assessed: no anchor at all.
+            Finding::new(Code::EmptyRelease, None, "nothing"),
+        ];
+        let log = log(std::slice::from_ref(&r));
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let uris: Vec<&str> = results
+            .iter()
+            .map(|r| {
+                assert_eq!(r["locations"].as_array().unwrap().len(), 1);
+                let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                assert_eq!(artifact["uriBaseId"], BASE_ID);
+                artifact["uri"].as_str().unwrap()
+            })
+            .collect();
+        assert_eq!(uris, ["LICENSE", "model.bin", "."]);
+        for (result, finding) in results.iter().zip(&r.findings) {
+            assert_eq!(
+                result["partialFingerprints"][FINGERPRINT],
+                finding.fingerprint()
+            );
+            assert_eq!(result["ruleIndex"], finding.code.index());
+        }
+    }
+
+    #[test]
+    fn a_relative_root_is_based_on_the_working_directory() {
+        let ids = base_ids(&report("fixtures/x", &["a", "b"]));
+        assert_eq!(ids[BASE_ID]["uri"], "fixtures/x/");
+        assert_eq!(ids[BASE_ID]["uriBaseId"], WORKING_DIRECTORY);
+        assert!(ids[WORKING_DIRECTORY].get("uri").is_none());
+        assert!(ids[WORKING_DIRECTORY]["description"]["text"].is_string());
+        let ids = base_ids(&report("/srv/m", &["a", "b"]));
+        assert_eq!(ids[BASE_ID]["uri"], "file:///srv/m/");
+        assert!(ids[BASE_ID].get("uriBaseId").is_none());
+        assert_eq!(ids.as_object().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_rule_is_named_only_when_the_name_differs_from_its_id() {
+        assert_eq!(rule(Code::LfsPointer)["name"], "LfsPointer");
+        assert!(rule(Code::Unreadable).get("name").is_none());
+        assert_eq!(rule(Code::Unreadable)["id"], "unreadable");
     }
 
     #[test]
