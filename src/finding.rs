@@ -175,6 +175,16 @@ codes! {
         "Only `openness check` gives this notice. An entry of the policy's `[[findings.accept]]` accepts one finding code at the paths its globs name, and one of those globs matched no finding of that code in this release: the finding was fixed, the file moved or was renamed, or the glob has a typo. A stale exception would later accept a new finding at that path unseen. The notice has no path; its message gives the entry's line in the policy file. It never fails the check by itself, whatever `fail-on` says, because a policy shared by several releases (one `--policy` file with `--discover`) may name files only some of them hold; `[findings] deny = [\"policy-unused-exception\"]` (or `--deny policy-unused-exception`) makes it fail, `allow` silences it. Fix: remove the glob (or the whole entry) from the policy, or correct it.";
 }
 
+impl Code {
+    /// Whether a finding of this code says something is wrong with the
+    /// release. `license-wrong-type` does not: it is the MOF licence list's
+    /// typing of an open licence (its `explain` says so), and the table
+    /// folds such notes into one line.
+    pub fn is_defect(self) -> bool {
+        !matches!(self, Code::LicenseWrongType)
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -34,6 +34,7 @@ pub mod policy;
 pub(crate) mod read;
 pub mod render;
 pub mod report;
+pub mod view;
 
 pub use inventory::ScanError;
 pub use pipeline::{ScanOptions, scan};

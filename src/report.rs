@@ -364,6 +364,66 @@ pub struct Item {
     #[schemars(with = "String")]
     pub source: ItemSource,
     pub detail: String,
+    /// Extension: the line of `path` a reference was read at (source
+    /// `text`; `detail` still begins `line N: `), else null.
+    #[serde(default)]
+    pub line: Option<u32>,
+}
+
+impl Item {
+    /// A reference read in the text of `rel`: `detail` is `line N: <value>
+    /// (rule <rule>)` (without `line N: ` when the line is unknown), and
+    /// [`Item::what`] gives `value` back.
+    pub fn text_reference(
+        kind: ItemKind,
+        rel: &str,
+        line: Option<u32>,
+        value: &str,
+        rule: &str,
+    ) -> Item {
+        let at = line.map_or(String::new(), |l| format!("line {l}: "));
+        Item {
+            kind,
+            path: Some(rel.to_owned()),
+            source: ItemSource::Text,
+            detail: format!("{at}{value} (rule {rule})"),
+            line,
+        }
+    }
+
+    /// Where the evidence is, for people: `path:line` when the line is
+    /// known (`README.md:47`), else the path.
+    pub fn location(&self) -> Option<String> {
+        let path = self.path.as_deref()?;
+        Some(match self.line {
+            Some(line) => format!("{path}:{line}"),
+            None => path.to_owned(),
+        })
+    }
+
+    /// What the evidence names, for people: `detail` without the `line N: `
+    /// prefix and the ` (rule R)` suffix of a text reference (the place is
+    /// [`Item::location`]; the rule stays in `detail`).
+    pub fn what(&self) -> &str {
+        if self.source != ItemSource::Text {
+            return &self.detail;
+        }
+        let mut what = self.detail.as_str();
+        if let Some(line) = self.line
+            && let Some(rest) = what
+                .strip_prefix("line ")
+                .and_then(|r| r.strip_prefix(line.to_string().as_str()))
+                .and_then(|r| r.strip_prefix(": "))
+        {
+            what = rest;
+        }
+        if let Some(at) = what.rfind(" (rule ")
+            && what.ends_with(')')
+        {
+            what = &what[..at];
+        }
+        what
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -525,6 +585,60 @@ impl Default for Mof {
 pub struct NextClass {
     pub class: Cow<'static, str>,
     pub missing: Vec<String>,
+    /// Extension: why each component of `missing` does not count, in the
+    /// same order.
+    #[serde(default)]
+    pub reasons: Vec<MissingComponent>,
+    /// Extension: why the class is not reached, in one line: the licences
+    /// that keep present components from counting first, then how many are
+    /// only referenced or absent (`licence not open: LicenseRef-Llama-2
+    /// (Model architecture, Model card); 4 absent`).
+    #[serde(default)]
+    pub why: String,
+}
+
+words! {
+    /// Why a required component does not count towards the next MOF class.
+    MissingReason {
+        /// No evidence of it in the release.
+        Absent = "absent",
+        /// The release only points to it, and only shipped components
+        /// count (no `--count-referenced`).
+        Referenced = "referenced",
+        /// Present without a licence.
+        Unlicensed = "unlicensed",
+        /// Present under a licence that is not open.
+        LicenseNotOpen = "license-not-open",
+        /// Present under a licence this tool finds open but the MOT does
+        /// not accept: an SPDX expression (the MOT reads one id) or an id
+        /// missing from its list.
+        LicenseNotAccepted = "license-not-accepted",
+    }
+}
+
+impl MissingReason {
+    /// The reason in words, for people ("only referenced").
+    pub fn phrase(self) -> &'static str {
+        match self {
+            MissingReason::Absent => "absent",
+            MissingReason::Referenced => "only referenced",
+            MissingReason::Unlicensed => "no licence",
+            MissingReason::LicenseNotOpen => "licence not open",
+            MissingReason::LicenseNotAccepted => "licence not accepted by the MOT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MissingComponent {
+    /// The exact MOF 1.0 name, as in `missing`.
+    pub name: String,
+    /// `absent`, `referenced`, `unlicensed`, `license-not-open` or
+    /// `license-not-accepted`.
+    #[schemars(with = "String")]
+    pub reason: MissingReason,
+    /// The licence that applies to it, when present.
+    pub license: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -663,5 +777,60 @@ mod overlong_tests {
         // `"b\\"` is three bytes as JSON, and the quote after the escaped
         // backslash closes it.
         assert_eq!((sink.over, sink.longest), (0, 3));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_reference_gives_back_its_place_and_value() {
+        let item = Item::text_reference(
+            ItemKind::Reference,
+            "README.md",
+            Some(47),
+            "https://huggingface.co/org/model",
+            "hub-model-link",
+        );
+        assert_eq!(
+            item.detail,
+            "line 47: https://huggingface.co/org/model (rule hub-model-link)"
+        );
+        assert_eq!(item.location().as_deref(), Some("README.md:47"));
+        assert_eq!(item.what(), "https://huggingface.co/org/model");
+
+        let no_line = Item::text_reference(
+            ItemKind::Reference,
+            "download.sh",
+            None,
+            "a download script (weights)",
+            "download-script",
+        );
+        assert_eq!(no_line.location().as_deref(), Some("download.sh"));
+        assert_eq!(no_line.what(), "a download script (weights)");
+    }
+
+    #[test]
+    fn other_items_keep_their_detail() {
+        let item = Item {
+            kind: ItemKind::Dataset,
+            path: None,
+            source: ItemSource::Card,
+            detail: "line 3: looks like a place (rule x)".to_owned(),
+            line: None,
+        };
+        assert_eq!(item.what(), item.detail);
+        assert_eq!(item.location(), None);
+    }
+
+    #[test]
+    fn an_item_without_a_line_reads_from_older_reports() {
+        let item: Item = serde_json::from_str(
+            r#"{"kind": "reference", "path": "README.md", "source": "text", "detail": "line 2: x (rule r)"}"#,
+        )
+        .unwrap();
+        assert_eq!(item.line, None);
+        assert_eq!(item.what(), "line 2: x");
     }
 }

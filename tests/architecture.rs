@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("codeclass", 1),
     ("license", 1),
     ("report", 2),
+    ("view", 2),
     // The stages.
     ("inventory", 3),
     ("read", 4),

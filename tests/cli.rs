@@ -58,7 +58,7 @@ fn table_weights_line_uses_human_units() {
         ))
         .stdout(predicate::str::contains("MOF: Unclassified"))
         .stdout(predicate::str::contains(
-            "Class III needs: Model architecture, Technical report",
+            "Class III not reached (67%): 1 only referenced, 1 absent",
         ));
 }
 

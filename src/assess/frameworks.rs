@@ -15,8 +15,8 @@ use crate::license;
 use crate::mof::{self, ComponentInput, ContentType};
 use crate::read::Facts;
 use crate::report::{
-    Components, FileKind, Frameworks, ItemKind, ItemSource, License, Mof, MofComponent, MofMode,
-    NextClass, Osaid, OsaidElement, Status,
+    Components, FileKind, Frameworks, ItemKind, ItemSource, License, MissingComponent,
+    MissingReason, Mof, MofComponent, MofMode, NextClass, Osaid, OsaidElement, Status,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -156,15 +156,105 @@ pub fn assess(
         } else {
             MofMode::ShippedOnly
         },
-        next_class: next.map(|class| NextClass {
-            class: class_label(class).into(),
-            missing: missing.iter().map(|m| (*m).to_owned()).collect(),
+        next_class: next.map(|class| {
+            let reasons = missing_reasons(&eval, &missing, &gathered);
+            NextClass {
+                class: class_label(class).into(),
+                missing: missing.iter().map(|m| (*m).to_owned()).collect(),
+                why: why_not_reached(&reasons),
+                reasons,
+            }
         }),
         components: mof_components,
     };
     let osaid = osaid(&gathered, components, license);
     let findings = wrong_type_findings(&eval, license);
     (Frameworks { mof, osaid }, findings)
+}
+
+/// Why each component the next class lacks does not count: not there
+/// (absent, or only referenced when references do not count), or there but
+/// under no licence or one the MOT does not count as open; for the latter,
+/// whether the licence is not open at all or is open by this tool's
+/// verdict but not accepted by the MOT (an SPDX expression, an id off its
+/// list).
+fn missing_reasons(
+    eval: &mof::Evaluation,
+    missing: &[&str],
+    gathered: &BTreeMap<u32, Evidence>,
+) -> Vec<MissingComponent> {
+    missing
+        .iter()
+        .filter_map(|name| {
+            let result = eval.components.iter().find(|c| c.name == *name)?;
+            let status = gathered
+                .get(&result.id)
+                .map_or(Status::Absent, |e| e.status);
+            let reason = match result.not_counted() {
+                Some(mof::NotCounted::Unlicensed) => MissingReason::Unlicensed,
+                Some(mof::NotCounted::LicenseInvalid) => {
+                    if result.license.as_deref().is_some_and(license::is_open) {
+                        MissingReason::LicenseNotAccepted
+                    } else {
+                        MissingReason::LicenseNotOpen
+                    }
+                }
+                // Counted (never in `missing`) or not included.
+                _ if status == Status::Referenced => MissingReason::Referenced,
+                _ => MissingReason::Absent,
+            };
+            Some(MissingComponent {
+                name: (*name).to_owned(),
+                reason,
+                license: result.license.clone().filter(|_| status != Status::Absent),
+            })
+        })
+        .collect()
+}
+
+/// [`NextClass::why`](crate::report::NextClass): the licences that keep
+/// present components from counting, each with the components it keeps out,
+/// then how many components are only referenced and how many absent.
+fn why_not_reached(reasons: &[MissingComponent]) -> String {
+    let mut by_licence: BTreeMap<(MissingReason, Option<&str>), Vec<&str>> = BTreeMap::new();
+    let mut referenced = 0usize;
+    let mut absent = 0usize;
+    for r in reasons {
+        match r.reason {
+            MissingReason::Absent => absent = absent.saturating_add(1),
+            MissingReason::Referenced => referenced = referenced.saturating_add(1),
+            reason => by_licence
+                .entry((reason, r.license.as_deref()))
+                .or_default()
+                .push(&r.name),
+        }
+    }
+    let mut parts: Vec<String> = by_licence
+        .into_iter()
+        .map(|((reason, lic), names)| {
+            let names = names.join(", ");
+            match (reason, lic) {
+                (MissingReason::Unlicensed, _) | (_, None) => {
+                    format!("{} ({names})", reason.phrase())
+                }
+                (_, Some(lic)) => format!("{}: {lic} ({names})", reason.phrase()),
+            }
+        })
+        .collect();
+    let mut not_there = Vec::new();
+    if referenced > 0 {
+        not_there.push(format!(
+            "{referenced} {}",
+            MissingReason::Referenced.phrase()
+        ));
+    }
+    if absent > 0 {
+        not_there.push(format!("{absent} {}", MissingReason::Absent.phrase()));
+    }
+    if !not_there.is_empty() {
+        parts.push(not_there.join(", "));
+    }
+    parts.join("; ")
 }
 
 /// One finding per licence that the MOT counts on components of a type it
@@ -558,5 +648,64 @@ fn osaid(evidence: &BTreeMap<u32, Evidence>, components: &Components, license: &
             .map(|e| format!("{}: {}", e.part, e.element))
             .collect(),
         checklist: elements,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn missing(name: &str, reason: MissingReason, license: Option<&str>) -> MissingComponent {
+        MissingComponent {
+            name: name.to_owned(),
+            reason,
+            license: license.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn the_licence_comes_first_then_what_is_not_there() {
+        let why = why_not_reached(&[
+            missing(
+                "Model architecture",
+                MissingReason::LicenseNotOpen,
+                Some("LicenseRef-Llama-2"),
+            ),
+            missing("Model parameters (Final)", MissingReason::Referenced, None),
+            missing("Evaluation results", MissingReason::Absent, None),
+            missing(
+                "Model card",
+                MissingReason::LicenseNotOpen,
+                Some("LicenseRef-Llama-2"),
+            ),
+            missing("Data card", MissingReason::Absent, None),
+        ]);
+        assert_eq!(
+            why,
+            "licence not open: LicenseRef-Llama-2 (Model architecture, Model card); \
+             1 only referenced, 2 absent"
+        );
+    }
+
+    #[test]
+    fn each_licence_reason_is_named() {
+        let why = why_not_reached(&[
+            missing("Model card", MissingReason::Unlicensed, None),
+            missing(
+                "Evaluation data",
+                MissingReason::LicenseNotAccepted,
+                Some("Apache-2.0 AND MIT"),
+            ),
+        ]);
+        // Licence reasons in the order of their words, then the counts.
+        assert_eq!(
+            why,
+            "licence not accepted by the MOT: Apache-2.0 AND MIT (Evaluation data); \
+             no licence (Model card)"
+        );
+        assert_eq!(
+            why_not_reached(&[missing("Datasets", MissingReason::Absent, None)]),
+            "1 absent"
+        );
     }
 }

@@ -256,6 +256,7 @@ pub(crate) fn item(
         path: path.map(str::to_owned),
         source,
         detail: detail.into(),
+        line: None,
     }
 }
 

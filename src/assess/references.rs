@@ -25,11 +25,10 @@
 //! sections, nor in evaluation or test folders, counts: those name other
 //! models and evaluation sets, not this release's artifacts.
 
-use super::item;
 use crate::formats::card::{self, LinkKind};
 use crate::formats::refs::{RefKind, TextRef, TextScan, WEIGHTS_EXTENSIONS};
 use crate::read::Facts;
-use crate::report::{FileKind, Item, ItemKind, ItemSource};
+use crate::report::{FileKind, Item, ItemKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Most reference items one component lists, and per file.
@@ -611,13 +610,8 @@ impl Picks {
         }
         let n = self.per_file.entry(rel.to_owned()).or_default();
         *n += 1;
-        let at = line.map_or(String::new(), |l| format!("line {l}: "));
-        self.items.push(item(
-            kind,
-            Some(rel),
-            ItemSource::Text,
-            format!("{at}{value} (rule {rule})"),
-        ));
+        self.items
+            .push(Item::text_reference(kind, rel, line, value, rule));
     }
 
     fn done(mut self) -> Vec<Item> {

@@ -22,6 +22,15 @@ pub enum ColorArg {
     Never,
 }
 
+/// `--min-severity`: `note` is a finding of severity `info`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverityArg {
+    Error,
+    Warning,
+    #[value(alias = "info")]
+    Note,
+}
+
 /// How a report is written.
 #[derive(clap::Args)]
 pub struct OutputArgs {
@@ -35,6 +44,23 @@ pub struct OutputArgs {
     /// dumb, or CLICOLOR_FORCE set; never with NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Table: list every finding on its own row (notes that are no defect
+    /// included), what the next MOF class and OSAID lack, and evidence
+    /// lines whole.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Table: one summary line per release, then its error findings only.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Table and Markdown: list only findings of this severity or worse
+    /// (note = info); the summary line still counts them all, and JSON,
+    /// NDJSON and SARIF stay complete.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = MinSeverityArg::Note)]
+    pub min_severity: MinSeverityArg,
+    /// Table: the columns to fit (default: COLUMNS if set, else the
+    /// terminal's width when stdout is one, else 100).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
 }
 
 /// What a scan reads and counts.

@@ -6,7 +6,7 @@ use super::args::{
     ScanFlags, VerifyArgs,
 };
 use super::progress::{ProgressBar, tree_bytes};
-use super::{emit, fail, warn, write_stdout};
+use super::{emit, emit_text, fail, warn, write_stdout};
 use anyhow::Context;
 use openness::policy::{self, Outcome, Policy};
 use openness::render::{self, Format};
@@ -163,15 +163,15 @@ fn gather(paths: &[PathBuf], flags: &ScanFlags) -> anyhow::Result<(Vec<Scanned>,
 fn render_reports(out: &OutputArgs, discovered: bool, scanned: &[Scanned]) -> anyhow::Result<()> {
     let reports: Vec<Report> = scanned.iter().map(|s| s.report.clone()).collect();
     let format = format_of(out.format);
-    emit(out.output.as_deref(), out.color, |w, color| {
+    emit_text(out, |w, text| {
         if discovered && format == Format::Table {
             let rows: Vec<(String, &Report)> = scanned
                 .iter()
                 .map(|s| (s.name.clone(), &s.report))
                 .collect();
-            render::summary::render(w, &rows, color)
+            render::summary::render_with(w, &rows, text)
         } else {
-            render::render(w, &reports, format, color)
+            render::render_with(w, &reports, format, text)
         }
     })
 }
@@ -214,8 +214,8 @@ fn scan_summary(args: &ScanArgs) -> anyhow::Result<bool> {
     if !rows.is_empty() {
         rows.sort_by_key(|(i, _)| *i);
         let rows: Vec<render::summary::Row> = rows.into_iter().map(|(_, r)| r).collect();
-        emit(args.out.output.as_deref(), args.out.color, |w, color| {
-            render::summary::render_rows(w, &rows, color)
+        emit_text(&args.out, |w, text| {
+            render::summary::render_rows_with(w, &rows, text)
         })?;
     }
     Ok(ok)
@@ -312,15 +312,15 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Format::Sarif => render_reports(&args.out, false, &scanned)?,
         Format::Table | Format::Markdown => {
             let reports: Vec<Report> = scanned.iter().map(|s| s.report.clone()).collect();
-            emit(args.out.output.as_deref(), args.out.color, |w, color| {
+            emit_text(&args.out, |w, text| {
                 if args.scan.discover && format == Format::Table {
                     let rows: Vec<(String, &Report)> = scanned
                         .iter()
                         .map(|s| (s.name.clone(), &s.report))
                         .collect();
-                    render::summary::render(w, &rows, color)?;
+                    render::summary::render_with(w, &rows, text)?;
                 } else {
-                    render::render(w, &reports, format, color)?;
+                    render::render_with(w, &reports, format, text)?;
                 }
                 render::outcomes(w, &outcomes, format == Format::Markdown)
             })?;

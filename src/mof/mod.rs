@@ -190,6 +190,34 @@ pub struct ComponentResult {
     pub warning: Option<String>,
 }
 
+/// Why a required component does not count, by the MOT's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotCounted {
+    /// Not included (absent, or only referenced when that does not count).
+    NotIncluded,
+    /// Included without a licence.
+    Unlicensed,
+    /// Included under a licence the MOT does not count as open.
+    LicenseInvalid,
+}
+
+impl ComponentResult {
+    /// Why the component does not count; `None` when it counts or is
+    /// optional (optional components never count).
+    pub fn not_counted(&self) -> Option<NotCounted> {
+        if self.counts || !self.required {
+            return None;
+        }
+        Some(if !self.included {
+            NotCounted::NotIncluded
+        } else if self.license_status == LicenseStatus::Unlicensed {
+            NotCounted::Unlicensed
+        } else {
+            NotCounted::LicenseInvalid
+        })
+    }
+}
+
 /// The MOT's evaluator: progress and class from per-component inclusion and
 /// licence, with cumulative classes and the technical-report/research-paper
 /// substitution, as `ModelEvaluator::evaluate`, `getProgress` and
@@ -664,5 +692,32 @@ mod tests {
         };
         assert!(w(9).contains("did you mean Apache-2.0?"), "{}", w(9));
         assert!(w(7).contains("SPDX expressions"), "{}", w(7));
+    }
+
+    #[test]
+    fn not_counted_says_why() {
+        let mut inputs = all_open_except(&[9, 10, 13, 20]);
+        // Model parameters (Final) there without a licence, the model card
+        // under a licence that is not open; the architecture absent.
+        inputs.push(ComponentInput {
+            id: 10,
+            included: true,
+            license: None,
+        });
+        inputs.push(input(13, "LicenseRef-Llama-2"));
+        inputs.push(input(20, "LicenseRef-Llama-2"));
+        let e = evaluate(&inputs);
+        let why = |id: u32| {
+            e.components
+                .iter()
+                .find(|c| c.id == id)
+                .and_then(ComponentResult::not_counted)
+        };
+        assert_eq!(why(9), Some(NotCounted::NotIncluded));
+        assert_eq!(why(10), Some(NotCounted::Unlicensed));
+        assert_eq!(why(13), Some(NotCounted::LicenseInvalid));
+        // Counted, or optional (never counts): no reason.
+        assert_eq!(why(12), None);
+        assert_eq!(why(20), None);
     }
 }

@@ -10,20 +10,35 @@
 use super::sanitize;
 use crate::finding::Severity;
 use crate::report::{Component, Report, Status};
+use crate::view::{View, ViewOptions};
 use std::io::{self, Write};
 
 pub fn render(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
+    render_with(out, reports, &ViewOptions::default())
+}
+
+/// [`render`], listing only the findings at or above
+/// `view.min_severity`. Markdown lists everything else whatever the view
+/// (a comment is read once, in full): `--verbose` and `--quiet` are the
+/// table's.
+pub fn render_with(out: &mut dyn Write, reports: &[Report], view: &ViewOptions) -> io::Result<()> {
+    let view = ViewOptions {
+        verbose: true,
+        quiet: false,
+        min_severity: view.min_severity,
+    };
     for (i, report) in reports.iter().enumerate() {
         if i > 0 {
             // A thematic break keeps several releases apart in one comment.
             writeln!(out, "\n---\n")?;
         }
-        render_one(out, report)?;
+        render_one(out, report, &view)?;
     }
     Ok(())
 }
 
-fn render_one(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+fn render_one(out: &mut dyn Write, report: &Report, options: &ViewOptions) -> io::Result<()> {
+    let view = View::of(report, options);
     let name = report
         .release
         .name
@@ -70,7 +85,13 @@ fn render_one(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     writeln!(out)?;
 
     openness(out, report)?;
-    findings(out, report)
+    findings(out, &view)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "**Summary:** {}",
+        escape(&super::table::summary_line(report, &view))
+    )
 }
 
 fn openness(out: &mut dyn Write, report: &Report) -> io::Result<()> {
@@ -79,7 +100,19 @@ fn openness(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let mof = &report.frameworks.mof;
     writeln!(out, "- **MOF:** {}", super::table::mof_summary(mof, escape))?;
     if let Some(next) = &mof.next_class {
-        let missing: Vec<String> = next.missing.iter().map(|m| escape(m)).collect();
+        if !next.why.is_empty() {
+            writeln!(
+                out,
+                "  - Class {} not reached: {}",
+                escape(&next.class),
+                escape(&next.why)
+            )?;
+        }
+        let missing: Vec<String> = next
+            .reasons
+            .iter()
+            .map(|r| format!("{} ({})", escape(&r.name), r.reason.phrase()))
+            .collect();
         writeln!(
             out,
             "  - Class {} needs: {}",
@@ -99,26 +132,28 @@ fn openness(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     writeln!(out)
 }
 
-fn findings(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+fn findings(out: &mut dyn Write, view: &View) -> io::Result<()> {
     writeln!(out, "### Findings")?;
     writeln!(out)?;
-    if report.findings.is_empty() {
-        return writeln!(out, "No findings.");
+    if view.rows.is_empty() {
+        return if view.hidden > 0 {
+            writeln!(out, "No findings at the severity asked for.")
+        } else {
+            writeln!(out, "No findings.")
+        };
     }
-    // Worst first; the stable sort keeps the report's order within a severity.
-    let mut findings: Vec<_> = report.findings.iter().collect();
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    // Worst first; the view keeps the report's order within a severity.
     writeln!(out, "| severity | code | path | message |")?;
     writeln!(out, "| --- | --- | --- | --- |")?;
-    for f in findings {
+    for f in &view.rows {
         writeln!(
             out,
             "| {} | `{}` | {} | {} |",
             severity_label(f.severity),
             // Codes are the tool's own kebab-case names: safe in a code span.
             f.code.as_str(),
-            f.path.as_deref().map_or("–".to_owned(), escape),
-            escape(&f.message),
+            f.path.map_or("–".to_owned(), escape),
+            escape(f.message),
         )?;
     }
     Ok(())
@@ -144,15 +179,15 @@ fn severity_label(severity: Severity) -> &'static str {
 /// The evidence cell ([`super::evidence_lines`]), `<br>` between its lines
 /// since a table cell is one line of Markdown.
 fn evidence(component: &Component) -> String {
-    let lines = super::evidence_lines(component);
+    let (lines, more) = super::evidence_lines(component, super::EVIDENCE_SHOWN);
     if lines.is_empty() {
         return "–".to_owned();
     }
-    lines
-        .iter()
-        .map(|l| escape(l))
-        .collect::<Vec<_>>()
-        .join("<br>")
+    let mut cell: Vec<String> = lines.iter().map(|l| escape(&l.text())).collect();
+    if more > 0 {
+        cell.push(format!("+{more} more"));
+    }
+    cell.join("<br>")
 }
 
 fn licence_cell(component: &Component) -> String {

@@ -11,6 +11,7 @@ pub mod summary;
 pub mod table;
 
 use crate::report::Report;
+use crate::view::ViewOptions;
 use std::io::{self, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,33 @@ pub enum Format {
     Sarif,
 }
 
+/// Columns the table uses when nothing says how wide the reader's terminal
+/// is (a pipe, a file, a CI log).
+pub const DEFAULT_WIDTH: u16 = 100;
+
+/// How the human formats are laid out: colour and width for the table, and
+/// what the reader asked to see ([`ViewOptions`]: `--verbose`, `--quiet`,
+/// `--min-severity`) for the table and Markdown. JSON, NDJSON and SARIF
+/// ignore all of it: they are always complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextOptions {
+    pub color: bool,
+    /// Columns the table may use.
+    pub width: u16,
+    pub view: ViewOptions,
+}
+
+impl TextOptions {
+    /// The default view, [`DEFAULT_WIDTH`] columns.
+    pub fn new(color: bool) -> TextOptions {
+        TextOptions {
+            color,
+            width: DEFAULT_WIDTH,
+            view: ViewOptions::default(),
+        }
+    }
+}
+
 /// Writes `reports` in `format`. `color` only affects the table.
 pub fn render(
     out: &mut dyn Write,
@@ -29,11 +57,21 @@ pub fn render(
     format: Format,
     color: bool,
 ) -> io::Result<()> {
+    render_with(out, reports, format, &TextOptions::new(color))
+}
+
+/// Writes `reports` in `format`, the table and Markdown as `options` say.
+pub fn render_with(
+    out: &mut dyn Write,
+    reports: &[Report],
+    format: Format,
+    options: &TextOptions,
+) -> io::Result<()> {
     match format {
-        Format::Table => table::render(out, reports, color),
+        Format::Table => table::render_with(out, reports, options),
         Format::Json => json::render(out, reports),
         Format::Ndjson => json::render_ndjson(out, reports),
-        Format::Markdown => markdown::render(out, reports),
+        Format::Markdown => markdown::render_with(out, reports, &options.view),
         Format::Sarif => sarif::render(out, reports),
     }
 }
@@ -304,30 +342,69 @@ pub fn is_format_char(c: char) -> bool {
 }
 
 /// How many evidence items a component's cell shows before "+N more".
-const EVIDENCE_SHOWN: usize = 3;
+pub(crate) const EVIDENCE_SHOWN: usize = 3;
 
-/// The lines of a component's evidence cell, `kind: what`, unescaped:
-/// files in the release first (they are what "shipped" rests on), at most
-/// [`EVIDENCE_SHOWN`], then a "+N more" line when items were left out. Each
-/// renderer escapes and joins them its own way.
-pub(crate) fn evidence_lines(component: &crate::report::Component) -> Vec<String> {
+/// One line of a component's evidence cell, unescaped: `head` says what
+/// kind of evidence and where (`architecture: model.py`, `reference:
+/// README.md:47`, `dataset:`), `what` what it names (empty for a file).
+pub(crate) struct EvidenceLine {
+    pub head: String,
+    pub what: String,
+}
+
+impl EvidenceLine {
+    pub fn text(&self) -> String {
+        if self.what.is_empty() {
+            self.head.clone()
+        } else {
+            format!("{} {}", self.head, self.what)
+        }
+    }
+}
+
+/// The lines of a component's evidence cell, and how many items they leave
+/// out: files in the release first (they are what "shipped" rests on), at
+/// most `shown` (one more when that is all of them). A file is named by
+/// its path; a reference read in a file's text by `path:line` and what it
+/// names (`reference: README.md:47 https://...`); anything else by its
+/// detail. Each renderer escapes, joins and says "+N more" its own way.
+pub(crate) fn evidence_lines(
+    component: &crate::report::Component,
+    shown: usize,
+) -> (Vec<EvidenceLine>, usize) {
+    use crate::report::ItemSource;
     let mut items: Vec<_> = component.items.iter().collect();
-    items.sort_by_key(|i| i.source != crate::report::ItemSource::File);
-    let mut lines: Vec<String> = items
+    items.sort_by_key(|i| i.source != ItemSource::File);
+    // A "+1 more" would take the room of the item it stands for.
+    let shown = if items.len() == shown.saturating_add(1) {
+        items.len()
+    } else {
+        shown
+    };
+    let lines = items
         .iter()
-        .take(EVIDENCE_SHOWN)
-        .map(|i| {
-            let what = match (&i.path, i.source.as_str()) {
-                (Some(path), "file") => path,
-                _ => &i.detail,
-            };
-            format!("{}: {what}", i.kind)
+        .take(shown)
+        .map(|i| match (i.source, i.location()) {
+            (ItemSource::File, Some(path)) => EvidenceLine {
+                head: format!("{}: {path}", i.kind),
+                what: String::new(),
+            },
+            // `reference: README.md:47 https://...`; without a line,
+            // `reference: download.sh: a download script ...`.
+            (ItemSource::Text, Some(at)) => EvidenceLine {
+                head: match i.line {
+                    Some(_) => format!("{}: {at}", i.kind),
+                    None => format!("{}: {at}:", i.kind),
+                },
+                what: i.what().to_owned(),
+            },
+            _ => EvidenceLine {
+                head: format!("{}:", i.kind),
+                what: i.detail.clone(),
+            },
         })
         .collect();
-    if component.items.len() > EVIDENCE_SHOWN {
-        lines.push(format!("+{} more", component.items.len() - EVIDENCE_SHOWN));
-    }
-    lines
+    (lines, items.len().saturating_sub(shown))
 }
 
 #[cfg(test)]

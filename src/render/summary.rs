@@ -3,8 +3,8 @@
 //! Like the other renderers it computes nothing: each cell is a report field,
 //! and the "worst finding" is picked from the report's own findings.
 
-use super::sanitize;
 use super::table::{human_count, new_table, severity_color, status_cell};
+use super::{TextOptions, sanitize};
 use crate::finding::{Finding, Severity};
 use crate::report::{Report, Status};
 use comfy_table::{Cell, ColumnConstraint, Width};
@@ -45,21 +45,40 @@ impl Row {
 
 /// `rows` pairs each report with its display name (from discovery).
 pub fn render(out: &mut dyn Write, rows: &[(String, &Report)], color: bool) -> io::Result<()> {
+    render_with(out, rows, &TextOptions::new(color))
+}
+
+/// [`render`] at the width of `options`.
+pub fn render_with(
+    out: &mut dyn Write,
+    rows: &[(String, &Report)],
+    options: &TextOptions,
+) -> io::Result<()> {
     let rows: Vec<Row> = rows.iter().map(|(n, r)| Row::new(n, r)).collect();
-    render_rows(out, &rows, color)
+    render_rows_with(out, &rows, options)
 }
 
 /// The table of rows made by [`Row::new`].
 pub fn render_rows(out: &mut dyn Write, rows: &[Row], color: bool) -> io::Result<()> {
-    let mut table = new_table(color);
+    render_rows_with(out, rows, &TextOptions::new(color))
+}
+
+/// [`render_rows`] at the width of `options`.
+pub fn render_rows_with(
+    out: &mut dyn Write,
+    rows: &[Row],
+    options: &TextOptions,
+) -> io::Result<()> {
+    let color = options.color;
+    let mut table = new_table(color, options.width);
     table.set_header(vec![
         "release",
         "code",
         "weights",
         "data",
-        "parameters",
+        "params",
         "licence",
-        "MOF class",
+        "MOF",
         "worst finding",
     ]);
     for row in rows {
@@ -76,16 +95,38 @@ pub fn render_rows(out: &mut dyn Write, rows: &[Row], color: bool) -> io::Result
         ]);
     }
     // Names are what a user copies to scan one release again, and status
-    // words, counts and licence ids are short: none of them is wrapped (a hub
-    // name with its 40-digit revision is long; the table then grows past 120
-    // columns rather than cut it). Only the finding wraps, at its spaces.
-    for index in 0..7 {
+    // words, counts and classes are short: none of them is wrapped (a hub
+    // name with its 40-digit revision is long: the table then grows past
+    // the width rather than cut it). The licence and the worst finding
+    // share what is left, wrapped at their spaces, never narrower than a
+    // licence id or a finding code (boundaries count the cell's padding).
+    for index in [0, 1, 2, 3, 4, 6] {
         if let Some(column) = table.column_mut(index) {
             column.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
-    if let Some(column) = table.column_mut(7) {
-        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(20)));
+    // The licence: its header, and up to 12 columns of an id. The
+    // finding: its longest word, so a finding code is never split.
+    let licence = rows
+        .iter()
+        .map(|r| r.licence.chars().count().min(12))
+        .chain(["licence".len()])
+        .max()
+        .unwrap_or(0);
+    let finding = rows
+        .iter()
+        .filter_map(|r| r.worst.as_ref())
+        .flat_map(|(_, w)| w.split(' '))
+        .map(|word| word.chars().count())
+        .chain(["finding".len()])
+        .max()
+        .unwrap_or(0);
+    for (index, least) in [(5, licence), (7, finding)] {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                u16::try_from(least.saturating_add(2)).unwrap_or(u16::MAX),
+            )));
+        }
     }
     writeln!(out, "{table}")?;
     writeln!(
@@ -109,18 +150,24 @@ fn licence(report: &Report) -> String {
 }
 
 /// The most severe finding (the first of those in report order), and how
-/// many findings there are in all, so the row says whether to look closer.
+/// many more there are, so the row says whether to look closer. Notes that
+/// are no defect (`license-wrong-type`, which the release table folds) are
+/// left out: a release with nothing else has no worst finding.
 fn worst_finding(findings: &[Finding]) -> Option<(Severity, String)> {
+    let defects: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.code.is_defect() || f.severity > Severity::Info)
+        .collect();
     // `max_by_key` keeps the last maximum; reversing keeps the report's first.
-    let worst = findings.iter().rev().max_by_key(|f| f.severity)?;
-    let text = if findings.len() == 1 {
+    let worst = defects.iter().rev().max_by_key(|f| f.severity)?;
+    let text = if defects.len() == 1 {
         format!("{} {}", worst.severity, worst.code)
     } else {
         format!(
             "{} {} (+{} more)",
             worst.severity,
             worst.code,
-            findings.len() - 1
+            defects.len().saturating_sub(1)
         )
     };
     Some((worst.severity, text))

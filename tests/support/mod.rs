@@ -40,15 +40,16 @@ fn scan_fixture_with(name: &str, options: &openness::ScanOptions) -> Value {
 }
 
 /// The binary, run from the repository root (so `fixtures/...` paths work),
-/// with the environment that changes its output (colour, GitHub Actions)
-/// cleared.
+/// with the environment that changes its output (colour, GitHub Actions,
+/// the table's width) cleared.
 pub fn openness_cmd() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("openness").unwrap();
     cmd.current_dir(fixtures_dir().parent().unwrap())
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CLICOLOR")
-        .env_remove("GITHUB_ACTIONS");
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("COLUMNS");
     cmd
 }
 
