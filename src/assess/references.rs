@@ -390,17 +390,21 @@ struct UrlParts {
 
 impl UrlParts {
     fn of(url: &str) -> UrlParts {
-        let segs = card::path_segments(url);
+        let split = card::UrlSplit::of(url);
+        let host = split.host();
+        let mut segments = split.segments();
+        let first_segment = segments
+            .next()
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let count = usize::from(!first_segment.is_empty()) + segments.count();
         UrlParts {
-            host: card::host_of(url),
+            kind: card::classify_split(&host, &split),
+            host,
             path: url_path_lower(url),
             name: url_file(url),
-            first_segment: segs
-                .first()
-                .map(|s| s.to_ascii_lowercase())
-                .unwrap_or_default(),
-            segments: segs.len(),
-            kind: card::classify(url),
+            first_segment,
+            segments: count,
         }
     }
 }

@@ -796,23 +796,59 @@ pub(crate) fn clean_url(raw: &str, scheme_len: usize) -> Option<String> {
 
 /// The lower-cased host without `www.` and port.
 pub(crate) fn host_of(url: &str) -> String {
-    let after = url.split_once("://").map_or(url, |(_, a)| a);
-    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    let host = authority.split(':').next().unwrap_or("");
-    let host = host.to_ascii_lowercase();
-    host.strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(host)
+    UrlSplit::of(url).host()
 }
 
-/// Non-empty path segments, query and fragment removed.
-pub(crate) fn path_segments(url: &str) -> Vec<&str> {
-    let after = url.split_once("://").map_or(url, |(_, a)| a);
-    let path = after.split_once('/').map_or("", |(_, p)| p);
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    path.split('/').filter(|s| !s.is_empty()).collect()
+/// A URL cut into its authority and path once, with no allocation: a
+/// release's configs can hold tens of thousands of URLs, and every rule
+/// asks for the same few parts.
+pub(crate) struct UrlSplit<'a> {
+    authority: &'a str,
+    /// The path after the authority's `/`, query and fragment removed.
+    pub path: &'a str,
 }
+
+impl<'a> UrlSplit<'a> {
+    pub(crate) fn of(url: &'a str) -> UrlSplit<'a> {
+        let after = match memchr::memmem::find(url.as_bytes(), b"://") {
+            Some(at) => &url[at + 3..],
+            None => url,
+        };
+        let authority_end = after
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'?' | b'#'))
+            .unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        let path = match after.as_bytes().get(authority_end) {
+            Some(b'/') => {
+                let rest = &after[authority_end + 1..];
+                let end = rest
+                    .bytes()
+                    .position(|b| matches!(b, b'?' | b'#'))
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            }
+            _ => "",
+        };
+        UrlSplit { authority, path }
+    }
+
+    /// The lower-cased host without `www.`, user or port.
+    pub(crate) fn host(&self) -> String {
+        let authority = self.authority.rsplit('@').next().unwrap_or(self.authority);
+        let mut host = authority.split(':').next().unwrap_or("").to_ascii_lowercase();
+        if host.starts_with("www.") {
+            host.drain(..4);
+        }
+        host
+    }
+
+    /// Non-empty path segments.
+    pub(crate) fn segments(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.path.split('/').filter(|s| !s.is_empty())
+    }
+}
+
 
 /// Hugging Face top-level paths that are not `<org>/<model>`.
 const HF_RESERVED: &[&str] = &[
@@ -857,21 +893,28 @@ const FORGE_RESERVED: &[&str] = &[
 ];
 
 pub(crate) fn classify(url: &str) -> LinkKind {
-    let host = host_of(url);
-    let segs = path_segments(url);
+    let split = UrlSplit::of(url);
+    classify_split(&split.host(), &split)
+}
+
+/// [`classify`] of a URL already split, with its host.
+pub(crate) fn classify_split(host: &str, split: &UrlSplit) -> LinkKind {
+    let mut segments = split.segments();
     // Only the first segment is compared (lower-cased once, not every one:
-    // a release's configs can hold tens of thousands of data URLs).
-    let first_lower = segs.first().map(|s| s.to_ascii_lowercase());
+    // a release's configs can hold tens of thousands of data URLs), and
+    // only whether there are one or at least two.
+    let first_lower = segments.next().map(str::to_ascii_lowercase);
+    let several = segments.next().is_some();
     let first = first_lower.as_deref().unwrap_or("");
-    match host.as_str() {
+    match host {
         "github.com" | "gitlab.com" | "bitbucket.org" | "codeberg.org" => {
-            if segs.len() >= 2 && !FORGE_RESERVED.contains(&first) {
+            if several && !FORGE_RESERVED.contains(&first) {
                 LinkKind::CodeRepository
             } else {
                 LinkKind::Other
             }
         }
-        "raw.githubusercontent.com" if segs.len() >= 2 => LinkKind::CodeRepository,
+        "raw.githubusercontent.com" if several => LinkKind::CodeRepository,
         "arxiv.org"
         | "export.arxiv.org"
         | "doi.org"
@@ -885,12 +928,12 @@ pub(crate) fn classify(url: &str) -> LinkKind {
         | "ieeexplore.ieee.org" => LinkKind::Paper,
         "aclweb.org" if first == "anthology" => LinkKind::Paper,
         "huggingface.co" | "hf.co" => match first {
-            "datasets" if segs.len() >= 2 => LinkKind::Dataset,
-            "papers" if segs.len() >= 2 => LinkKind::Paper,
-            _ if segs.len() >= 2 && !HF_RESERVED.contains(&first) => LinkKind::Model,
+            "datasets" if several => LinkKind::Dataset,
+            "papers" if several => LinkKind::Paper,
+            _ if several && !HF_RESERVED.contains(&first) => LinkKind::Model,
             _ => LinkKind::Other,
         },
-        "kaggle.com" if first == "datasets" && segs.len() >= 2 => LinkKind::Dataset,
+        "kaggle.com" if first == "datasets" && several => LinkKind::Dataset,
         h if h.starts_with("papers.") => LinkKind::Paper,
         _ => LinkKind::Other,
     }

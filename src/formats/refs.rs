@@ -183,29 +183,41 @@ pub const WEIGHTS_EXTENSIONS: &[&str] = &[
     ".keras",
 ];
 
-const FETCHERS: &[&[u8]] = &[
-    b"wget ",
-    b"curl ",
-    b"aria2c",
-    b"requests.get(",
-    b"urlretrieve(",
-    b"urlopen(",
-    b"attempt_download(",
-    b"download_url(",
-    b"hf_hub_download(",
-    b"snapshot_download(",
-    b"load_state_dict_from_url(",
-    b"gsutil cp",
-    b"aws s3 cp",
-    b"git clone",
-    b"huggingface-cli download",
+const FETCHERS: &[&str] = &[
+    "wget ",
+    "curl ",
+    "aria2c",
+    "requests.get(",
+    "urlretrieve(",
+    "urlopen(",
+    "attempt_download(",
+    "download_url(",
+    "hf_hub_download(",
+    "snapshot_download(",
+    "load_state_dict_from_url(",
+    "gsutil cp",
+    "aws s3 cp",
+    "git clone",
+    "huggingface-cli download",
 ];
+
+/// One searcher per pattern, built once per process: building a searcher
+/// costs more than running it over a short text.
+fn finders(patterns: &'static [&'static str]) -> Vec<memmem::Finder<'static>> {
+    patterns.iter().map(memmem::Finder::new).collect()
+}
 
 /// Scans `text` (a bounded prefix of a file); `markdown` turns on headings
 /// and relative links, `yaml` the `download:` key.
 pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
+    static FETCH_FINDERS: std::sync::LazyLock<Vec<memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| finders(FETCHERS));
+    // Decoded once: a newline never belongs to a multi-byte sequence, so
+    // this is what decoding each line on its own would give.
+    let decoded = String::from_utf8_lossy(text);
     let mut out = TextScan {
-        fetches: FETCHERS.iter().any(|f| memmem::find(text, f).is_some()),
+        fetches: FETCH_FINDERS.iter().any(|f| f.find(text).is_some()),
+        names_weights: names_weights_file(&decoded),
         ..TextScan::default()
     };
     let mut headings: Vec<(usize, String)> = Vec::new();
@@ -214,25 +226,27 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     let mut doc_title: Option<String> = None;
     let mut in_lead = markdown;
     let mut lead = String::new();
-    let cues = cue_offsets(text);
+    let cues = cue_offsets(decoded.as_bytes());
     let mut next_cue = 0;
     let mut line_start = 0;
-    for (index, raw) in text.split(|&b| b == b'\n').enumerate() {
+    for (index, raw) in decoded.split('\n').enumerate() {
         let line_no = u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX);
         let line_end = line_start + raw.len();
-        while cues.get(next_cue).is_some_and(|&at| at < line_start) {
+        while cues.get(next_cue).is_some_and(|&(at, _)| at < line_start) {
             next_cue += 1;
         }
         // Cues hold no newline: one starting on this line is on it.
-        let may_refer = cues.get(next_cue).is_some_and(|&at| at < line_end);
+        let mut on_line = 0u8;
+        while let Some(&(at, kind)) = cues.get(next_cue)
+            && at < line_end
+        {
+            on_line |= kind;
+            next_cue += 1;
+        }
         line_start = line_end + 1;
-        let line = String::from_utf8_lossy(raw);
-        let line = line.trim_end_matches('\r');
+        let line = raw.trim_end_matches('\r');
         if yaml && (line.starts_with("download:") || line.starts_with("download :")) {
             out.yaml_download = true;
-        }
-        if !out.names_weights && names_weights_file(line) {
-            out.names_weights = true;
         }
         if markdown {
             let trimmed = line.trim_start();
@@ -260,18 +274,17 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
             lead.push_str(&line.to_lowercase());
             lead.push(' ');
         }
-        if !may_refer {
+        if on_line == 0 {
             continue;
         }
-        let section: Vec<String> = headings.iter().map(|(_, t)| t.clone()).collect();
-        find_on_line(
-            line,
+        let context = LineContext {
             line_no,
-            &section,
-            doc_title.as_deref(),
+            headings: &headings,
+            title: doc_title.as_deref(),
             markdown,
-            &mut out,
-        );
+            cues: on_line,
+        };
+        find_on_line(line, &context, &mut out);
         if out.refs.len() >= MAX_REFS {
             out.truncated = true;
             break;
@@ -283,27 +296,44 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     out
 }
 
-/// Only lines holding one of these can hold a reference.
-const CUES: &[&str] = &[
-    "://",
-    "](",
-    "load",
-    "_pretrained(",
-    "datasets.",
-    "initialize(",
-    "tfds.",
-    "datasets import",
+/// Which kinds of reference a line may hold, from the cues found on it: a
+/// bit per search that `find_on_line` would otherwise run on every line.
+const CUE_URL: u8 = 1;
+const CUE_LINK: u8 = 2;
+const CUE_CALL: u8 = 4;
+const CUE_MODULE: u8 = 8;
+const CUE_IMPORT: u8 = 16;
+
+/// Only lines holding one of these can hold a reference; each cue says
+/// which searches its line needs.
+const CUES: &[(&str, u8)] = &[
+    ("://", CUE_URL),
+    ("](", CUE_LINK),
+    // Every loader call holds one of these.
+    ("load", CUE_CALL),
+    ("_pretrained(", CUE_CALL),
+    ("initialize(", CUE_CALL),
+    ("tfds.", CUE_CALL),
+    ("datasets.", CUE_MODULE),
+    ("datasets import", CUE_IMPORT),
 ];
 
-/// Byte offsets in `text` where a cue starts, sorted: one pass of each
-/// cue over the whole text, instead of one searcher call per cue per line
-/// (most lines are short, and a searcher call's set-up is what costs).
-fn cue_offsets(text: &[u8]) -> Vec<usize> {
-    static FINDERS: std::sync::LazyLock<Vec<memmem::Finder<'static>>> =
-        std::sync::LazyLock::new(|| CUES.iter().map(memmem::Finder::new).collect());
-    let mut hits: Vec<usize> = FINDERS.iter().flat_map(|f| f.find_iter(text)).collect();
+/// Where each cue starts in `text` and what it marks, sorted by offset: one
+/// pass of each cue over the whole text, instead of one searcher call per
+/// cue per line (most lines are short, and a searcher call's set-up is what
+/// costs).
+fn cue_offsets(text: &[u8]) -> Vec<(usize, u8)> {
+    static FINDERS: std::sync::LazyLock<Vec<(memmem::Finder<'static>, u8)>> =
+        std::sync::LazyLock::new(|| {
+            CUES.iter()
+                .map(|(cue, kind)| (memmem::Finder::new(cue), *kind))
+                .collect()
+        });
+    let mut hits: Vec<(usize, u8)> = FINDERS
+        .iter()
+        .flat_map(|(f, kind)| f.find_iter(text).map(move |at| (at, *kind)))
+        .collect();
     hits.sort_unstable();
-    hits.dedup();
     hits
 }
 
@@ -386,14 +416,21 @@ fn tail(s: &str, max: usize) -> String {
     s.get(start..).unwrap_or("").to_owned()
 }
 
-fn find_on_line(
-    line: &str,
+/// Where a line sits: what [`find_on_line`] records with each reference.
+struct LineContext<'a> {
     line_no: u32,
-    section: &[String],
-    title: Option<&str>,
+    /// The markdown headings above the line, with their levels.
+    headings: &'a [(usize, String)],
+    title: Option<&'a str>,
     markdown: bool,
-    out: &mut TextScan,
-) {
+    /// The `CUE_*` bits of the cues on the line.
+    cues: u8,
+}
+
+fn find_on_line(line: &str, context: &LineContext, out: &mut TextScan) {
+    static SCHEME_SEPARATOR: std::sync::LazyLock<memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memmem::Finder::new("://"));
+    let markdown = context.markdown;
     let bytes = line.as_bytes();
     let lower = line.to_ascii_lowercase();
     let push = |out: &mut TextScan, kind, value: String, at: usize, call| {
@@ -401,9 +438,9 @@ fn find_on_line(
             out.refs.push(TextRef {
                 kind,
                 value,
-                line: line_no,
-                section: section.to_vec(),
-                title: title.map(str::to_owned),
+                line: context.line_no,
+                section: context.headings.iter().map(|(_, t)| t.clone()).collect(),
+                title: context.title.map(str::to_owned),
                 before: tail(lower.get(..at).unwrap_or(""), MAX_CONTEXT),
                 call,
             });
@@ -411,7 +448,12 @@ fn find_on_line(
     };
     // URLs and cloud paths.
     let mut from = 0;
-    while let Some(rel) = lower.get(from..).and_then(|r| r.find("://")) {
+    while context.cues & CUE_URL != 0
+        && let Some(rel) = lower
+            .as_bytes()
+            .get(from..)
+            .and_then(|r| SCHEME_SEPARATOR.find(r))
+    {
         let sep = from + rel;
         from = sep + 3;
         let scheme_start = lower.get(..sep).map_or(sep, |s| {
@@ -443,7 +485,7 @@ fn find_on_line(
     }
     // Loader calls with a string literal first argument (or `repo_id=`).
     // Every call name ends with `(`: a line without one holds none.
-    let calls = if memchr::memchr(b'(', bytes).is_some() {
+    let calls = if context.cues & CUE_CALL != 0 && memchr::memchr(b'(', bytes).is_some() {
         LOADER_CALLS
     } else {
         &[]
@@ -465,7 +507,7 @@ fn find_on_line(
     }
     // Dataset modules: `torchvision.datasets.CIFAR100(`, `keras.datasets.
     // mnist.load_data()`, `sklearn.datasets.load_iris()`.
-    if !markdown {
+    if !markdown && context.cues & CUE_MODULE != 0 {
         for prefix in DATASET_MODULES {
             let mut from = 0;
             while let Some(rel) = line.get(from..).and_then(|r| r.find(prefix)) {
@@ -516,7 +558,7 @@ fn find_on_line(
         }
     }
     // Relative markdown links: `](target)` not starting with a scheme or `#`.
-    if markdown {
+    if markdown && context.cues & CUE_LINK != 0 {
         let mut from = 0;
         while let Some(rel) = line.get(from..).and_then(|r| r.find("](")) {
             let at = from + rel;
