@@ -216,7 +216,7 @@ static ALL_KEYS: std::sync::LazyLock<Vec<&'static str>> =
 /// candidate word instead of a comparison with every key (results files
 /// hold a ':' every few bytes).
 static KEY_BITS: std::sync::LazyLock<
-    std::collections::HashMap<&'static [u8], u32, std::hash::BuildHasherDefault<Fnv>>,
+    crate::fnv::FnvMap<&'static [u8], u32>,
 > = std::sync::LazyLock::new(|| {
     ALL_KEYS
         .iter()
@@ -233,31 +233,6 @@ static KEY_LENGTHS: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
         .filter(|k| k.len() < 64)
         .fold(0u64, |m, k| m | 1 << k.len())
 });
-
-/// FNV-1a: the keys are short and fixed, so the default hasher's
-/// protection against chosen collisions buys nothing here, and it cost a
-/// fifth of the scan of a release with two thousand results files.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
 
 /// Which of [`ALL_KEYS`] appear in a text as keys: not inside a longer
 /// identifier, and followed (after an optional closing quote and spaces) by
@@ -552,7 +527,7 @@ fn classify_folders(rel_path: &str) -> Option<(CodeRole, &'static str)> {
 /// A shell script is what it launches: the first Python script it names
 /// whose name has a role gives the role ("python train.py ..." is training).
 fn classify_launched_scripts(head: &[u8]) -> Option<(CodeRole, &'static str)> {
-    let text = String::from_utf8_lossy(head);
+    let text = crate::formats::decode_lossy(head);
     text.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ';' | '(' | ')'))
         .filter_map(|w| w.strip_suffix(".py"))
         .filter_map(|w| classify_name(w.rsplit('/').next().unwrap_or(w)))

@@ -21,6 +21,7 @@ pub mod diff;
 pub mod discover;
 pub mod finding;
 pub mod formats;
+pub(crate) mod fnv;
 pub(crate) mod glob;
 pub mod hash;
 pub(crate) mod inventory;

@@ -514,7 +514,7 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
         FileKind::Config | FileKind::Tokenizer => read_config(file, facts, &path),
         FileKind::Docs | FileKind::Data => read_doc(file, facts, &path),
         FileKind::License => read_prefix(&path, MAX_LICENSE_BYTES).map(|bytes| {
-            let text = String::from_utf8_lossy(&bytes);
+            let text = crate::formats::decode_lossy(&bytes);
             let lower_name = file.entry.file_name().to_ascii_lowercase();
             file.license = match license::role_by_name(&lower_name) {
                 Some(license::FileRole::Attribution) => license::identify_notice(&text),
@@ -1069,7 +1069,7 @@ fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Re
         "model-card"
     });
     let license_section = card::license_section(&bytes).and_then(|s| license::identify_section(&s));
-    let part_licenses = license::per_part(&String::from_utf8_lossy(&bytes));
+    let part_licenses = license::per_part(&crate::formats::decode_lossy(&bytes));
     let prose = card::prose(&bytes);
     facts.cards.push(CardFacts {
         path: rel,

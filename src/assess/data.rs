@@ -11,7 +11,7 @@ use super::{finish, item, status_of};
 use crate::read::Facts;
 use crate::report::{DataComponent, FileKind, Item, ItemKind, ItemSource};
 
-pub fn assess(facts: &Facts) -> DataComponent {
+pub fn assess(facts: &Facts, urls: &super::references::UrlTable) -> DataComponent {
     let mut items = Vec::new();
     let mut datasets = Vec::new();
     let (mut shipped, mut pointers) = (false, false);
@@ -139,7 +139,7 @@ pub fn assess(facts: &Facts) -> DataComponent {
         }
     }
     cap_non_training(&mut items);
-    let found = super::references::data(facts);
+    let found = super::references::data(facts, urls);
     for picked in &found.items {
         if let Some(name) = picked
             .detail

@@ -26,9 +26,10 @@ use crate::report::{
 pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> Report {
     files::decide_kinds(&mut facts);
     let mut findings = files::findings(&facts);
-    let weights = weights::assess(&facts, &mut findings);
+    let urls = references::UrlTable::of(&facts);
+    let weights = weights::assess(&facts, &urls, &mut findings);
     let code = code::assess(&mut facts, &mut findings);
-    let data = data::assess(&facts);
+    let data = data::assess(&facts, &urls);
     let mut components = Components {
         code,
         weights,

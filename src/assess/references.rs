@@ -25,6 +25,7 @@
 //! sections, nor in evaluation or test folders, counts: those name other
 //! models and evaluation sets, not this release's artifacts.
 
+use crate::fnv::FnvMap;
 use crate::formats::card::{self, LinkKind};
 use crate::formats::refs::{RefKind, TextRef, TextScan, WEIGHTS_EXTENSIONS};
 use crate::read::Facts;
@@ -376,7 +377,8 @@ fn is_other_hub_dataset(u: &UrlParts) -> bool {
 /// What a URL is by itself, wherever it sits: its parts split out and
 /// lower-cased once, and the link kind. A release's configs can repeat the
 /// same few thousand data URLs tens of thousands of times, so each
-/// distinct URL is worked out once per pass ([`UrlMemo`]).
+/// distinct URL is worked out once per scan ([`UrlTable`]).
+#[derive(Clone)]
 struct UrlParts {
     host: String,
     /// Lower-cased, without scheme, query or fragment.
@@ -386,6 +388,23 @@ struct UrlParts {
     first_segment: String,
     segments: usize,
     kind: LinkKind,
+    /// What the rules ask of the URL itself, answered once.
+    facts: UrlFacts,
+}
+
+/// The per-URL answers the reference rules of both passes ask, computed
+/// with the URL's parts: each rule used to ask them per reference.
+#[derive(Default, Clone, Copy)]
+struct UrlFacts {
+    vocab: bool,
+    weights_ext: bool,
+    data_ext: bool,
+    archive: bool,
+    image_or_page: bool,
+    never_data: bool,
+    eval_name: bool,
+    checkpoint_path: bool,
+    backbone_host: bool,
 }
 
 impl UrlParts {
@@ -398,25 +417,61 @@ impl UrlParts {
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
         let count = usize::from(!first_segment.is_empty()) + segments.count();
-        UrlParts {
+        let mut parts = UrlParts {
             kind: card::classify_split(&host, &split),
             host,
             path: url_path_lower(url),
             name: url_file(url),
             first_segment,
             segments: count,
-        }
+            facts: UrlFacts::default(),
+        };
+        let name = parts.name.as_str();
+        parts.facts = UrlFacts {
+            vocab: is_vocab(name),
+            weights_ext: has_weights_ext(name),
+            data_ext: has_data_ext(name),
+            archive: is_archive(name),
+            image_or_page: is_image_or_page(&parts),
+            never_data: is_never_data(&parts),
+            eval_name: any_token(name, EVAL_TOKENS),
+            checkpoint_path: is_checkpoint_path(&parts.path),
+            backbone_host: is_backbone_host(&parts),
+        };
+        parts
     }
 }
 
-#[derive(Default)]
-struct UrlMemo<'a> {
-    parts: std::collections::HashMap<&'a str, UrlParts>,
+/// Every URL and cloud path the release's texts hold, worked out once for
+/// both passes (weights, then data): a release's configs can repeat the
+/// same few thousand data URLs tens of thousands of times.
+pub(crate) struct UrlTable {
+    parts: FnvMap<String, UrlParts>,
 }
 
-impl<'a> UrlMemo<'a> {
-    fn get(&mut self, url: &'a str) -> &UrlParts {
-        self.parts.entry(url).or_insert_with(|| UrlParts::of(url))
+impl UrlTable {
+    pub(crate) fn of(facts: &Facts) -> UrlTable {
+        let mut parts: FnvMap<String, UrlParts> = FnvMap::default();
+        let urls = facts
+            .text_refs
+            .iter()
+            .flat_map(|(_, scan)| &scan.refs)
+            .filter(|r| matches!(r.kind, RefKind::Url | RefKind::CloudPath));
+        for r in urls {
+            if !parts.contains_key(r.value.as_str()) {
+                parts.insert(r.value.clone(), UrlParts::of(&r.value));
+            }
+        }
+        UrlTable { parts }
+    }
+
+    /// The parts of a URL of the release's texts; one from elsewhere is
+    /// worked out on the spot.
+    fn get(&self, url: &str) -> std::borrow::Cow<'_, UrlParts> {
+        match self.parts.get(url) {
+            Some(parts) => std::borrow::Cow::Borrowed(parts),
+            None => std::borrow::Cow::Owned(UrlParts::of(url)),
+        }
     }
 }
 
@@ -660,9 +715,8 @@ fn names_data_word(rel: &str) -> bool {
 }
 
 /// Weights references: each rule's picks, as `reference` items.
-pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
+pub(crate) fn weights(facts: &Facts, urls: &UrlTable) -> Vec<Item> {
     let mut picks = Picks::default();
-    let mut urls = UrlMemo::default();
     for ctx in contexts(facts) {
         if ctx.eval {
             continue;
@@ -698,9 +752,10 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
             }
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
-                    let u = urls.get(&r.value);
-                    let name = &u.name;
-                    if has_weights_ext(name) && !is_vocab(name) && !is_backbone_host(u) {
+                    let parts = urls.get(&r.value);
+                    let u: &UrlParts = &parts;
+                    let f = u.facts;
+                    if f.weights_ext && !f.vocab && !f.backbone_host {
                         picks.add(
                             ItemKind::Reference,
                             ctx.rel,
@@ -713,10 +768,8 @@ pub(crate) fn weights(facts: &Facts) -> Vec<Item> {
                     if sec == Section::Data {
                         continue;
                     }
-                    let path = &u.path;
-                    if (r.kind == RefKind::CloudPath && is_checkpoint_path(path))
-                        || (is_archive(name)
-                            && (sec == Section::Weights || is_checkpoint_path(path)))
+                    if (r.kind == RefKind::CloudPath && f.checkpoint_path)
+                        || (f.archive && (sec == Section::Weights || f.checkpoint_path))
                     {
                         picks.add(
                             ItemKind::Reference,
@@ -803,10 +856,9 @@ fn fetches_dataset(call: Option<&str>) -> bool {
     )
 }
 
-pub(crate) fn data(facts: &Facts) -> DataRefs {
+pub(crate) fn data(facts: &Facts, urls: &UrlTable) -> DataRefs {
     let present: BTreeSet<&str> = facts.files.iter().map(|f| f.rel()).collect();
     let mut picks = Picks::default();
-    let mut urls = UrlMemo::default();
     let mut missing_linked = false;
     for ctx in contexts(facts) {
         if ctx.eval && ctx.code {
@@ -863,12 +915,11 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
             }
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
-                    let u = urls.get(&r.value);
+                    let parts = urls.get(&r.value);
+                    let u: &UrlParts = &parts;
                     let name = u.name.as_str();
-                    if is_image_or_page(u) || is_vocab(name) || is_never_data(u) {
-                        continue;
-                    }
-                    if any_token(name, EVAL_TOKENS) {
+                    let f = u.facts;
+                    if f.image_or_page || f.vocab || f.never_data || f.eval_name {
                         continue;
                     }
                     let kind = u.kind;
@@ -882,10 +933,10 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                         );
                         continue;
                     }
-                    if has_weights_ext(name) {
+                    if f.weights_ext {
                         continue;
                     }
-                    if has_data_ext(name) {
+                    if f.data_ext {
                         picks.add(
                             ItemKind::Dataset,
                             ctx.rel,
@@ -929,7 +980,7 @@ pub(crate) fn data(facts: &Facts) -> DataRefs {
                             &r.value,
                             "trained-on-link",
                         );
-                    } else if is_archive(name)
+                    } else if f.archive
                         && sec != Section::Weights
                         && (before.contains("dataset")
                             || before.contains("data set")

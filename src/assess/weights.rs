@@ -36,7 +36,11 @@ struct Tally {
     paired_files: usize,
 }
 
-pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
+pub fn assess(
+    facts: &Facts,
+    urls: &super::references::UrlTable,
+    out: &mut Vec<Finding>,
+) -> WeightsComponent {
     let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
     let mut tally = Tally::default();
     let paired = paired_formats(facts, &paths, &mut tally);
@@ -56,7 +60,7 @@ pub fn assess(facts: &Facts, out: &mut Vec<Finding>) -> WeightsComponent {
     tfjs_models(facts, &paths, &mut tally);
     external_data(facts, &paths, &mut tally);
     adapters_and_bases(facts, &mut tally);
-    for reference in super::references::weights(facts) {
+    for reference in super::references::weights(facts, urls) {
         tally.referenced = true;
         tally.items.push(reference);
     }

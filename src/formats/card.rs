@@ -333,7 +333,7 @@ fn body_of(text: &str) -> &str {
 
 fn lossy_prefix(text: &[u8]) -> String {
     let text = text.get(..MAX_CARD_BYTES).unwrap_or(text);
-    String::from_utf8_lossy(text).into_owned()
+    super::decode_lossy(text).into_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -810,7 +810,9 @@ pub(crate) struct UrlSplit<'a> {
 
 impl<'a> UrlSplit<'a> {
     pub(crate) fn of(url: &'a str) -> UrlSplit<'a> {
-        let after = match memchr::memmem::find(url.as_bytes(), b"://") {
+        static SCHEME_SEPARATOR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new("://"));
+        let after = match SCHEME_SEPARATOR.find(url.as_bytes()) {
             Some(at) => &url[at + 3..],
             None => url,
         };

@@ -214,7 +214,7 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
         std::sync::LazyLock::new(|| finders(FETCHERS));
     // Decoded once: a newline never belongs to a multi-byte sequence, so
     // this is what decoding each line on its own would give.
-    let decoded = String::from_utf8_lossy(text);
+    let decoded = super::decode_lossy(text);
     let mut out = TextScan {
         fetches: FETCH_FINDERS.iter().any(|f| f.find(text).is_some()),
         names_weights: names_weights_file(&decoded),

@@ -546,7 +546,7 @@ const HEADER_BYTES: usize = 4 << 10;
 pub fn header_licence(head: &[u8]) -> Option<Identified> {
     let head = head.get(..HEADER_BYTES.min(head.len())).unwrap_or(head);
     memchr::memmem::find(head, b"icense")?;
-    let text = String::from_utf8_lossy(head);
+    let text = crate::formats::decode_lossy(head);
     for line in text.lines().take(80) {
         let lower = line.to_ascii_lowercase();
         if let Some(at) = lower.find("spdx-license-identifier:") {
