@@ -229,7 +229,14 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
     let cues = cue_offsets(decoded.as_bytes());
     let mut next_cue = 0;
     let mut line_start = 0;
-    for (index, raw) in decoded.split('\n').enumerate() {
+    let lines = memchr::memchr_iter(b'\n', decoded.as_bytes())
+        .chain(std::iter::once(decoded.len()))
+        .scan(0usize, |start, end| {
+            let line = decoded.get(*start..end).unwrap_or("");
+            *start = end + 1;
+            Some(line)
+        });
+    for (index, raw) in lines.enumerate() {
         let line_no = u32::try_from(index.saturating_add(1)).unwrap_or(u32::MAX);
         let line_end = line_start + raw.len();
         while cues.get(next_cue).is_some_and(|&(at, _)| at < line_start) {
@@ -321,7 +328,8 @@ const CUES: &[(&str, u8)] = &[
 /// Where each cue starts in `text` and what it marks, sorted by offset: one
 /// pass of each cue over the whole text, instead of one searcher call per
 /// cue per line (most lines are short, and a searcher call's set-up is what
-/// costs).
+/// costs). One automaton for every cue was slower: overlapping matches
+/// (which a line needs, so that no cue hides another) take its slow path.
 fn cue_offsets(text: &[u8]) -> Vec<(usize, u8)> {
     static FINDERS: std::sync::LazyLock<Vec<(memmem::Finder<'static>, u8)>> =
         std::sync::LazyLock::new(|| {
