@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("hash", 0),
     ("parallel", 0),
     ("glob", 0),
+    ("fnv", 0),
     // Vocabulary of the report, and classifiers of text that judge nothing.
     ("finding", 1),
     ("codeclass", 1),

@@ -1022,6 +1022,22 @@ fn level_is_setext(lines: &[&str], i: usize) -> bool {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     #[test]
+    fn urls_split_once_into_host_and_path() {
+        let u = UrlSplit::of("https://user@WWW.Example.org:8080/Org/Name/?q=1#frag");
+        assert_eq!(u.host(), "example.org");
+        assert_eq!(u.path, "Org/Name/");
+        assert_eq!(u.segments().collect::<Vec<_>>(), ["Org", "Name"]);
+        // A query straight after the host leaves no path.
+        assert_eq!(UrlSplit::of("http://h.example?x=/a/b").path, "");
+        assert_eq!(UrlSplit::of("gs://bucket/run/m.ckpt").host(), "bucket");
+        assert_eq!(
+            classify("https://huggingface.co/datasets/acme/set"),
+            LinkKind::Dataset
+        );
+        assert_eq!(classify("https://huggingface.co/acme"), LinkKind::Other);
+    }
+
+    #[test]
     fn template_licence_line_and_placeholders() {
         let card =
             b"---\nlicense: null\n---\n# Card\n\n- **Developed by:** X\n- **License:** MIT\n";

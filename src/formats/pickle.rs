@@ -987,6 +987,44 @@ struct Walker<'a, 'l> {
     result: Option<Val>,
     keys: Vec<String>,
     key_seen: std::collections::HashSet<String>,
+    leaves: Leaves,
+}
+
+/// One shared value for each leaf that carries no data of its own: a
+/// pickle of a hundred thousand floats (a speaker-embedding table) pushed
+/// a hundred thousand allocations of `Opaque`, eight megabytes, where one
+/// reference each does. Nothing compares values by address, and these are
+/// never mutated.
+struct Leaves {
+    opaque: Val,
+    none: Val,
+    unknown: Val,
+    truth: Val,
+    falsehood: Val,
+}
+
+impl Leaves {
+    fn new() -> Leaves {
+        Leaves {
+            opaque: Rc::new(Value::Opaque),
+            none: Rc::new(Value::None),
+            unknown: Rc::new(Value::Unknown),
+            truth: Rc::new(Value::Bool(true)),
+            falsehood: Rc::new(Value::Bool(false)),
+        }
+    }
+
+    /// The shared value for `v`, or `v` in a new allocation.
+    fn of(&self, v: Value) -> Val {
+        match v {
+            Value::Opaque => self.opaque.clone(),
+            Value::None => self.none.clone(),
+            Value::Unknown => self.unknown.clone(),
+            Value::Bool(true) => self.truth.clone(),
+            Value::Bool(false) => self.falsehood.clone(),
+            other => Rc::new(other),
+        }
+    }
 }
 
 /// Walks one pickle starting at `bytes[0]`; returns the scan and the number
@@ -1012,6 +1050,7 @@ pub fn scan(bytes: &[u8], limits: &Limits) -> (PickleScan, usize) {
         result: None,
         keys: Vec::new(),
         key_seen: std::collections::HashSet::new(),
+        leaves: Leaves::new(),
     };
     let mut out = PickleScan::default();
     loop {
@@ -1159,7 +1198,8 @@ impl<'a> Walker<'a, '_> {
     }
 
     fn push(&mut self, v: Value) -> Step {
-        self.push_rc(Rc::new(v))
+        let v = self.leaves.of(v);
+        self.push_rc(v)
     }
 
     fn push_rc(&mut self, v: Val) -> Step {

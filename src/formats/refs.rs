@@ -532,7 +532,12 @@ fn find_on_line(line: &str, context: &LineContext, out: &mut TextScan) {
                 let owner_ok = if qualified {
                     !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
                 } else {
-                    let own_name = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    // `torchvision.datasets.X(` was matched by its own prefix.
+                    let qualified_here = DATASET_MODULES
+                        .iter()
+                        .any(|q| *q != "datasets." && line[..from].ends_with(q));
+                    let own_name = !qualified_here
+                        && !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
                     let loader_name = ["fetch_", "load_"]
                         .iter()
                         .any(|p| line[from..].starts_with(p));
@@ -718,6 +723,43 @@ pub fn names_weights_file(line: &str) -> bool {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_line_runs_only_the_searches_its_cues_ask_for() {
+        // Line 1 holds a module cue only, line 2 a call cue only, line 3 a
+        // URL after invalid UTF-8 (decoded once for the whole text, the
+        // line numbers and the URL stay as a per-line decode gives them),
+        // line 4 no cue at all, though it has a '(' and quotes.
+        let text = b"x = torchvision.datasets.CIFAR10(root, download=True)\nm = hf_hub_download('acme/w')\n\xff\xfe see https://data.example.org/a/train.csv\nprint('(no cue here)')\n";
+        let scan = scan(text, false, false);
+        let got: Vec<(RefKind, &str, u32, Option<&str>)> = scan
+            .refs
+            .iter()
+            .map(|r| (r.kind, r.value.as_str(), r.line, r.call))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (RefKind::LoaderCall, "CIFAR10", 1, Some("dataset-module")),
+                (RefKind::LoaderCall, "acme/w", 2, Some("hf_hub_download")),
+                (RefKind::Url, "https://data.example.org/a/train.csv", 3, None),
+            ]
+        );
+        assert!(scan.fetches, "hf_hub_download( is a fetch");
+        assert_eq!(scan.refs[2].before, "\u{fffd}\u{fffd} see ");
+    }
+
+    #[test]
+    fn cue_offsets_are_sorted_and_overlapping_cues_all_found() {
+        // `load` and `datasets.` overlap in `loadatasets.`.
+        let hits = cue_offsets(b"a loadatasets.x ](b) http://h");
+        let starts: Vec<usize> = hits.iter().map(|&(at, _)| at).collect();
+        let mut sorted = starts.clone();
+        sorted.sort_unstable();
+        assert_eq!(starts, sorted);
+        let kinds = hits.iter().fold(0u8, |m, &(_, k)| m | k);
+        assert_eq!(kinds, CUE_CALL | CUE_MODULE | CUE_LINK | CUE_URL);
+    }
 
     #[test]
     fn urls_cloud_paths_and_loader_calls_with_lines() {
