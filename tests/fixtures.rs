@@ -464,7 +464,7 @@ fn fully_open_release_reaches_class_i_and_osaid() {
 
 #[test]
 fn release_without_datasets_stops_at_class_ii_and_says_what_class_i_needs() {
-    let r = scan("no-datasets");
+    let r = scan("datasheet-no-datasets");
     assert_eq!(mof_class(&r), (serde_json::json!("II"), vec![79, 100, 100]));
     assert_eq!(r["frameworks"]["mof"]["next_class"]["class"], "I");
     assert_eq!(
@@ -1091,7 +1091,7 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "custom-pickle",
         "detected-formats",
         "interop-formats",
-        "no-datasets",
+        "datasheet-no-datasets",
         "interop-gguf/llama-q8",
         "symlinks",
         "empty",

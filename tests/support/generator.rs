@@ -40,7 +40,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     data_roles(&out.join("data-roles"))?;
     split_licences(&out.join("split-licences"))?;
     digests_tampered(&out.join("digests-tampered"))?;
-    no_datasets(&out.join("no-datasets"))?;
+    datasheet_no_datasets(&out.join("datasheet-no-datasets"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
@@ -1918,7 +1918,7 @@ pub fn fully_open(d: &Path) -> io::Result<()> {
 
 /// Apache-2.0, code, weights, cards and evaluation data, but no datasets:
 /// Class II, and Class I lists what is missing.
-fn no_datasets(d: &Path) -> io::Result<()> {
+fn datasheet_no_datasets(d: &Path) -> io::Result<()> {
     open_code(d)?;
     write(d, "README.md", OPEN_CARD)?;
     write(
