@@ -1119,6 +1119,21 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
     }
 }
 
+/// A config's `_name_or_path` that is a path of the machine that saved the
+/// model (a sentence-transformers cache folder) does not name the release:
+/// the folder does.
+#[test]
+fn a_cache_path_in_the_config_does_not_name_the_release() {
+    let r = scan("config-cache-path");
+    assert_eq!(r["release"]["name"], "config-cache-path");
+    assert_eq!(r["release"]["architectures"][0], "BertModel");
+    // A hub id in the same field still names it.
+    assert_eq!(
+        scan_fixture("sharded")["release"]["name"],
+        "openness-fixtures/tiny-llama"
+    );
+}
+
 /// The rule each text reference was chosen by, with its file, sorted.
 fn rules(report: &Value, component: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = report["components"][component]["items"]
