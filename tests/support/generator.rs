@@ -1919,8 +1919,10 @@ pub fn fully_open(d: &Path) -> io::Result<()> {
     )
 }
 
-/// Apache-2.0, code, weights, cards and evaluation data, but no datasets:
-/// Class II, and Class I lists what is missing.
+/// Apache-2.0, code, weights, cards, evaluation data and a datasheet (so
+/// data is shipped), but no dataset (the datasheet says the crawl is not
+/// released): Class II, and Class I lists what is missing. The README's
+/// Quick start scans it.
 fn datasheet_no_datasets(d: &Path) -> io::Result<()> {
     open_code(d)?;
     write(d, "README.md", OPEN_CARD)?;
