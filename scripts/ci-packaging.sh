@@ -8,7 +8,7 @@
 #      GLIBC_ symbol version newer than 2.17; it is installed into a fresh
 #      virtual environment with pip (no index: the wheel alone), and that
 #      environment's bin/openness answers --version (Cargo.toml's version)
-#      and `scan fixtures/no-datasets --format json` with a report that
+#      and `scan fixtures/datasheet-no-datasets --format json` with a report that
 #      parses;
 #   2. action.yml against SchemaStore's action metadata schema
 #      (tests/data/github-action.json) with check-jsonschema, a second
@@ -130,8 +130,8 @@ EOF
     check "venv/bin/openness --version prints $version" \
         bash -c '[ "$("$1/bin/openness" --version)" = "openness $2" ] || { "$1/bin/openness" --version; exit 1; }' \
         _ "$venv" "$version" || true
-    check "venv/bin/openness scan fixtures/no-datasets --format json parses" \
-        bash -c '"$1/bin/openness" scan "$2/fixtures/no-datasets" --format json >"$3" &&
+    check "venv/bin/openness scan fixtures/datasheet-no-datasets --format json parses" \
+        bash -c '"$1/bin/openness" scan "$2/fixtures/datasheet-no-datasets" --format json >"$3" &&
             "$1/bin/python" - "$3" <<"EOF"
 import json, sys
 report = json.load(open(sys.argv[1]))

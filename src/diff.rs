@@ -105,6 +105,36 @@ pub fn render_text(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
     )
 }
 
+/// The diff as Markdown, for a pull-request comment or
+/// `$GITHUB_STEP_SUMMARY`: one list item per change, marked `+`, `-` or `~`
+/// as [`render_text`] marks it (regressions in bold), then the same closing count as [`render_text`]. Details are
+/// escaped, so a file name cannot add markup or mention anyone.
+pub fn render_markdown(out: &mut dyn Write, diff: &Diff) -> io::Result<()> {
+    use crate::render::markdown::escape;
+    writeln!(out, "### openness diff\n")?;
+    if diff.changes.is_empty() {
+        return writeln!(out, "No changes.");
+    }
+    for c in &diff.changes {
+        let tag = if c.regression { " **regression**" } else { "" };
+        let marker = match c.op {
+            ADDED => '+',
+            REMOVED => '-',
+            _ => '~',
+        };
+        writeln!(out, "- `{marker}` {}: {}{tag}", c.kind, escape(&c.detail))?;
+    }
+    let regressions = diff.changes.iter().filter(|c| c.regression).count();
+    writeln!(
+        out,
+        "\n{} change{}, {} regression{}",
+        diff.changes.len(),
+        if diff.changes.len() == 1 { "" } else { "s" },
+        regressions,
+        if regressions == 1 { "" } else { "s" }
+    )
+}
+
 fn push(
     out: &mut Vec<Change>,
     kind: &'static str,
@@ -454,6 +484,28 @@ mod tests {
         assert_eq!(d.changes[0].detail, "code shipped → referenced");
         let d = diff(&report("referenced", 100), &report("shipped", 100));
         assert!(!d.regression);
+    }
+
+    #[test]
+    fn markdown_lists_each_change_and_marks_regressions() {
+        let d = diff(&report("shipped", 100), &report("referenced", 100));
+        let mut out = Vec::new();
+        render_markdown(&mut out, &d).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "### openness diff\n\n- `~` component-status: code shipped → referenced **regression**\n\n1 change, 1 regression\n"
+        );
+        let mut out = Vec::new();
+        render_markdown(
+            &mut out,
+            &diff(&report("shipped", 1), &report("shipped", 1)),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "### openness diff\n\nNo changes.\n"
+        );
     }
 
     #[test]

@@ -183,6 +183,51 @@ impl Code {
     pub fn is_defect(self) -> bool {
         !matches!(self, Code::LicenseWrongType)
     }
+
+    /// Why `name` is not a code, with the nearest codes as a hint:
+    /// ``unknown finding code `pickel-weights`; did you mean
+    /// `pickle-weights`?``. The one message for `explain`, `--deny` and
+    /// policy files.
+    pub fn unknown(name: &str) -> String {
+        let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        match did_you_mean(name, &names).as_str() {
+            "" => {
+                format!("unknown finding code `{name}` (`openness explain` lists the known codes)")
+            }
+            hint => format!("unknown finding code `{name}`{hint}"),
+        }
+    }
+}
+
+/// "; did you mean `x`?" for the candidate nearest a misspelt name, when one
+/// is near enough to be a plausible typo (a Levenshtein distance of at most
+/// a third of its length); else the candidates that hold the name as a word
+/// (`pickle` → `pickle-weights`, `unsafe-pickle`, ...), when there are few
+/// enough to read; else nothing. Every "did you mean" of the tool comes
+/// from here: finding codes, policy keys, part names.
+pub fn did_you_mean(name: &str, candidates: &[&str]) -> String {
+    let nearest = candidates
+        .iter()
+        .map(|c| (strsim::levenshtein(name, c), *c))
+        .min()
+        .filter(|(d, _)| *d <= (name.chars().count() / 3).max(1));
+    let matches: Vec<&str> = match nearest {
+        Some((_, c)) => vec![c],
+        None => candidates
+            .iter()
+            .copied()
+            .filter(|c| !name.is_empty() && c.split('-').any(|w| w == name))
+            .collect(),
+    };
+    let shown: Vec<String> = matches.iter().map(|c| format!("`{c}`")).collect();
+    match shown.as_slice() {
+        [] => String::new(),
+        [one] => format!("; did you mean {one}?"),
+        [first @ .., last] if first.len() < 4 => {
+            format!("; did you mean {} or {last}?", first.join(", "))
+        }
+        _ => String::new(),
+    }
 }
 
 impl fmt::Display for Code {

@@ -22,6 +22,28 @@ pub enum ScanError {
     },
 }
 
+impl ScanError {
+    /// A stable kebab-case word for why the PATH could not be read, for the
+    /// error entry of a JSON report list: `not-found`, `permission-denied`,
+    /// `not-a-directory` or `unreadable`.
+    pub fn code(&self) -> &'static str {
+        let ScanError::Root { source, .. } = self;
+        match source.kind() {
+            std::io::ErrorKind::NotFound => "not-found",
+            std::io::ErrorKind::PermissionDenied => "permission-denied",
+            std::io::ErrorKind::NotADirectory => "not-a-directory",
+            _ => "unreadable",
+        }
+    }
+
+    /// The reason alone, without the PATH (`No such file or directory (os
+    /// error 2)`).
+    pub fn reason(&self) -> String {
+        let ScanError::Root { source, .. } = self;
+        source.to_string()
+    }
+}
+
 /// One file of the release.
 #[derive(Debug, Clone)]
 pub struct Entry {

@@ -36,10 +36,11 @@ enum Command {
     Mof(MofArgs),
     /// Write a shields-style SVG badge for a release's README.
     Badge(BadgeArgs),
-    /// Describe a finding code: what it means, why it matters, how to fix it.
+    /// Describe a finding code: what it means, why it matters, how to fix it;
+    /// without CODE, list every code with its one-line description.
     Explain {
         /// A finding code such as `lfs-pointer`.
-        code: String,
+        code: Option<String>,
     },
     /// Print the JSON Schema of the report.
     Schema,
@@ -80,7 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => cli::commands::verify(args),
         Command::Mof(args) => cli::commands::mof(args),
         Command::Badge(args) => cli::commands::badge(args),
-        Command::Explain { code } => explain(&code),
+        Command::Explain { code } => explain(code.as_deref()),
         Command::Schema => cli::write_stdout(openness::report::json_schema().as_bytes()),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
@@ -95,13 +96,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn explain(name: &str) -> anyhow::Result<ExitCode> {
+fn explain(name: Option<&str>) -> anyhow::Result<ExitCode> {
+    let Some(name) = name else {
+        return cli::write_stdout(code_list().as_bytes());
+    };
     let Some(code) = Code::from_name(name) else {
-        let known: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-        return Ok(cli::fail(&format!(
-            "unknown finding code {name:?}; known codes: {}",
-            known.join(", ")
-        )));
+        return Ok(cli::fail(&Code::unknown(name)));
     };
     let text = format!(
         "{} ({} by default)\n\n{}\n\n{}\n",
@@ -111,4 +111,27 @@ fn explain(name: &str) -> anyhow::Result<ExitCode> {
         code.explain()
     );
     cli::write_stdout(text.as_bytes())
+}
+
+/// Every finding code, its default severity and its one-line description,
+/// one code a line, in the order of the code table.
+fn code_list() -> String {
+    let width = Code::ALL
+        .iter()
+        .map(|c| c.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for code in Code::ALL {
+        text.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            code.as_str(),
+            code.default_severity().to_string(),
+            code.description()
+        ));
+    }
+    text.push_str(
+        "\n`openness explain CODE` tells what a code means, why it matters and how to fix it.\n",
+    );
+    text
 }

@@ -572,40 +572,11 @@ fn unknown_part(name: &str) -> String {
 }
 
 fn unknown_code(name: &str) -> String {
-    let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-    match hint(name, &names).as_str() {
-        "" => format!("unknown finding code `{name}` (`openness explain` lists the known codes)"),
-        hint => format!("unknown finding code `{name}`{hint}"),
-    }
+    Code::unknown(name)
 }
 
-/// "; did you mean `x`?" for the candidate nearest a misspelt name, when one
-/// is near enough to be a plausible typo; else the candidates that hold the
-/// name as a word (`pickle` → `pickle-weights`, `unsafe-pickle`, ...), when
-/// there are few enough to read.
 fn hint(name: &str, candidates: &[&str]) -> String {
-    let nearest = candidates
-        .iter()
-        .map(|c| (strsim::levenshtein(name, c), *c))
-        .min()
-        .filter(|(d, _)| *d <= (name.chars().count() / 3).max(1));
-    let matches: Vec<&str> = match nearest {
-        Some((_, c)) => vec![c],
-        None => candidates
-            .iter()
-            .copied()
-            .filter(|c| !name.is_empty() && c.split('-').any(|w| w == name))
-            .collect(),
-    };
-    let shown: Vec<String> = matches.iter().map(|c| format!("`{c}`")).collect();
-    match shown.as_slice() {
-        [] => String::new(),
-        [one] => format!("; did you mean {one}?"),
-        [first @ .., last] if first.len() < 4 => {
-            format!("; did you mean {} or {last}?", first.join(", "))
-        }
-        _ => String::new(),
-    }
+    crate::finding::did_you_mean(name, candidates)
 }
 
 /// Collects problems with their byte spans and turns them into lines and

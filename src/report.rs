@@ -88,6 +88,38 @@ impl std::io::Write for StringLengths {
 
 /// The JSON Schema of [`Report`], generated from these types; the checked-in
 /// `schema/report.schema.json` is this text (a test keeps them equal).
+/// What `--format json` and `ndjson` write in place of a report for a PATH
+/// that could not be scanned (missing, unreadable): `{"root": PATH,
+/// "error": {"code": "not-found", "message": "..."}}`. An extension of the
+/// contract: the list of reports keeps one entry per PATH, in order, and the
+/// exit code is still 2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanFailure {
+    /// The PATH as given.
+    pub root: String,
+    pub error: FailureReason,
+}
+
+/// Why a PATH could not be scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailureReason {
+    /// `not-found`, `permission-denied`, `not-a-directory` or `unreadable`.
+    pub code: String,
+    pub message: String,
+}
+
+impl ScanFailure {
+    pub fn new(root: &str, code: &str, message: &str) -> ScanFailure {
+        ScanFailure {
+            root: root.to_owned(),
+            error: FailureReason {
+                code: code.to_owned(),
+                message: message.to_owned(),
+            },
+        }
+    }
+}
+
 pub fn json_schema() -> String {
     let mut schema = schemars::schema_for!(Report).to_value();
     require_every_property(&mut schema);

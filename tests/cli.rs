@@ -215,7 +215,14 @@ fn one_bad_path_among_good_ones_still_reports_the_good_ones() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 1);
+    // The good PATH's report, and the bad one's error entry (issue 25).
+    let text = String::from_utf8(out).unwrap();
+    let roots: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["root"].clone())
+        .collect();
+    assert_eq!(roots.len(), 2, "{text}");
+    assert!(roots.contains(&Value::from("fixtures/sharded")), "{text}");
 }
 
 #[test]
@@ -591,4 +598,400 @@ fn verify_catches_a_flipped_byte_a_missing_and_an_extra_file() {
         .stdout(predicate::str::contains("MISMATCH model.safetensors"))
         .stdout(predicate::str::contains("MISSING  LICENSE"))
         .stdout(predicate::str::contains("EXTRA    extra.txt"));
+}
+
+/// Issue 25: with several PATHs, `--format json` is an array with one entry
+/// per PATH, in order; a PATH that cannot be read is an entry of its own,
+/// `{"root", "error": {"code", "message"}}`, and the exit code is still 2.
+#[test]
+fn several_paths_json_keeps_an_error_entry_per_unreadable_path() {
+    let out = openness()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "fixtures/empty",
+            "fixtures/no-such-release",
+            "fixtures/sharded",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "openness: fixtures/no-such-release: ",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let all: Value = serde_json::from_slice(&out).unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0]["root"], "fixtures/empty");
+    assert_eq!(all[0]["schema_version"], 1);
+    assert_eq!(all[1]["root"], "fixtures/no-such-release");
+    assert_eq!(all[1]["error"]["code"], "not-found");
+    assert!(
+        all[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("No such file"),
+        "{}",
+        all[1]
+    );
+    assert_eq!(all[1].as_object().unwrap().len(), 2, "{}", all[1]);
+    assert_eq!(all[2]["root"], "fixtures/sharded");
+
+    // Two PATHs that both fail are still an array, not nothing.
+    let out = openness()
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "fixtures/nope-1",
+            "fixtures/nope-2",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let all: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2);
+
+    // One PATH keeps the contract's shape: one object, the error entry here.
+    let out = openness()
+        .args(["scan", "--format", "json", "fixtures/no-such-release"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let one: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(one["error"]["code"], "not-found");
+    assert_eq!(one["root"], "fixtures/no-such-release");
+}
+
+#[test]
+fn ndjson_gives_an_unreadable_path_a_line_of_its_own() {
+    for command in ["scan", "check"] {
+        let out = openness()
+            .args([
+                command,
+                "--format",
+                "ndjson",
+                "--stable-order",
+                "fixtures/empty",
+                "fixtures/no-such-release",
+            ])
+            .assert()
+            .code(2)
+            .get_output()
+            .stdout
+            .clone();
+        let lines: Vec<Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2, "{command}");
+        assert_eq!(lines[0]["root"], "fixtures/empty", "{command}");
+        assert_eq!(lines[1]["root"], "fixtures/no-such-release", "{command}");
+        assert_eq!(lines[1]["error"]["code"], "not-found", "{command}");
+    }
+}
+
+#[test]
+fn check_json_keeps_an_error_entry_too() {
+    let out = openness()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/empty",
+            "fixtures/no-such-release",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let all: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(all[0]["root"], "fixtures/empty");
+    assert!(all[0]["violations"].is_array());
+    assert_eq!(all[1]["error"]["code"], "not-found");
+}
+
+/// Every subcommand renders each `--format` it accepts or refuses it: exit
+/// 2, one line on stderr naming the formats it has, nothing on stdout.
+#[test]
+fn unsupported_formats_are_refused_with_one_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "diff",
+                "fixtures/empty",
+                "fixtures/sharded",
+                "--format",
+                "sarif",
+            ],
+            "diff has no sarif output; use table, json, ndjson or markdown",
+        ),
+        (
+            &[
+                "verify",
+                "fixtures/empty",
+                "--manifest",
+                "m.sha256",
+                "--format",
+                "markdown",
+            ],
+            "verify has no markdown output; use table, json or ndjson",
+        ),
+        (
+            &[
+                "verify",
+                "fixtures/empty",
+                "--manifest",
+                "m.sha256",
+                "--format",
+                "sarif",
+            ],
+            "verify has no sarif output; use table, json or ndjson",
+        ),
+        (
+            &["mof", "--evaluate", "x.yml", "--format", "markdown"],
+            "mof --evaluate has no markdown output; use table, json or ndjson",
+        ),
+        (
+            &["mof", "--evaluate", "x.yml", "--format", "sarif"],
+            "mof --evaluate has no sarif output; use table, json or ndjson",
+        ),
+        (
+            &["mof", "fixtures/empty", "--format", "json"],
+            "mof PATH writes MOT YAML and takes no --format",
+        ),
+    ];
+    for (args, reason) in cases {
+        let out = openness()
+            .args(*args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(&format!("openness: {reason}")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// What those subcommands accept they render: NDJSON is the JSON object on
+/// one line, and `diff` has a Markdown list.
+#[test]
+fn diff_verify_and_mof_render_every_format_they_accept() {
+    let one_line = |args: &[&str], code: i32| {
+        let out = openness()
+            .args(args)
+            .assert()
+            .code(code)
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 1, "{args:?}: {text}");
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    let d = one_line(
+        &[
+            "diff",
+            "fixtures/empty",
+            "fixtures/sharded",
+            "--format",
+            "ndjson",
+        ],
+        0,
+    );
+    assert_eq!(d["regression"], false);
+    assert!(!d["changes"].as_array().unwrap().is_empty());
+    let e = one_line(
+        &[
+            "mof",
+            "--evaluate",
+            "fixtures/mof/Test_Data/FullTestFile_C1_100%-C2_100%-C3_100%_17C_4G_17L_17V_0I_17T.yml",
+            "--format",
+            "ndjson",
+        ],
+        0,
+    );
+    assert_eq!(e["class"], "I");
+
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("m.sha256");
+    openness()
+        .args(["scan", "--hash", "--format", "json", "--manifest-out"])
+        .arg(&manifest)
+        .arg("fixtures/empty")
+        .assert()
+        .success();
+    let manifest = manifest.to_str().unwrap();
+    let v = one_line(
+        &[
+            "verify",
+            "fixtures/empty",
+            "--manifest",
+            manifest,
+            "--format",
+            "ndjson",
+        ],
+        0,
+    );
+    assert_eq!(v["matched"].as_array().unwrap().len(), 1, "{v}");
+
+    openness()
+        .args([
+            "diff",
+            "fixtures/empty",
+            "fixtures/sharded",
+            "--format",
+            "markdown",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("### openness diff\n\n- `"))
+        .stdout(predicate::str::contains(
+            "`+` component-status: weights absent → shipped",
+        ));
+}
+
+#[test]
+fn explain_without_a_code_lists_every_code() {
+    let out = openness()
+        .arg("explain")
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    for code in openness::finding::Code::ALL {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(code.as_str()))
+            .unwrap_or_else(|| panic!("{code} not listed in\n{text}"));
+        assert!(line.contains(code.description()), "{line}");
+        assert!(
+            line.contains(&code.default_severity().to_string()),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn explain_suggests_the_nearest_code() {
+    openness()
+        .args(["explain", "pickel-weights"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "openness: unknown finding code `pickel-weights`; did you mean `pickle-weights`?\n",
+        );
+    // The same hint for --deny and a policy file's codes.
+    openness()
+        .args(["check", "--deny", "lfs-pointers", "fixtures/empty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `lfs-pointer`?"));
+}
+
+#[test]
+fn policy_file_keys_and_codes_get_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(
+        &policy,
+        "min-mof-clas = \"II\"\n[findings]\ndeny = [\"lfs-pionter\"]\n",
+    )
+    .unwrap();
+    openness()
+        .args(["check", "fixtures/empty", "--policy"])
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "line 1, column 1: unknown key `min-mof-clas`",
+        ))
+        .stderr(predicate::str::contains("did you mean `min-mof-class`?"))
+        .stderr(predicate::str::contains(
+            "unknown finding code `lfs-pionter`; did you mean `lfs-pointer`?",
+        ));
+}
+
+/// Progress is drawn only on a terminal: with stderr captured (as here, and
+/// in CI logs), `--discover` and several PATHs write nothing to stderr.
+#[test]
+fn progress_is_silent_when_stderr_is_not_a_terminal() {
+    for args in [
+        &["scan", "--discover", "fixtures/hf-cache"][..],
+        &[
+            "scan",
+            "fixtures/empty",
+            "fixtures/sharded",
+            "fixtures/adapter",
+        ][..],
+        &[
+            "scan",
+            "--format",
+            "ndjson",
+            "--discover",
+            "fixtures/licence-cases",
+        ][..],
+        &["scan", "--hash", "fixtures/empty", "fixtures/sharded"][..],
+    ] {
+        openness()
+            .args(args)
+            .env("TERM", "xterm")
+            .assert()
+            .success()
+            .stderr("");
+    }
+}
+
+/// The evidence rules (`loader-call`, `hub-model-link`, ...) stay in the JSON report's
+/// `detail`; the table and Markdown name the place and what it points to.
+#[test]
+fn evidence_rule_names_are_left_to_json() {
+    for format in ["table", "markdown"] {
+        for fixture in [
+            "fixtures/weights-by-reference",
+            "fixtures/data-by-reference",
+        ] {
+            for verbose in [false, true] {
+                let mut cmd = openness();
+                cmd.args(["scan", "--format", format, fixture]);
+                if verbose {
+                    cmd.arg("--verbose");
+                }
+                let out = cmd.assert().success().get_output().stdout.clone();
+                let text = String::from_utf8(out).unwrap();
+                assert!(!text.contains("(rule "), "{format} {fixture}\n{text}");
+            }
+        }
+    }
+    let out = openness()
+        .args(["scan", "--format", "json", "fixtures/weights-by-reference"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("(rule loader-call)")
+    );
 }

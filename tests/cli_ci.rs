@@ -52,7 +52,12 @@ fn check_policy_flags() {
         .code(1)
         .stdout(predicate::str::contains("require-open-license"));
     openness()
-        .args(["check", "fixtures/no-datasets", "--min-mof-class", "I"])
+        .args([
+            "check",
+            "fixtures/datasheet-no-datasets",
+            "--min-mof-class",
+            "I",
+        ])
         .assert()
         .code(1)
         .stdout(predicate::str::contains("Datasets"));
@@ -442,7 +447,12 @@ fn check_json_carries_the_violations_and_github_gets_annotations() {
 #[test]
 fn markdown_sarif_and_ndjson_formats() {
     openness()
-        .args(["scan", "--format", "markdown", "fixtures/no-datasets"])
+        .args([
+            "scan",
+            "--format",
+            "markdown",
+            "fixtures/datasheet-no-datasets",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("| code |").or(predicate::str::contains("code")))
@@ -547,7 +557,7 @@ fn badge_writes_an_svg() {
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("openness.svg");
     openness()
-        .args(["badge", "fixtures/no-datasets", "-o"])
+        .args(["badge", "fixtures/datasheet-no-datasets", "-o"])
         .arg(&svg)
         .assert()
         .success()
@@ -556,7 +566,7 @@ fn badge_writes_an_svg() {
     assert!(text.starts_with("<svg"), "{text}");
     assert!(text.contains("weights"));
     openness()
-        .args(["badge", "--kind", "mof", "fixtures/no-datasets"])
+        .args(["badge", "--kind", "mof", "fixtures/datasheet-no-datasets"])
         .assert()
         .success()
         .stdout(predicate::str::contains("Class II"));

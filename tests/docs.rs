@@ -1,5 +1,8 @@
 //! The README documents every finding code with its default severity and its
-//! one-line description; this keeps the two from drifting apart.
+//! one-line description, and shows the tool's output in its Quick start;
+//! this keeps them from drifting apart.
+
+mod support;
 
 use openness::finding::Code;
 
@@ -136,4 +139,47 @@ fn no_document_holds_merge_markers() {
             );
         }
     }
+}
+
+const QUICK_START_BEGIN: &str = "<!-- quick-start:";
+const QUICK_START_END: &str = "<!-- /quick-start -->";
+
+/// The Quick start's example is the tool's own output: the fenced block
+/// between the `quick-start` markers starts with `$ openness ARGS`; the
+/// test runs those arguments (from the repository root, not on a terminal:
+/// 100 columns, no colour) and compares. `UPDATE_README=1 cargo test
+/// --test docs` writes the current output into the README instead.
+#[test]
+fn readme_quick_start_is_the_tools_output() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let begin = readme.find(QUICK_START_BEGIN).expect("quick-start marker");
+    let fence = begin + readme[begin..].find("\n```\n").expect("fenced block") + "\n```\n".len();
+    let end = fence
+        + readme[fence..]
+            .find(&format!("```\n{QUICK_START_END}"))
+            .expect("end of the quick-start block");
+    let shown = &readme[fence..end];
+    let (command, _) = shown.split_once('\n').expect("a command line");
+    let args: Vec<&str> = command
+        .strip_prefix("$ openness ")
+        .expect("the block starts with `$ openness `")
+        .split_whitespace()
+        .collect();
+    let out = support::openness_cmd()
+        .args(&args)
+        .env_remove("TERM")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{command}: {:?}", out.status);
+    let actual = format!("{command}\n{}", String::from_utf8(out.stdout).unwrap());
+    if std::env::var_os("UPDATE_README").is_some_and(|v| v == "1") {
+        let updated = format!("{}{actual}{}", &readme[..fence], &readme[end..]);
+        std::fs::write(path, updated).unwrap();
+        return;
+    }
+    assert!(
+        shown == actual,
+        "README.md's Quick start has drifted from the tool (UPDATE_README=1 cargo test --test docs rewrites it):\n--- README\n{shown}--- tool\n{actual}"
+    );
 }

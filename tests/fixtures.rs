@@ -464,7 +464,7 @@ fn fully_open_release_reaches_class_i_and_osaid() {
 
 #[test]
 fn release_without_datasets_stops_at_class_ii_and_says_what_class_i_needs() {
-    let r = scan("no-datasets");
+    let r = scan("datasheet-no-datasets");
     assert_eq!(mof_class(&r), (serde_json::json!("II"), vec![79, 100, 100]));
     assert_eq!(r["frameworks"]["mof"]["next_class"]["class"], "I");
     assert_eq!(
@@ -1091,7 +1091,7 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
         "custom-pickle",
         "detected-formats",
         "interop-formats",
-        "no-datasets",
+        "datasheet-no-datasets",
         "interop-gguf/llama-q8",
         "symlinks",
         "empty",
@@ -1117,6 +1117,21 @@ fn every_issue_finding_code_is_produced_by_some_fixture() {
     }) {
         assert!(seen.contains(code.as_str()), "no fixture produces {code}");
     }
+}
+
+/// A config's `_name_or_path` that is a path of the machine that saved the
+/// model (a sentence-transformers cache folder) does not name the release:
+/// the folder does.
+#[test]
+fn a_cache_path_in_the_config_does_not_name_the_release() {
+    let r = scan("config-cache-path");
+    assert_eq!(r["release"]["name"], "config-cache-path");
+    assert_eq!(r["release"]["architectures"][0], "BertModel");
+    // A hub id in the same field still names it.
+    assert_eq!(
+        scan_fixture("sharded")["release"]["name"],
+        "openness-fixtures/tiny-llama"
+    );
 }
 
 /// The rule each text reference was chosen by, with its file, sorted.

@@ -45,7 +45,10 @@ fn sarif_of(reports: &[Report]) -> Value {
 #[test]
 fn markdown_snapshots() {
     let md = |name| markdown_of(&[scan(name)]);
-    assert_text_snapshot("render-no-datasets.md", &md("no-datasets"));
+    assert_text_snapshot(
+        "render-datasheet-no-datasets.md",
+        &md("datasheet-no-datasets"),
+    );
     assert_text_snapshot("render-corrupt.md", &md("corrupt"));
     assert_text_snapshot("render-card-only.md", &md("card-only"));
 }
@@ -54,14 +57,17 @@ fn markdown_snapshots() {
 fn sarif_snapshots() {
     // `assert_snapshot` appends `.json`: render-<name>.sarif.json.
     let log = |name| sarif_of(&[scan(name)]);
-    assert_snapshot("render-no-datasets.sarif", &log("no-datasets"));
+    assert_snapshot(
+        "render-datasheet-no-datasets.sarif",
+        &log("datasheet-no-datasets"),
+    );
     assert_snapshot("render-corrupt.sarif", &log("corrupt"));
     assert_snapshot("render-card-only.sarif", &log("card-only"));
 }
 
 #[test]
 fn markdown_gives_each_report_a_section() {
-    let md = markdown_of(&[scan("no-datasets"), scan("corrupt")]);
+    let md = markdown_of(&[scan("datasheet-no-datasets"), scan("corrupt")]);
     assert_eq!(md.matches("\n## openness: ").count() + 1, 2, "{md}");
     assert!(md.contains("\n---\n"));
 }
@@ -292,7 +298,7 @@ fn components_badge_colours_each_word_by_status() {
         svg.contains("<title>openness: weights incomplete, code referenced, data absent</title>")
     );
 
-    let svg = badge::svg(&scan("no-datasets"), BadgeKind::Components);
+    let svg = badge::svg(&scan("datasheet-no-datasets"), BadgeKind::Components);
     assert_eq!(
         segment_fills(&svg),
         [
@@ -303,12 +309,12 @@ fn components_badge_colours_each_word_by_status() {
         ]
     );
     balanced_text(&svg);
-    assert_text_snapshot("render-no-datasets-components.svg", &svg);
+    assert_text_snapshot("render-datasheet-no-datasets-components.svg", &svg);
 }
 
 #[test]
 fn mof_badge_colours_by_class() {
-    let report = scan("no-datasets");
+    let report = scan("datasheet-no-datasets");
     assert_eq!(report.frameworks.mof.class.as_deref(), Some("II"));
     let svg = badge::svg(&report, BadgeKind::Mof);
     assert_eq!(segment_fills(&svg), ["#555", badge::GREEN]);
@@ -318,7 +324,7 @@ fn mof_badge_colours_by_class() {
         "{svg}"
     );
     assert!(svg.contains("<title>MOF: Class II - Open Tooling Model</title>"));
-    assert_text_snapshot("render-no-datasets-mof.svg", &svg);
+    assert_text_snapshot("render-datasheet-no-datasets-mof.svg", &svg);
 
     let svg = badge::svg(&scan("corrupt"), BadgeKind::Mof);
     assert_eq!(segment_fills(&svg), ["#555", badge::LIGHT_GREY]);

@@ -49,13 +49,13 @@ fn assert_fits(text: &str, width: usize) {
 
 #[test]
 fn small_release_at_80_and_120_columns() {
-    let report = scan("no-datasets");
+    let report = scan("datasheet-no-datasets");
     let narrow = table_of(&report, 80, ViewOptions::default());
     assert_fits(&narrow, 80);
-    assert_text_snapshot("table-no-datasets-80", &narrow);
+    assert_text_snapshot("table-datasheet-no-datasets-80", &narrow);
     let wide = table_of(&report, 120, ViewOptions::default());
     assert_fits(&wide, 120);
-    assert_text_snapshot("table-no-datasets-120", &wide);
+    assert_text_snapshot("table-datasheet-no-datasets-120", &wide);
 }
 
 /// Code, a download script and README links to weights on three hosts, as
@@ -242,7 +242,7 @@ fn every_report_ends_with_its_summary_line() {
     assert_eq!(text.lines().last(), Some(CORRUPT_SUMMARY), "{text}");
     let text = stdout_of(&[
         "scan",
-        "fixtures/no-datasets",
+        "fixtures/datasheet-no-datasets",
         "fixtures/card-only",
         "--width",
         "200",
@@ -284,10 +284,15 @@ fn quiet_prints_the_summary_line_and_the_errors_only() {
         assert!(!text.contains(absent), "{absent} in\n{text}");
     }
     // A release without errors is its summary line alone.
-    let text = stdout_of(&["scan", "-q", "fixtures/no-datasets", "fixtures/hf-complete"]);
+    let text = stdout_of(&[
+        "scan",
+        "-q",
+        "fixtures/datasheet-no-datasets",
+        "fixtures/hf-complete",
+    ]);
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(
-        text.starts_with("fixtures/no-datasets: 0 errors, "),
+        text.starts_with("fixtures/datasheet-no-datasets: 0 errors, "),
         "{text}"
     );
 }

@@ -191,10 +191,21 @@ fn release(facts: &Facts) -> Release {
             facts
                 .model_indexes
                 .iter()
-                .find_map(|(_, m)| m.name_or_path.clone())
+                .filter_map(|(_, m)| m.name_or_path.clone())
+                .find(|n| is_model_name(n))
         })
-        .or_else(|| root_config.and_then(|c| c.name_or_path.clone()))
-        .or_else(|| facts.gguf.iter().find_map(|g| g.provenance.name.clone()))
+        .or_else(|| {
+            root_config
+                .and_then(|c| c.name_or_path.clone())
+                .filter(|n| is_model_name(n))
+        })
+        .or_else(|| {
+            facts
+                .gguf
+                .iter()
+                .filter_map(|g| g.provenance.name.clone())
+                .find(|n| is_model_name(n))
+        })
         .filter(|n| !n.trim().is_empty())
         .or_else(|| facts.root_name.clone());
     let mut architectures = root_config
@@ -217,6 +228,23 @@ fn release(facts: &Facts) -> Release {
         library,
         pipeline_tag: fm.and_then(|f| f.pipeline_tag.clone()),
     }
+}
+
+/// Whether a name found in a config (`_name_or_path`) or a GGUF header can
+/// name the release: a hub id (`org/name`) or a plain name, never a path of
+/// the machine that saved it (`/root/.cache/torch/...`, `./out`,
+/// `~/models/x`, `C:\\models`, `runs/exp1/checkpoint-500`), which says
+/// where the model once sat, not what it is.
+fn is_model_name(name: &str) -> bool {
+    let name = name.trim();
+    let drive = name.as_bytes().get(1) == Some(&b':');
+    !name.is_empty()
+        && !drive
+        && !name.contains('\\')
+        && !name.starts_with(['/', '.', '~'])
+        && !name.ends_with('/')
+        && !name.contains("://")
+        && name.matches('/').count() <= 1
 }
 
 /// `https://huggingface.co/org/name` → `org/name`; anything else as is.
@@ -295,6 +323,33 @@ mod tests {
         assert_eq!(status_of(false, true, false), Status::Incomplete);
         assert_eq!(status_of(false, false, true), Status::Referenced);
         assert_eq!(status_of(false, false, false), Status::Absent);
+    }
+
+    #[test]
+    fn config_names_count_only_when_they_are_names() {
+        for name in [
+            "BAAI/bge-large-zh",
+            "tiny-llama",
+            "Llama 2 7B Chat",
+            "edited-after-signing",
+        ] {
+            assert!(is_model_name(name), "{name}");
+        }
+        for path in [
+            "/root/.cache/torch/sentence_transformers/BAAI_bge-large-zh/",
+            "./output",
+            "../ckpt",
+            "~/models/x",
+            "C:\\models\\x",
+            "D:/models",
+            "runs/exp1/checkpoint-500",
+            "BAAI_bge-large-zh/",
+            "s3://bucket/model",
+            "",
+            "  ",
+        ] {
+            assert!(!is_model_name(path), "{path}");
+        }
     }
 
     #[test]

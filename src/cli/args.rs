@@ -15,6 +15,56 @@ pub enum FormatArg {
     Sarif,
 }
 
+impl FormatArg {
+    /// The word `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            FormatArg::Table => "table",
+            FormatArg::Json => "json",
+            FormatArg::Ndjson => "ndjson",
+            FormatArg::Markdown => "markdown",
+            FormatArg::Sarif => "sarif",
+        }
+    }
+}
+
+/// `None` when `command` renders `format`; else the one-line reason to
+/// refuse it with (exit 2): `diff has no sarif output; use table, json,
+/// ndjson or markdown`.
+pub fn unsupported_format(
+    command: &str,
+    format: FormatArg,
+    supported: &[FormatArg],
+) -> Option<String> {
+    if supported.contains(&format) {
+        return None;
+    }
+    let names: Vec<&str> = supported.iter().map(|f| f.name()).collect();
+    let list = match names.as_slice() {
+        [] => "none".to_owned(),
+        [one] => (*one).to_owned(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    };
+    Some(format!(
+        "{command} has no {} output; use {list}",
+        format.name()
+    ))
+}
+
+/// The formats of `diff`: the list of changes as text, Markdown, or one
+/// JSON object (NDJSON: the same object on one line).
+pub const DIFF_FORMATS: &[FormatArg] = &[
+    FormatArg::Table,
+    FormatArg::Json,
+    FormatArg::Ndjson,
+    FormatArg::Markdown,
+];
+
+/// The formats of `verify` and `mof --evaluate`: a text summary, or one
+/// JSON object (NDJSON: on one line). Neither is a report of findings, so
+/// SARIF does not apply, and neither has a Markdown form.
+pub const RESULT_FORMATS: &[FormatArg] = &[FormatArg::Table, FormatArg::Json, FormatArg::Ndjson];
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
     Auto,
@@ -157,7 +207,8 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The new release, likewise.
     pub new: PathBuf,
-    /// Output format (table or json).
+    /// Output format: table, json, ndjson (the JSON object on one line) or
+    /// markdown; sarif is refused.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
     /// Exit 1 when openness went down (a component vanished, a licence closed,
@@ -194,9 +245,10 @@ pub struct MofArgs {
     /// Evaluate this MOT YAML file's MOF class instead.
     #[arg(long, value_name = "FILE.yml")]
     pub evaluate: Option<PathBuf>,
-    /// Output format for --evaluate (table or json).
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format of --evaluate: table, json or ndjson (markdown and
+    /// sarif are refused). Writing MOT YAML takes no --format.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Write to FILE instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -215,7 +267,8 @@ pub struct VerifyArgs {
     /// Glob of paths expected to differ (`*`, `?`, `**`); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub ignore: Vec<String>,
-    /// Output format (table or json).
+    /// Output format: table, json or ndjson (the JSON object on one line);
+    /// markdown and sarif are refused.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
     /// Files hashed in parallel (default: every core).

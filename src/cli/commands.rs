@@ -2,15 +2,15 @@
 //! picks the exit code of SPEC section 1.
 
 use super::args::{
-    BadgeArgs, BadgeKindArg, CheckArgs, DiffArgs, FormatArg, MofArgs, OutputArgs, ScanArgs,
-    ScanFlags, VerifyArgs,
+    BadgeArgs, BadgeKindArg, CheckArgs, DIFF_FORMATS, DiffArgs, FormatArg, MofArgs, OutputArgs,
+    RESULT_FORMATS, ScanArgs, ScanFlags, VerifyArgs, unsupported_format,
 };
 use super::progress::{ProgressBar, tree_bytes};
 use super::{emit, emit_text, fail, warn, write_stdout};
 use anyhow::Context;
 use openness::policy::{self, Outcome, Policy};
 use openness::render::{self, Format};
-use openness::report::Report;
+use openness::report::{Report, ScanFailure};
 use openness::{
     ScanOptions, diff as rdiff, discover, hash, manifest, mof, parallel, scan as scan_release,
 };
@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// A scanned release: the name it is shown under and its report.
 struct Scanned {
@@ -38,38 +38,61 @@ fn format_of(arg: FormatArg) -> Format {
     }
 }
 
+/// What one PATH (or one release found below it) gave: its report, or why
+/// it could not be scanned (an entry of its own in JSON and NDJSON).
+type PathResult = Result<Scanned, ScanFailure>;
+
+/// A release to scan, or a PATH that already failed (discovery could not
+/// read it): both keep their place in the input order.
+enum Target {
+    Release { name: String, path: PathBuf },
+    Failed(ScanFailure),
+}
+
 /// Scans every PATH (or every release below it, with --discover) and hands
-/// each scanned release to `sink` with its place in the input. With `stable`,
-/// releases arrive in input order (one finished out of turn waits for the
+/// each outcome to `sink` with its place in the input. With `stable`,
+/// outcomes arrive in input order (one finished out of turn waits for the
 /// ones before it); otherwise each arrives as soon as it is scanned, so
-/// nothing but what `sink` keeps stays in memory. Errors on a PATH go to
-/// stderr and make the result `false`; the rest is scanned. An error from
-/// `sink` (a closed pipe) stops the scan and is returned.
+/// nothing but what `sink` keeps stays in memory. An error on a PATH goes
+/// to stderr as well, and makes the result `false`; the rest is scanned.
+/// An error from `sink` (a closed pipe) stops the scan and is returned.
+/// With --discover or several PATHs, a count of the releases scanned is
+/// drawn on stderr when it is a terminal (not with `quiet` or
+/// --no-progress); with --hash, the hashing progress instead.
 fn scan_each(
     paths: &[PathBuf],
     flags: &ScanFlags,
     stable: bool,
-    mut sink: impl FnMut(usize, Scanned) -> anyhow::Result<()>,
+    quiet: bool,
+    mut sink: impl FnMut(usize, PathResult) -> anyhow::Result<()>,
 ) -> anyhow::Result<bool> {
-    let mut targets: Vec<(String, PathBuf)> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
     let mut ok = true;
     for path in paths {
+        let shown = path.display().to_string();
         if flags.discover {
             match discover::discover_with(path, discover::Limits::default()) {
                 Ok(found) => {
                     found.warnings.iter().for_each(|w| warn(w));
                     if found.found.is_empty() {
-                        warn(&format!("{}: no release found", path.display()));
+                        warn(&format!("{shown}: no release found"));
                     }
-                    targets.extend(found.found.into_iter().map(|f| (f.name, f.path)));
+                    targets.extend(found.found.into_iter().map(|f| Target::Release {
+                        name: f.name,
+                        path: f.path,
+                    }));
                 }
-                Err(err) => {
-                    warn(&err.to_string());
-                    ok = false;
-                }
+                Err(err) => targets.push(Target::Failed(ScanFailure::new(
+                    &shown,
+                    err.code(),
+                    &err.reason(),
+                ))),
             }
         } else {
-            targets.push((path.display().to_string(), path.clone()));
+            targets.push(Target::Release {
+                name: shown,
+                path: path.clone(),
+            });
         }
     }
     let progress = Arc::new(hash::Progress::default());
@@ -79,12 +102,24 @@ fn scan_each(
         count_referenced: flags.count_referenced,
         progress: Some(progress.clone()),
     };
-    let total: u64 = if flags.hash {
-        targets.iter().map(|(_, p)| tree_bytes(p)).sum()
+    let show_progress = !flags.no_progress && !quiet;
+    let done = Arc::new(AtomicUsize::new(0));
+    let bar = if !show_progress {
+        None
+    } else if flags.hash {
+        let total: u64 = targets
+            .iter()
+            .map(|t| match t {
+                Target::Release { path, .. } => tree_bytes(path),
+                Target::Failed(_) => 0,
+            })
+            .sum();
+        ProgressBar::hashing(progress, total)
+    } else if flags.discover || paths.len() > 1 {
+        ProgressBar::releases(done.clone(), targets.len())
     } else {
-        0
+        None
     };
-    let bar = (flags.hash && !flags.no_progress).then(|| ProgressBar::start(progress, total));
     // Each scan already hashes in parallel, so with --hash the releases go
     // one at a time.
     let jobs = if flags.hash { 1 } else { flags.jobs };
@@ -92,27 +127,36 @@ fn scan_each(
     let mut manifest_text = flags.manifest_out.as_ref().map(|_| String::new());
     let stop = AtomicBool::new(false);
     let mut failed: Option<anyhow::Error> = None;
-    let mut waiting: BTreeMap<usize, Result<Report, openness::ScanError>> = BTreeMap::new();
+    let mut waiting: BTreeMap<usize, Result<Report, ScanFailure>> = BTreeMap::new();
     let mut next = 0;
-    let mut deliver = |i: usize, result: Result<Report, openness::ScanError>| {
+    let mut deliver = |i: usize, result: Result<Report, ScanFailure>| {
+        done.fetch_add(1, Ordering::Relaxed);
         if failed.is_some() {
             return;
         }
-        match result {
+        let outcome = match result {
             Ok(report) => {
                 if let Some(text) = &mut manifest_text {
                     text.push_str(&manifest::render(&report));
                 }
-                let (name, root) = targets[i].clone();
-                if let Err(err) = sink(i, Scanned { name, root, report }) {
-                    stop.store(true, Ordering::Relaxed);
-                    failed = Some(err);
-                }
+                let Target::Release { name, path } = &targets[i] else {
+                    return;
+                };
+                Ok(Scanned {
+                    name: name.clone(),
+                    root: path.clone(),
+                    report,
+                })
             }
-            Err(err) => {
-                warn(&err.to_string());
+            Err(failure) => {
+                warn(&format!("{}: {}", failure.root, failure.error.message));
                 ok = false;
+                Err(failure)
             }
+        };
+        if let Err(err) = sink(i, outcome) {
+            stop.store(true, Ordering::Relaxed);
+            failed = Some(err);
         }
     };
     let order: Vec<usize> = (0..targets.len()).collect();
@@ -123,8 +167,14 @@ fn scan_each(
             if stop.load(Ordering::Relaxed) {
                 return None;
             }
-            let path = &targets[i].1;
-            Some(scan_release(path, &path.display().to_string(), &options))
+            Some(match &targets[i] {
+                Target::Release { path, .. } => {
+                    let shown = path.display().to_string();
+                    scan_release(path, &shown, &options)
+                        .map_err(|err| ScanFailure::new(&shown, err.code(), &err.reason()))
+                }
+                Target::Failed(failure) => Err(failure.clone()),
+            })
         },
         |i, result| {
             let Some(result) = result else { return };
@@ -148,19 +198,42 @@ fn scan_each(
     Ok(ok)
 }
 
-/// Every scanned release, in input order.
-fn gather(paths: &[PathBuf], flags: &ScanFlags) -> anyhow::Result<(Vec<Scanned>, bool)> {
-    let mut scanned = Vec::new();
-    let ok = scan_each(paths, flags, true, |_, s| {
-        scanned.push(s);
+/// Every PATH's outcome (every release's, with --discover), in input order.
+fn gather(
+    paths: &[PathBuf],
+    flags: &ScanFlags,
+    quiet: bool,
+) -> anyhow::Result<(Vec<PathResult>, bool)> {
+    let mut results = Vec::new();
+    let ok = scan_each(paths, flags, true, quiet, |_, r| {
+        results.push(r);
         Ok(())
     })?;
-    Ok((scanned, ok))
+    Ok((results, ok))
 }
 
-/// Renders reports: with --discover, the table format is one summary row per
-/// release; every other format is the reports themselves.
-fn render_reports(out: &OutputArgs, discovered: bool, scanned: &[Scanned]) -> anyhow::Result<()> {
+/// JSON lists one entry per PATH: an array for several PATHs and always
+/// with --discover (a script cannot know how many releases it will find),
+/// the one object for one PATH.
+fn json_array(paths: &[PathBuf], flags: &ScanFlags) -> bool {
+    paths.len() > 1 || flags.discover
+}
+
+/// A PATH's JSON entry: its report (as `value` makes it), or its failure.
+fn entry(
+    result: &PathResult,
+    value: impl FnOnce(&Scanned) -> io::Result<serde_json::Value>,
+) -> io::Result<serde_json::Value> {
+    match result {
+        Ok(s) => value(s),
+        Err(failure) => render::json::value_of(failure),
+    }
+}
+
+/// Renders the reports in a human format or SARIF: with --discover, the
+/// table format is one summary row per release; every other format is the
+/// reports themselves. PATHs that failed were reported on stderr.
+fn render_reports(out: &OutputArgs, discovered: bool, scanned: &[&Scanned]) -> anyhow::Result<()> {
     let reports: Vec<Report> = scanned.iter().map(|s| s.report.clone()).collect();
     let format = format_of(out.format);
     emit_text(out, |w, text| {
@@ -176,8 +249,8 @@ fn render_reports(out: &OutputArgs, discovered: bool, scanned: &[Scanned]) -> an
     })
 }
 
-/// `scan --format ndjson`: each report is one line, written (and flushed) as
-/// soon as its release is scanned, in completion order unless
+/// `scan --format ndjson`: each PATH's entry is one line, written (and
+/// flushed) as soon as its release is scanned, in completion order unless
 /// --stable-order. The file of `-o FILE` is created with the first line.
 fn scan_ndjson(args: &ScanArgs) -> anyhow::Result<bool> {
     let mut out: Option<Box<dyn Write>> = None;
@@ -185,7 +258,8 @@ fn scan_ndjson(args: &ScanArgs) -> anyhow::Result<bool> {
         &args.paths,
         &args.scan,
         args.scan.stable_order || args.scan.manifest_out.is_some(),
-        |_, s| {
+        args.out.quiet,
+        |_, result| {
             let w = match &mut out {
                 Some(w) => w,
                 None => out.insert(match &args.out.output {
@@ -196,7 +270,8 @@ fn scan_ndjson(args: &ScanArgs) -> anyhow::Result<bool> {
                     None => Box::new(io::BufWriter::new(io::stdout().lock())),
                 }),
             };
-            render::render(w, std::slice::from_ref(&s.report), Format::Ndjson, false)?;
+            let value = entry(&result, |s| render::json::value_of(&s.report))?;
+            render::json::render_entry_line(w, &value)?;
             w.flush()?;
             Ok(())
         },
@@ -207,8 +282,10 @@ fn scan_ndjson(args: &ScanArgs) -> anyhow::Result<bool> {
 /// releases are scanned, then shown in discovery order.
 fn scan_summary(args: &ScanArgs) -> anyhow::Result<bool> {
     let mut rows: Vec<(usize, render::summary::Row)> = Vec::new();
-    let ok = scan_each(&args.paths, &args.scan, false, |i, s| {
-        rows.push((i, render::summary::Row::new(&s.name, &s.report)));
+    let ok = scan_each(&args.paths, &args.scan, false, args.out.quiet, |i, r| {
+        if let Ok(s) = r {
+            rows.push((i, render::summary::Row::new(&s.name, &s.report)));
+        }
         Ok(())
     })?;
     if !rows.is_empty() {
@@ -228,9 +305,23 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else if args.scan.discover && format == Format::Table {
         scan_summary(&args)?
     } else {
-        let (scanned, ok) = gather(&args.paths, &args.scan)?;
-        if !scanned.is_empty() {
-            render_reports(&args.out, args.scan.discover, &scanned)?;
+        let (results, ok) = gather(&args.paths, &args.scan, args.out.quiet)?;
+        if format == Format::Json {
+            let entries = results
+                .iter()
+                .map(|r| entry(r, |s| render::json::value_of(&s.report)))
+                .collect::<io::Result<Vec<_>>>()?;
+            if !entries.is_empty() || json_array(&args.paths, &args.scan) {
+                let array = json_array(&args.paths, &args.scan);
+                emit(args.out.output.as_deref(), args.out.color, |w, _| {
+                    render::json::render_entries(w, &entries, array)
+                })?;
+            }
+        } else {
+            let scanned: Vec<&Scanned> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+            if !scanned.is_empty() {
+                render_reports(&args.out, args.scan.discover, &scanned)?;
+            }
         }
         ok
     };
@@ -264,9 +355,9 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-    let (mut scanned, ok) = gather(&args.paths, &args.scan)?;
+    let (mut results, ok) = gather(&args.paths, &args.scan, args.out.quiet)?;
     let mut outcomes: Vec<(String, Outcome)> = Vec::new();
-    for s in &mut scanned {
+    for s in results.iter_mut().filter_map(|r| r.as_mut().ok()) {
         let base = match &file_policy {
             Some(p) => p.clone(),
             None => {
@@ -284,30 +375,36 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         let outcome = policy::evaluate(&base.with_overrides(&cli_policy), &mut s.report);
         outcomes.push((s.name.clone(), outcome));
     }
+    let scanned: Vec<&Scanned> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     github_annotations(&scanned, &outcomes);
     let format = format_of(args.out.format);
     match format {
         Format::Json | Format::Ndjson => {
-            let values: Vec<policy::CheckedReport> = scanned
-                .iter()
-                .zip(&outcomes)
-                .map(|(s, (_, outcome))| policy::CheckedReport::new(&s.report, outcome))
-                .collect();
-            emit(args.out.output.as_deref(), args.out.color, |w, _| {
-                if format == Format::Ndjson {
-                    for v in &values {
-                        serde_json::to_writer(&mut *w, v)?;
-                        w.write_all(b"\n")?;
+            // Each report with its policy outcome, and each failed PATH,
+            // in input order.
+            let mut checked = outcomes.iter();
+            let mut entries = Vec::new();
+            for result in &results {
+                entries.push(entry(result, |s| {
+                    let outcome = checked
+                        .next()
+                        .map(|(_, o)| o)
+                        .ok_or_else(|| io::Error::other("a report without its policy outcome"))?;
+                    render::json::value_of(&policy::CheckedReport::new(&s.report, outcome))
+                })?);
+            }
+            let array = json_array(&args.paths, &args.scan);
+            if !entries.is_empty() || array || format == Format::Ndjson {
+                emit(args.out.output.as_deref(), args.out.color, |w, _| {
+                    if format == Format::Ndjson {
+                        entries
+                            .iter()
+                            .try_for_each(|e| render::json::render_entry_line(w, e))
+                    } else {
+                        render::json::render_entries(w, &entries, array)
                     }
-                    Ok(())
-                } else {
-                    match values.as_slice() {
-                        [one] => serde_json::to_writer_pretty(&mut *w, one)?,
-                        many => serde_json::to_writer_pretty(&mut *w, many)?,
-                    }
-                    w.write_all(b"\n")
-                }
-            })?;
+                })?;
+            }
         }
         Format::Sarif => render_reports(&args.out, false, &scanned)?,
         Format::Table | Format::Markdown => {
@@ -356,7 +453,7 @@ fn read_policy(file: &Path) -> Result<Policy, ExitCode> {
 /// In GitHub Actions, each violation also becomes an `::error` annotation on
 /// stderr, pointing at the file when there is one, and each policy notice
 /// that is not a violation a `::warning`.
-fn github_annotations(scanned: &[Scanned], outcomes: &[(String, Outcome)]) {
+fn github_annotations(scanned: &[&Scanned], outcomes: &[(String, Outcome)]) {
     if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
         return;
     }
@@ -407,7 +504,25 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// One JSON object, pretty for `json`, on one line for `ndjson`.
+fn json_object(
+    buf: &mut Vec<u8>,
+    value: &impl serde::Serialize,
+    format: FormatArg,
+) -> io::Result<()> {
+    if format == FormatArg::Ndjson {
+        serde_json::to_writer(&mut *buf, value)?;
+    } else {
+        serde_json::to_writer_pretty(&mut *buf, value)?;
+    }
+    buf.push(b'\n');
+    Ok(())
+}
+
 pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
+    if let Some(why) = unsupported_format("diff", args.format, DIFF_FORMATS) {
+        return Ok(fail(&why));
+    }
     let load = |path: &Path| -> Result<Report, ExitCode> {
         if path.is_dir() {
             return scan_release(path, &path.display().to_string(), &ScanOptions::default())
@@ -428,10 +543,8 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let changes = rdiff::diff(&old, &new);
     let mut buf = Vec::new();
     match args.format {
-        FormatArg::Json | FormatArg::Ndjson => {
-            serde_json::to_writer_pretty(&mut buf, &changes)?;
-            buf.push(b'\n');
-        }
+        FormatArg::Json | FormatArg::Ndjson => json_object(&mut buf, &changes, args.format)?,
+        FormatArg::Markdown => rdiff::render_markdown(&mut buf, &changes)?,
         _ => rdiff::render_text(&mut buf, &changes)?,
     }
     write_stdout(&buf)?;
@@ -468,6 +581,15 @@ pub fn badge(args: BadgeArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn mof(args: MofArgs) -> anyhow::Result<ExitCode> {
+    let format = args.format.unwrap_or(FormatArg::Table);
+    if args.evaluate.is_none() && args.format.is_some() {
+        return Ok(fail(
+            "mof PATH writes MOT YAML and takes no --format; --format is for --evaluate (table, json or ndjson)",
+        ));
+    }
+    if let Some(why) = unsupported_format("mof --evaluate", format, RESULT_FORMATS) {
+        return Ok(fail(&why));
+    }
     let text = if let Some(file) = &args.evaluate {
         let yaml = match std::fs::read_to_string(file) {
             Ok(t) => t,
@@ -479,10 +601,9 @@ pub fn mof(args: MofArgs) -> anyhow::Result<ExitCode> {
         };
         let eval = parsed.evaluate();
         let mut buf = Vec::new();
-        match args.format {
+        match format {
             FormatArg::Json | FormatArg::Ndjson => {
-                serde_json::to_writer_pretty(&mut buf, &render::mof::evaluation_json(&eval))?;
-                buf.push(b'\n');
+                json_object(&mut buf, &render::mof::evaluation_json(&eval), format)?
             }
             _ => render::mof::evaluation_text(&mut buf, &parsed.release_name, &eval)?,
         }
@@ -510,6 +631,9 @@ pub fn mof(args: MofArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    if let Some(why) = unsupported_format("verify", args.format, RESULT_FORMATS) {
+        return Ok(fail(&why));
+    }
     let text = match std::fs::read_to_string(&args.manifest) {
         Ok(text) => text,
         Err(err) => return Ok(fail(&format!("{}: {err}", args.manifest.display()))),
@@ -519,8 +643,11 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         Err(err) => return Ok(fail(&format!("{}: {err}", args.manifest.display()))),
     };
     let progress = Arc::new(hash::Progress::default());
-    let bar =
-        (!args.no_progress).then(|| ProgressBar::start(progress.clone(), tree_bytes(&args.path)));
+    let bar = if args.no_progress {
+        None
+    } else {
+        ProgressBar::hashing(progress.clone(), tree_bytes(&args.path))
+    };
     let display = args.path.display().to_string();
     let result = manifest::verify(
         &args.path,
@@ -537,10 +664,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     };
     let mut buf = Vec::new();
     match args.format {
-        FormatArg::Json | FormatArg::Ndjson => {
-            serde_json::to_writer_pretty(&mut buf, &verification)?;
-            buf.push(b'\n');
-        }
+        FormatArg::Json | FormatArg::Ndjson => json_object(&mut buf, &verification, args.format)?,
         _ => render::verify_text(&mut buf, &verification)?,
     }
     write_stdout(&buf)?;

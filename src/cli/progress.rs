@@ -1,10 +1,12 @@
-//! Progress on stderr while hashing: a one-line display (bytes, rate, ETA),
-//! drawn only when stderr is a terminal and never on stdout.
+//! Progress on stderr: a one-line display while hashing (bytes, rate, ETA)
+//! or while scanning many releases (how many are done), drawn only when
+//! stderr is a terminal and never on stdout.
 
 use openness::hash;
 use openness::render;
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Sum of regular-file sizes below `path` (`.git/` excluded), for the
 /// progress bar's total. Only metadata is read.
@@ -19,16 +21,49 @@ pub fn tree_bytes(path: &std::path::Path) -> u64 {
         .sum()
 }
 
-/// A one-line progress display on stderr (bytes, rate, ETA), drawn only when
-/// stderr is a terminal; cleared when dropped.
+/// A one-line progress display on stderr, redrawn five times a second, drawn
+/// only when stderr is a terminal (and `TERM` is not `dumb`); cleared when
+/// dropped.
 pub struct ProgressBar {
-    stop: Arc<std::sync::atomic::AtomicBool>,
+    stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl ProgressBar {
-    pub fn start(progress: Arc<hash::Progress>, total: u64) -> Option<ProgressBar> {
-        use std::sync::atomic::{AtomicBool, Ordering};
+    /// Hashing: bytes hashed of `total`, rate, ETA.
+    pub fn hashing(progress: Arc<hash::Progress>, total: u64) -> Option<ProgressBar> {
+        ProgressBar::start(move |secs| {
+            let done = progress.bytes.load(Ordering::Relaxed);
+            let rate = done as f64 / secs;
+            let eta = if rate > 0.0 && total > done {
+                (total - done) as f64 / rate
+            } else {
+                0.0
+            };
+            format!(
+                "hashing {} / {} · {}/s · ETA {:.0} s",
+                render::table::human_bytes(done),
+                render::table::human_bytes(total),
+                render::table::human_bytes(rate as u64),
+                eta
+            )
+        })
+    }
+
+    /// Many releases (`--discover`, several PATHs): how many are scanned.
+    pub fn releases(done: Arc<AtomicUsize>, total: usize) -> Option<ProgressBar> {
+        ProgressBar::start(move |_| {
+            let done = done.load(Ordering::Relaxed).min(total);
+            format!(
+                "scanned {done} / {total} release{}",
+                if total == 1 { "" } else { "s" }
+            )
+        })
+    }
+
+    /// Draws `line(seconds since start)` until dropped, when stderr is a
+    /// terminal; `None` (nothing drawn, no thread) otherwise.
+    fn start(line: impl Fn(f64) -> String + Send + 'static) -> Option<ProgressBar> {
         if !io::stderr().is_terminal() || std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
             return None;
         }
@@ -38,22 +73,8 @@ impl ProgressBar {
             let started = std::time::Instant::now();
             while !flag.load(Ordering::Relaxed) {
                 std::thread::sleep(std::time::Duration::from_millis(200));
-                let done = progress.bytes.load(Ordering::Relaxed);
                 let secs = started.elapsed().as_secs_f64().max(0.001);
-                let rate = done as f64 / secs;
-                let eta = if rate > 0.0 && total > done {
-                    (total - done) as f64 / rate
-                } else {
-                    0.0
-                };
-                let _ = write!(
-                    io::stderr().lock(),
-                    "\r\x1b[2Khashing {} / {} · {}/s · ETA {:.0} s",
-                    render::table::human_bytes(done),
-                    render::table::human_bytes(total),
-                    render::table::human_bytes(rate as u64),
-                    eta
-                );
+                let _ = write!(io::stderr().lock(), "\r\x1b[2K{}", line(secs));
             }
             let _ = write!(io::stderr().lock(), "\r\x1b[2K");
         });
@@ -66,7 +87,7 @@ impl ProgressBar {
 
 impl Drop for ProgressBar {
     fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

@@ -1,6 +1,7 @@
 //! JSON and NDJSON: the contract of SPEC section 3, serialised as is. One
 //! report prints as an object, several as an array; NDJSON prints one compact
-//! object per line.
+//! object per line. A PATH that could not be scanned keeps its place in the
+//! list as a [`crate::report::ScanFailure`] entry.
 //!
 //! Every string is cut at [`MAX_JSON_STRING`] bytes with a marker saying how
 //! much was left out: the report repeats a release's own text (an
@@ -38,9 +39,32 @@ pub fn render_ndjson(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> 
 /// The report as a JSON value with every string (and object key) cut to
 /// [`MAX_JSON_STRING`] bytes.
 fn capped(report: &Report) -> io::Result<Value> {
-    let mut value = serde_json::to_value(report)?;
+    value_of(report)
+}
+
+/// Anything serialisable (a report, a checked report, a [`crate::report::ScanFailure`]) as
+/// a JSON value with every string cut to [`MAX_JSON_STRING`] bytes.
+pub fn value_of(item: &impl serde::Serialize) -> io::Result<Value> {
+    let mut value = serde_json::to_value(item)?;
     cap_strings(&mut value);
     Ok(value)
+}
+
+/// One entry per PATH, reports and [`crate::report::ScanFailure`]s alike, pretty-printed:
+/// a JSON array when `array` (several PATHs, or `--discover`), else the one
+/// entry as an object.
+pub fn render_entries(out: &mut dyn Write, entries: &[Value], array: bool) -> io::Result<()> {
+    match entries {
+        [one] if !array => serde_json::to_writer_pretty(&mut *out, one)?,
+        many => serde_json::to_writer_pretty(&mut *out, many)?,
+    }
+    out.write_all(b"\n")
+}
+
+/// One entry as one NDJSON line.
+pub fn render_entry_line(out: &mut dyn Write, entry: &Value) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, entry)?;
+    out.write_all(b"\n")
 }
 
 fn cap_strings(value: &mut Value) {

@@ -40,7 +40,7 @@ pub fn generate(out: &Path) -> io::Result<()> {
     data_roles(&out.join("data-roles"))?;
     split_licences(&out.join("split-licences"))?;
     digests_tampered(&out.join("digests-tampered"))?;
-    no_datasets(&out.join("no-datasets"))?;
+    datasheet_no_datasets(&out.join("datasheet-no-datasets"))?;
     symlinks(&out.join("symlinks"))?;
     empty(&out.join("empty"))?;
     hf_cache(&out.join("hf-cache"))?;
@@ -60,6 +60,9 @@ pub fn generate(out: &Path) -> io::Result<()> {
     coreml_package(&out.join("coreml-package"))?;
     odd_shard_names(&out.join("odd-shard-names"))?;
     many_missing_shards(&out.join("many-missing-shards"))?;
+    // Issue 25: a release is named by its card or its folder, never by a
+    // path a config recorded.
+    config_cache_path(&out.join("config-cache-path"))?;
     Ok(())
 }
 
@@ -1916,9 +1919,11 @@ pub fn fully_open(d: &Path) -> io::Result<()> {
     )
 }
 
-/// Apache-2.0, code, weights, cards and evaluation data, but no datasets:
-/// Class II, and Class I lists what is missing.
-fn no_datasets(d: &Path) -> io::Result<()> {
+/// Apache-2.0, code, weights, cards, evaluation data and a datasheet (so
+/// data is shipped), but no dataset (the datasheet says the crawl is not
+/// released): Class II, and Class I lists what is missing. The README's
+/// Quick start scans it.
+fn datasheet_no_datasets(d: &Path) -> io::Result<()> {
     open_code(d)?;
     write(d, "README.md", OPEN_CARD)?;
     write(
@@ -2001,6 +2006,42 @@ fn empty(d: &Path) -> io::Result<()> {
     // Not an LFS rule: a `.gitattributes` inside this repository's fixtures
     // applies to the fixtures themselves when git checks them out.
     write(d, ".gitattributes", "* text=auto eol=lf\n")
+}
+
+/// A sentence-transformers export whose config.json kept the cache folder
+/// it was saved from as `_name_or_path`, and whose card has no model name:
+/// the release is named by its folder, not by that path.
+fn config_cache_path(d: &Path) -> io::Result<()> {
+    write_json(
+        d,
+        "config.json",
+        &json!({
+            "_name_or_path": "/root/.cache/torch/sentence_transformers/BAAI_bge-large-zh/",
+            "architectures": ["BertModel"],
+            "model_type": "bert",
+            "hidden_size": 8,
+            "num_hidden_layers": 1,
+            "vocab_size": 16,
+            "torch_dtype": "float32",
+            "transformers_version": "4.30.0"
+        }),
+    )?;
+    write(
+        d,
+        "model.safetensors",
+        safetensors(
+            &[
+                ("embeddings.word_embeddings.weight", "F32", &[16, 8]),
+                ("encoder.layer.0.output.dense.weight", "F32", &[8, 8]),
+            ],
+            None,
+        ),
+    )?;
+    write(
+        d,
+        "README.md",
+        "---\nlicense: mit\n---\n# an embedding model\n",
+    )
 }
 
 /// A Hugging Face hub cache: snapshot files are links into `blobs/`.
