@@ -32,8 +32,10 @@ pub mod parallel;
 pub(crate) mod pipeline;
 pub mod policy;
 pub(crate) mod read;
+pub(crate) mod remote;
 pub mod render;
 pub mod report;
+pub(crate) mod source;
 pub mod view;
 
 pub use inventory::ScanError;

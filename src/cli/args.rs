@@ -98,6 +98,15 @@ pub struct ScanFlags {
     /// order; by default each is written as soon as it is ready.
     #[arg(long)]
     pub stable_order: bool,
+    /// Hub targets (`hf://org/name`): read the token for gated or private
+    /// repositories from FILE instead of HF_TOKEN. Sent only to the hub's
+    /// own host, never printed.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Read the headers of Git LFS pointers' objects from the repository's
+    /// LFS server (by range) instead of reporting them unfetched.
+    #[arg(long)]
+    pub lfs_remote: bool,
 }
 
 #[derive(clap::Args)]

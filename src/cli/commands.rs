@@ -78,6 +78,8 @@ fn scan_each(
         jobs: flags.jobs,
         count_referenced: flags.count_referenced,
         progress: Some(progress.clone()),
+        token_file: flags.token_file.clone(),
+        lfs_remote: flags.lfs_remote,
     };
     let total: u64 = if flags.hash {
         targets.iter().map(|(_, p)| tree_bytes(p)).sum()
