@@ -91,6 +91,11 @@ impl std::io::Write for StringLengths {
 pub fn json_schema() -> String {
     let mut schema = schemars::schema_for!(Report).to_value();
     require_every_property(&mut schema);
+    // The one exception: `source` is there only for a report read over
+    // HTTP, so that a local scan's report stays what it was.
+    if let Some(serde_json::Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|k| k != "source");
+    }
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

@@ -107,12 +107,18 @@ pub struct ScanFlags {
     /// LFS server (by range) instead of reporting them unfetched.
     #[arg(long)]
     pub lfs_remote: bool,
+    /// Also scan every PATH listed in FILE, one a line (folders or hub
+    /// targets such as `hf://org/name`; blank lines and `#` comments
+    /// skipped); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
 pub struct ScanArgs {
-    /// Release directories or single files.
-    #[arg(required = true)]
+    /// Release directories or single files, or hub repositories
+    /// (`hf://org/name[@rev]`, `hf://datasets/org/name`, hub URLs).
+    #[arg(required_unless_present = "from_file")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
@@ -122,8 +128,9 @@ pub struct ScanArgs {
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Release directories or single files.
-    #[arg(required_unless_present = "init")]
+    /// Release directories or single files, or hub repositories
+    /// (`hf://org/name[@rev]`, `hf://datasets/org/name`, hub URLs).
+    #[arg(required_unless_present_any = ["init", "from_file"])]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,

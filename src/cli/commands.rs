@@ -53,7 +53,11 @@ fn scan_each(
 ) -> anyhow::Result<bool> {
     let mut targets: Vec<(String, PathBuf)> = Vec::new();
     let mut ok = true;
-    for path in paths {
+    let listed = match &flags.from_file {
+        Some(file) => read_path_list(file)?,
+        None => Vec::new(),
+    };
+    for path in paths.iter().chain(&listed) {
         if flags.discover {
             match discover::discover_with(path, discover::Limits::default()) {
                 Ok(found) => {
@@ -148,6 +152,21 @@ fn scan_each(
         std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
     }
     Ok(ok)
+}
+
+/// The PATHs of `--from-file FILE` (`-`: standard input), one a line.
+fn read_path_list(file: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let text = if file == Path::new("-") {
+        io::read_to_string(io::stdin().lock()).context("cannot read the list on stdin")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?
+    };
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(PathBuf::from)
+        .collect())
 }
 
 /// Every scanned release, in input order.
