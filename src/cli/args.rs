@@ -169,7 +169,8 @@ pub struct CheckArgs {
 
 #[derive(clap::Args)]
 pub struct DiffArgs {
-    /// The old release: a folder to scan, or a JSON report (`scan --format json`).
+    /// The old release: a folder or hub target (`hf://org/name`) to scan, or
+    /// a JSON report (`scan --format json`).
     pub old: PathBuf,
     /// The new release, likewise.
     pub new: PathBuf,

@@ -430,7 +430,9 @@ fn escape_property(s: &str) -> String {
 
 pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let load = |path: &Path| -> Result<Report, ExitCode> {
-        if path.is_dir() {
+        // A folder or a hub target (`hf://org/name`) is scanned; a file is
+        // a report.
+        if !path.is_file() {
             return scan_release(path, &path.display().to_string(), &ScanOptions::default())
                 .map_err(|err| fail(&err.to_string()));
         }
