@@ -215,15 +215,14 @@ static ALL_KEYS: std::sync::LazyLock<Vec<&'static str>> =
 /// Each of [`ALL_KEYS`] by its bytes, to its bit: one hash look-up per
 /// candidate word instead of a comparison with every key (results files
 /// hold a ':' every few bytes).
-static KEY_BITS: std::sync::LazyLock<
-    crate::fnv::FnvMap<&'static [u8], u32>,
-> = std::sync::LazyLock::new(|| {
-    ALL_KEYS
-        .iter()
-        .zip(0u32..)
-        .map(|(k, bit)| (k.as_bytes(), bit))
-        .collect()
-});
+static KEY_BITS: std::sync::LazyLock<crate::fnv::FnvMap<&'static [u8], u32>> =
+    std::sync::LazyLock::new(|| {
+        ALL_KEYS
+            .iter()
+            .zip(0u32..)
+            .map(|(k, bit)| (k.as_bytes(), bit))
+            .collect()
+    });
 
 /// The lengths of [`ALL_KEYS`], as bits: a word of no key's length is not
 /// looked up (most words before a ':' in a results file are no key).

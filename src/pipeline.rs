@@ -7,8 +7,9 @@ use crate::assess;
 use crate::hash;
 use crate::inventory::{self, ScanError};
 use crate::read;
+use crate::remote;
 use crate::report::Report;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
@@ -22,10 +23,35 @@ pub struct ScanOptions {
     pub count_referenced: bool,
     /// Bytes hashed so far, for a progress bar drawn by the caller.
     pub progress: Option<Arc<hash::Progress>>,
+    /// The hub token's file (`--token-file`); else `HF_TOKEN` is used.
+    pub token_file: Option<PathBuf>,
+    /// Read the headers of a local clone's LFS pointers' objects from the
+    /// repository's LFS server (`--lfs-remote`).
+    pub lfs_remote: bool,
 }
 
 /// Scans one release. `display_root` is the PATH as the user gave it.
+/// A PATH naming a hub repository (`hf://org/name@rev`, a hub URL) is
+/// read over HTTP (see `remote`).
 pub fn scan(root: &Path, display_root: &str, options: &ScanOptions) -> Result<Report, ScanError> {
+    let remote = remote::Remote {
+        jobs: options.jobs,
+        token_file: options.token_file.as_deref(),
+    };
+    if let Some(target) = root.to_str().and_then(remote::hub_target) {
+        if options.hash {
+            return Err(ScanError::Root {
+                path: display_root.to_owned(),
+                source: std::io::Error::other(
+                    "--hash reads every byte: not done over HTTP (scan a local copy)",
+                ),
+            });
+        }
+        return remote::scan_hub(&target, display_root, options.count_referenced, &remote);
+    }
+    if options.lfs_remote {
+        return remote::lfs::scan(root, display_root, options.count_referenced, &remote);
+    }
     let inventory = inventory::walk(root)?;
     let root_name = std::fs::canonicalize(root)
         .ok()

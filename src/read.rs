@@ -638,6 +638,9 @@ fn record_pointer(file: &mut FileFacts, head: &[u8]) {
 }
 
 fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
+    if crate::source::is_remote(path) {
+        return read_remote_weights(file, facts, path);
+    }
     let by_name =
         sniff::weights_format_by_name(file.entry.file_name()).unwrap_or(WeightsFormat::Other);
     let handle = File::open(path)?;
@@ -1126,6 +1129,9 @@ fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     if let Some(bytes) = kept {
         return Ok(bytes);
     }
+    if let Some(remote) = crate::source::prefix(path, cap) {
+        return remote;
+    }
     let file = File::open(path)?;
     // Sized from the file's length (never past the cap), the buffer takes
     // the content in one read plus the one that sees the end; grown from
@@ -1134,4 +1140,48 @@ fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// [`read_weights`] for a file of a remote source (`crate::source`): the
+/// length is the listing's, a safetensors header is read by two prefixes as
+/// locally, and any other format gets the view its source can give (the
+/// file when small, a GGUF header window) in place of a memory map.
+fn read_remote_weights(
+    file: &mut FileFacts,
+    facts: &mut Facts,
+    path: &Path,
+) -> std::io::Result<()> {
+    let by_name =
+        sniff::weights_format_by_name(file.entry.file_name()).unwrap_or(WeightsFormat::Other);
+    let len = file.entry.bytes;
+    if len == 0 {
+        file.weights_format = Some(by_name);
+        file.failures.push(Failure::EmptyWeights);
+        return Ok(());
+    }
+    let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
+    let sniffed = sniff::sniff(&head, by_name);
+    if sniffed == Sniffed::Format(WeightsFormat::Safetensors) {
+        file.weights_format = Some(WeightsFormat::Safetensors);
+        let header_end = head
+            .first_chunk::<8>()
+            .map(|p| u64::from_le_bytes(*p))
+            .filter(|&n| n <= safetensors::MAX_HEADER_LEN)
+            .map_or(8, |n| n + 8);
+        let bytes = read_prefix(path, header_end)?;
+        if let Err(err) =
+            safetensors::parse_prefix(&bytes, len).map(|header| read_safetensors(file, header))
+        {
+            file.failures.push(Failure::Weights(err));
+        }
+        return Ok(());
+    }
+    let window = match sniffed {
+        Sniffed::Format(WeightsFormat::Gguf) => len.min(gguf::MAX_HEADER_WINDOW),
+        _ => len,
+    };
+    let view = crate::source::view(path, len, window)
+        .unwrap_or_else(|| Err(std::io::Error::other("not a remote file")))?;
+    parse_weights(file, facts, &view, len, by_name);
+    Ok(())
 }

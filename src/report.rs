@@ -123,6 +123,11 @@ impl ScanFailure {
 pub fn json_schema() -> String {
     let mut schema = schemars::schema_for!(Report).to_value();
     require_every_property(&mut schema);
+    // The one exception: `source` is there only for a report read over
+    // HTTP, so that a local scan's report stays what it was.
+    if let Some(serde_json::Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|k| k != "source");
+    }
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
@@ -282,6 +287,9 @@ words! {
         Gguf = "gguf",
         /// The text of a code file, script, document or YAML config.
         Text = "text",
+        /// A Git LFS object read from the repository's LFS server in place
+        /// of its pointer (`--lfs-remote`).
+        LfsRemote = "lfs-remote",
     }
 }
 
@@ -327,6 +335,36 @@ pub struct Report {
     pub frameworks: Frameworks,
     pub files: Vec<FileEntry>,
     pub findings: Vec<Finding>,
+    /// Where the bytes came from, for a release read over HTTP (a hub
+    /// repository, or LFS objects fetched with `--lfs-remote`); absent from
+    /// the report of a local scan, which stays byte-for-byte what it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// How a release read over HTTP was read: where from, at which commit, and
+/// what it cost. `seconds` is wall time, so a remote report is not
+/// deterministic in this block (and only in it).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Source {
+    /// `hub` (a repository read through the hub API) or `lfs-remote` (a
+    /// local clone whose LFS objects were read from its LFS server).
+    pub kind: String,
+    /// The hub endpoint or LFS server, without credentials.
+    pub endpoint: String,
+    /// `org/name` (`datasets/org/name` for a dataset), when known.
+    pub repo: Option<String>,
+    /// The revision asked for (a branch, tag or commit).
+    pub revision: Option<String>,
+    /// The commit the revision resolved to.
+    pub commit: Option<String>,
+    /// HTTP requests sent, redirects and retries included.
+    pub requests: u64,
+    /// Bytes of response bodies read.
+    pub bytes_read: u64,
+    /// Bytes the listed files declare, for the share that was read.
+    pub bytes_declared: u64,
+    pub seconds: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

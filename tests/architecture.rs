@@ -17,6 +17,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("parallel", 0),
     ("glob", 0),
     ("fnv", 0),
+    // Where remote bytes come from, for the read stage (no HTTP in it).
+    ("source", 0),
     // Vocabulary of the report, and classifiers of text that judge nothing.
     ("finding", 1),
     ("codeclass", 1),
@@ -33,6 +35,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("discover", 6),
     ("manifest", 6),
     ("policy", 6),
+    // Remote scans: list over HTTP, then run the stages like `pipeline`.
+    ("remote", 6),
     ("render", 7),
     ("diff", 7),
 ];

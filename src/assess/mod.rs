@@ -90,6 +90,7 @@ pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> R
         frameworks,
         files,
         findings,
+        source: None,
     }
 }
 

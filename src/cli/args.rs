@@ -148,12 +148,27 @@ pub struct ScanFlags {
     /// order; by default each is written as soon as it is ready.
     #[arg(long)]
     pub stable_order: bool,
+    /// Hub targets (`hf://org/name`): read the token for gated or private
+    /// repositories from FILE instead of HF_TOKEN. Sent only to the hub's
+    /// own host, never printed.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Read the headers of Git LFS pointers' objects from the repository's
+    /// LFS server (by range) instead of reporting them unfetched.
+    #[arg(long)]
+    pub lfs_remote: bool,
+    /// Also scan every PATH listed in FILE, one a line (folders or hub
+    /// targets such as `hf://org/name`; blank lines and `#` comments
+    /// skipped); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
 pub struct ScanArgs {
-    /// Release directories or single files.
-    #[arg(required = true)]
+    /// Release directories or single files, or hub repositories
+    /// (`hf://org/name[@rev]`, `hf://datasets/org/name`, hub URLs).
+    #[arg(required_unless_present = "from_file")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
@@ -163,8 +178,9 @@ pub struct ScanArgs {
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    /// Release directories or single files.
-    #[arg(required_unless_present = "init")]
+    /// Release directories or single files, or hub repositories
+    /// (`hf://org/name[@rev]`, `hf://datasets/org/name`, hub URLs).
+    #[arg(required_unless_present_any = ["init", "from_file"])]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
@@ -203,7 +219,8 @@ pub struct CheckArgs {
 
 #[derive(clap::Args)]
 pub struct DiffArgs {
-    /// The old release: a folder to scan, or a JSON report (`scan --format json`).
+    /// The old release: a folder or hub target (`hf://org/name`) to scan, or
+    /// a JSON report (`scan --format json`).
     pub old: PathBuf,
     /// The new release, likewise.
     pub new: PathBuf,

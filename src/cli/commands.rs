@@ -68,7 +68,11 @@ fn scan_each(
 ) -> anyhow::Result<bool> {
     let mut targets: Vec<Target> = Vec::new();
     let mut ok = true;
-    for path in paths {
+    let listed = match &flags.from_file {
+        Some(file) => read_path_list(file)?,
+        None => Vec::new(),
+    };
+    for path in paths.iter().chain(&listed) {
         let shown = path.display().to_string();
         if flags.discover {
             match discover::discover_with(path, discover::Limits::default()) {
@@ -101,6 +105,8 @@ fn scan_each(
         jobs: flags.jobs,
         count_referenced: flags.count_referenced,
         progress: Some(progress.clone()),
+        token_file: flags.token_file.clone(),
+        lfs_remote: flags.lfs_remote,
     };
     let show_progress = !flags.no_progress && !quiet;
     let done = Arc::new(AtomicUsize::new(0));
@@ -196,6 +202,21 @@ fn scan_each(
         std::fs::write(file, text).with_context(|| format!("cannot write {}", file.display()))?;
     }
     Ok(ok)
+}
+
+/// The PATHs of `--from-file FILE` (`-`: standard input), one a line.
+fn read_path_list(file: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let text = if file == Path::new("-") {
+        io::read_to_string(io::stdin().lock()).context("cannot read the list on stdin")?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?
+    };
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(PathBuf::from)
+        .collect())
 }
 
 /// Every PATH's outcome (every release's, with --discover), in input order.
@@ -524,7 +545,9 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
         return Ok(fail(&why));
     }
     let load = |path: &Path| -> Result<Report, ExitCode> {
-        if path.is_dir() {
+        // A folder or a hub target (`hf://org/name`) is scanned; a file is
+        // a report.
+        if !path.is_file() {
             return scan_release(path, &path.display().to_string(), &ScanOptions::default())
                 .map_err(|err| fail(&err.to_string()));
         }

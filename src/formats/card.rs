@@ -838,7 +838,11 @@ impl<'a> UrlSplit<'a> {
     /// The lower-cased host without `www.`, user or port.
     pub(crate) fn host(&self) -> String {
         let authority = self.authority.rsplit('@').next().unwrap_or(self.authority);
-        let mut host = authority.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let mut host = authority
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if host.starts_with("www.") {
             host.drain(..4);
         }
@@ -850,7 +854,6 @@ impl<'a> UrlSplit<'a> {
         self.path.split('/').filter(|s| !s.is_empty())
     }
 }
-
 
 /// Hugging Face top-level paths that are not `<org>/<model>`.
 const HF_RESERVED: &[&str] = &[

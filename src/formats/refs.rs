@@ -536,8 +536,8 @@ fn find_on_line(line: &str, context: &LineContext, out: &mut TextScan) {
                     let qualified_here = DATASET_MODULES
                         .iter()
                         .any(|q| *q != "datasets." && line[..from].ends_with(q));
-                    let own_name = !qualified_here
-                        && !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    let own_name =
+                        !qualified_here && !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
                     let loader_name = ["fetch_", "load_"]
                         .iter()
                         .any(|p| line[from..].starts_with(p));
@@ -742,7 +742,12 @@ mod tests {
             vec![
                 (RefKind::LoaderCall, "CIFAR10", 1, Some("dataset-module")),
                 (RefKind::LoaderCall, "acme/w", 2, Some("hf_hub_download")),
-                (RefKind::Url, "https://data.example.org/a/train.csv", 3, None),
+                (
+                    RefKind::Url,
+                    "https://data.example.org/a/train.csv",
+                    3,
+                    None
+                ),
             ]
         );
         assert!(scan.fetches, "hf_hub_download( is a fetch");

@@ -261,6 +261,7 @@ mod tests {
                 })
                 .collect(),
             findings: Vec::new(),
+            source: None,
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod generator;
 pub mod hostile;
+pub mod hubserver;
 pub mod multi;
 
 use serde_json::Value;
