@@ -654,19 +654,7 @@ fn read_weights(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io
     // map the whole file, so a huge file costs no address space.
     let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
     if sniff::sniff(&head, by_name) == Sniffed::Format(WeightsFormat::Safetensors) {
-        file.weights_format = Some(WeightsFormat::Safetensors);
-        let header_end = head
-            .first_chunk::<8>()
-            .map(|p| u64::from_le_bytes(*p))
-            .filter(|&n| n <= safetensors::MAX_HEADER_LEN)
-            .map_or(8, |n| n + 8);
-        let bytes = read_prefix(path, header_end)?;
-        if let Err(err) =
-            safetensors::parse_prefix(&bytes, len).map(|header| read_safetensors(file, header))
-        {
-            file.failures.push(Failure::Weights(err));
-        }
-        return Ok(());
+        return read_safetensors_prefix(file, path, &head, len);
     }
     // SAFETY: the map is read-only and the scan never writes the release.
     // A file truncated by someone else while mapped would fault (SIGBUS) on
@@ -932,6 +920,21 @@ fn record_checkpoint(file: &mut FileFacts, checkpoint: torch::CheckpointScan) {
     file.unscanned = checkpoint.unscanned;
 }
 
+/// Whether a config (by its lower-cased file name) is parsed whole, so read
+/// whole; any other is asked only whether it is a training configuration,
+/// which its head answers.
+pub(crate) fn config_read_whole(lower_name: &str) -> bool {
+    matches!(
+        lower_name,
+        "config.json"
+            | "tokenizer_config.json"
+            | "generation_config.json"
+            | "adapter_config.json"
+            | "model_index.json"
+            | "modules.json"
+    ) || lower_name.ends_with(".index.json")
+}
+
 fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     let rel = file.entry.rel.clone();
     let name = file.entry.file_name().to_ascii_lowercase();
@@ -940,16 +943,7 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
     // results file is only asked whether it is a training configuration,
     // which its head answers (a results folder of thousands of JSON files
     // was read in full before).
-    let parsed_whole = matches!(
-        name.as_str(),
-        "config.json"
-            | "tokenizer_config.json"
-            | "generation_config.json"
-            | "adapter_config.json"
-            | "model_index.json"
-            | "modules.json"
-    ) || name.ends_with(".index.json");
-    let cap = if parsed_whole {
+    let cap = if config_read_whole(&name) {
         MAX_CONFIG_BYTES
     } else {
         MAX_CODE_HEAD
@@ -1142,6 +1136,29 @@ fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A safetensors file: its length prefix (in `head`), then a second prefix
+/// through the header; the tensor data is never read.
+fn read_safetensors_prefix(
+    file: &mut FileFacts,
+    path: &Path,
+    head: &[u8],
+    len: u64,
+) -> std::io::Result<()> {
+    file.weights_format = Some(WeightsFormat::Safetensors);
+    let header_end = head
+        .first_chunk::<8>()
+        .map(|p| u64::from_le_bytes(*p))
+        .filter(|&n| n <= safetensors::MAX_HEADER_LEN)
+        .map_or(8, |n| n + 8);
+    let bytes = read_prefix(path, header_end)?;
+    if let Err(err) =
+        safetensors::parse_prefix(&bytes, len).map(|header| read_safetensors(file, header))
+    {
+        file.failures.push(Failure::Weights(err));
+    }
+    Ok(())
+}
+
 /// [`read_weights`] for a file of a remote source (`crate::source`): the
 /// length is the listing's, a safetensors header is read by two prefixes as
 /// locally, and any other format gets the view its source can give (the
@@ -1162,19 +1179,7 @@ fn read_remote_weights(
     let head = read_prefix(path, sniff::SNIFF_BYTES as u64)?;
     let sniffed = sniff::sniff(&head, by_name);
     if sniffed == Sniffed::Format(WeightsFormat::Safetensors) {
-        file.weights_format = Some(WeightsFormat::Safetensors);
-        let header_end = head
-            .first_chunk::<8>()
-            .map(|p| u64::from_le_bytes(*p))
-            .filter(|&n| n <= safetensors::MAX_HEADER_LEN)
-            .map_or(8, |n| n + 8);
-        let bytes = read_prefix(path, header_end)?;
-        if let Err(err) =
-            safetensors::parse_prefix(&bytes, len).map(|header| read_safetensors(file, header))
-        {
-            file.failures.push(Failure::Weights(err));
-        }
-        return Ok(());
+        return read_safetensors_prefix(file, path, &head, len);
     }
     let window = match sniffed {
         Sniffed::Format(WeightsFormat::Gguf) => len.min(gguf::MAX_HEADER_WINDOW),

@@ -329,16 +329,11 @@ fn first_read(entry: &Entry) -> u64 {
             }
         }
         FileKind::Config | FileKind::Tokenizer => {
-            let whole = matches!(
-                name.as_str(),
-                "config.json"
-                    | "tokenizer_config.json"
-                    | "generation_config.json"
-                    | "adapter_config.json"
-                    | "model_index.json"
-                    | "modules.json"
-            ) || name.ends_with(".index.json");
-            if whole { 16 << 20 } else { 64 << 10 }
+            if crate::read::config_read_whole(&name) {
+                16 << 20
+            } else {
+                64 << 10
+            }
         }
         FileKind::Code => 64 << 10,
         FileKind::License => 256 << 10,
