@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-use support::hubserver::{self, Content, File, Server};
+use support::hubserver::{self, Content, File, Server, big_release, finding, safetensors_header};
 use support::{fixtures_dir, openness_cmd};
 
 /// The binary against `server`, with short timeouts and backoffs.
@@ -271,40 +271,6 @@ fn server_errors_are_retried_then_given_up_on_clearly() {
     assert!(err.contains("HTTP 500"), "{err}");
 }
 
-/// A release of one big safetensors shard (sparse) plus a config.
-fn big_release(server: &Server, repo: &str) {
-    let header = safetensors_header(0, 40, 1 << 30);
-    let size = header.len() as u64 + 40 * (1u64 << 30);
-    server.add(
-        repo,
-        vec![
-            File {
-                path: "config.json".to_owned(),
-                content: Content::Bytes(Arc::new(
-                    br#"{"architectures": ["LlamaForCausalLM"]}"#.to_vec(),
-                )),
-                lfs: false,
-            },
-            File {
-                path: "model.safetensors".to_owned(),
-                content: Content::Sparse {
-                    head: Arc::new(header),
-                    size,
-                },
-                lfs: true,
-            },
-        ],
-    );
-}
-
-/// The finding about `path` of this code, if any.
-fn finding<'a>(report: &'a Value, code: &str, path: &str) -> Option<&'a Value> {
-    report["findings"]
-        .as_array()?
-        .iter()
-        .find(|f| f["code"] == code && f["path"] == path)
-}
-
 fn misbehaving(set: impl Fn(&Server), env: &[(&str, &str)], expect: &str) {
     let server = Server::start();
     big_release(&server, "org/big");
@@ -377,29 +343,6 @@ fn hashing_is_refused_over_http() {
     let (code, _, err) = run(&server, &["scan", "hf://org/m", "--hash"], &[]);
     assert_eq!(code, 2);
     assert!(err.contains("--hash"), "{err}");
-}
-
-/// A safetensors header of `tensors` BF16 tensors of `bytes` each (a
-/// multiple of 8192: rows of 4096), parameter-style names, shard `shard`.
-pub fn safetensors_header(shard: usize, tensors: usize, bytes: u64) -> Vec<u8> {
-    let mut map = serde_json::Map::new();
-    let mut offset = 0u64;
-    for t in 0..tensors {
-        assert!(bytes.is_multiple_of(8192));
-        map.insert(
-            format!("model.layers.{shard}.mlp.w{t}.weight"),
-            serde_json::json!({"dtype": "BF16", "shape": [bytes / 8192, 4096],
-                "data_offsets": [offset, offset + bytes]}),
-        );
-        offset += bytes;
-    }
-    let mut json = serde_json::Value::Object(map).to_string().into_bytes();
-    while !json.len().is_multiple_of(8) {
-        json.push(b' ');
-    }
-    let mut out = (json.len() as u64).to_le_bytes().to_vec();
-    out.extend(json);
-    out
 }
 
 /// The release of the benchmark of issue 26: 191 sparse safetensors

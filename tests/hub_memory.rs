@@ -5,9 +5,8 @@
 mod support;
 
 use serde_json::Value;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use support::hubserver::{Content, File, Server};
+use support::hubserver::{Server, big_release, finding};
 use support::openness_cmd;
 
 fn scan_json(server: &Server, target: &str) -> (i32, Value, String) {
@@ -24,63 +23,6 @@ fn scan_json(server: &Server, target: &str) -> (i32, Value, String) {
         serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// A release of one big safetensors shard (sparse) plus a config.
-fn big_release(server: &Server, repo: &str) {
-    let header = safetensors_header(0, 40, 1 << 30);
-    let size = header.len() as u64 + 40 * (1u64 << 30);
-    server.add(
-        repo,
-        vec![
-            File {
-                path: "config.json".to_owned(),
-                content: Content::Bytes(Arc::new(
-                    br#"{"architectures": ["LlamaForCausalLM"]}"#.to_vec(),
-                )),
-                lfs: false,
-            },
-            File {
-                path: "model.safetensors".to_owned(),
-                content: Content::Sparse {
-                    head: Arc::new(header),
-                    size,
-                },
-                lfs: true,
-            },
-        ],
-    );
-}
-
-/// The finding about `path` of this code, if any.
-fn finding<'a>(report: &'a Value, code: &str, path: &str) -> Option<&'a Value> {
-    report["findings"]
-        .as_array()?
-        .iter()
-        .find(|f| f["code"] == code && f["path"] == path)
-}
-
-/// A safetensors header of `tensors` BF16 tensors of `bytes` each (a
-/// multiple of 8192: rows of 4096), parameter-style names, shard `shard`.
-fn safetensors_header(shard: usize, tensors: usize, bytes: u64) -> Vec<u8> {
-    let mut map = serde_json::Map::new();
-    let mut offset = 0u64;
-    for t in 0..tensors {
-        assert!(bytes.is_multiple_of(8192));
-        map.insert(
-            format!("model.layers.{shard}.mlp.w{t}.weight"),
-            serde_json::json!({"dtype": "BF16", "shape": [bytes / 8192, 4096],
-                "data_offsets": [offset, offset + bytes]}),
-        );
-        offset += bytes;
-    }
-    let mut json = serde_json::Value::Object(map).to_string().into_bytes();
-    while !json.len().is_multiple_of(8) {
-        json.push(b' ');
-    }
-    let mut out = (json.len() as u64).to_le_bytes().to_vec();
-    out.extend(json);
-    out
 }
 
 /// The largest resident set of any child process waited for so far, in
