@@ -28,12 +28,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Caps on what is read of each non-weights file.
-const MAX_CONFIG_BYTES: u64 = 16 << 20;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 16 << 20;
 /// What the code and training-config cues look at; more would be read for nothing.
-const MAX_CODE_HEAD: u64 = codeclass::HEAD_LIMIT as u64;
-const MAX_LICENSE_BYTES: u64 = 256 << 10;
+pub(crate) const MAX_CODE_HEAD: u64 = codeclass::HEAD_LIMIT as u64;
+pub(crate) const MAX_LICENSE_BYTES: u64 = 256 << 10;
 /// What is read of a document that is not a card, for its references.
-const MAX_DOC_REFS_BYTES: u64 = 256 << 10;
+pub(crate) const MAX_DOC_REFS_BYTES: u64 = 256 << 10;
 
 /// Reads every inventoried file into facts; `hash` adds each file's SHA-256
 /// (on `jobs` threads, 0 for every core), counting into `progress`.
@@ -1030,7 +1030,7 @@ fn read_config(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io:
 
 /// The head of a text table weighed for a list of URLs: enough rows to
 /// tell, never the whole table.
-const MAX_TABLE_HEAD_BYTES: u64 = 16 * 1024;
+pub(crate) const MAX_TABLE_HEAD_BYTES: u64 = 16 * 1024;
 
 fn read_doc(file: &mut FileFacts, facts: &mut Facts, path: &Path) -> std::io::Result<()> {
     let name = file.entry.file_name().to_ascii_lowercase();

@@ -16,6 +16,7 @@ pub mod lfs;
 
 use crate::formats::{gguf, sniff};
 use crate::inventory::{self, Entry, Inventory, ScanError};
+use crate::read;
 use crate::report::{FileKind, Report, Source};
 use crate::source::{self, RemoteFiles};
 use http::Client;
@@ -308,8 +309,8 @@ impl RemoteFiles for RangeFiles {
     }
 }
 
-/// What the read stage reads first of a file, by its kind and name (the
-/// caps of `read`): the range fetched ahead. 0 for a file it never opens.
+/// What the read stage reads first of a file, by its kind and name (its
+/// own caps): the range fetched ahead. 0 for a file it never opens.
 fn first_read(entry: &Entry) -> u64 {
     let size = entry.bytes;
     let name = entry.file_name().to_ascii_lowercase();
@@ -329,21 +330,21 @@ fn first_read(entry: &Entry) -> u64 {
             }
         }
         FileKind::Config | FileKind::Tokenizer => {
-            if crate::read::config_read_whole(&name) {
-                16 << 20
+            if read::config_read_whole(&name) {
+                read::MAX_CONFIG_BYTES
             } else {
-                64 << 10
+                read::MAX_CODE_HEAD
             }
         }
-        FileKind::Code => 64 << 10,
-        FileKind::License => 256 << 10,
+        FileKind::Code => read::MAX_CODE_HEAD,
+        FileKind::License => read::MAX_LICENSE_BYTES,
         FileKind::Docs | FileKind::Data => {
             if matches!(ext, "csv" | "tsv" | "txt") && entry.kind == FileKind::Data {
-                16 << 10
+                read::MAX_TABLE_HEAD_BYTES
             } else if name == "readme.md" || inventory::is_datasheet_name(&name) {
-                4 << 20
+                crate::formats::card::MAX_CARD_BYTES as u64
             } else if matches!(ext, "md" | "markdown" | "rst") {
-                256 << 10
+                read::MAX_DOC_REFS_BYTES
             } else {
                 0
             }
