@@ -117,6 +117,7 @@ pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
     fs::read_dir(root).map_err(root_err)?;
 
     let mut link_targets = BTreeSet::new();
+    let mut to_size: Vec<usize> = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -151,12 +152,13 @@ pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
                 &mut inv.issues,
             ));
         } else if file_type.is_file() {
-            let bytes = dirent.metadata().map(|m| m.len()).unwrap_or(0);
+            // Sized after the listing, all at once (see `size_files`).
+            to_size.push(inv.entries.len());
             inv.entries.push(Entry {
                 kind: kind_by_name(&rel),
                 read_path: Some(dirent.path().to_path_buf()),
                 rel,
-                bytes,
+                bytes: 0,
                 symlink: None,
             });
         } else {
@@ -170,6 +172,7 @@ pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
             });
         }
     }
+    size_files(&mut inv.entries, &to_size);
     // A Hugging Face cache holds each file once in `blobs/` and links to it
     // from `snapshots/`: the link carries the meaningful name, so a regular
     // file that an in-root link points at is represented by that link only.
@@ -184,6 +187,44 @@ pub fn walk(root: &Path) -> Result<Inventory, ScanError> {
     }
     inv.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(inv)
+}
+
+/// Files from which [`size_files`] asks their sizes on every core.
+const SIZE_IN_PARALLEL_FROM: usize = 512;
+/// Files per job of that parallel work.
+const SIZE_CHUNK: usize = 128;
+
+/// Fills in the size of each listed regular file (`at` indexes `entries`),
+/// 0 when it cannot be asked, as the listing's own metadata would. One
+/// `stat` per file was half the walk of a repository of a thousand files;
+/// the calls are independent, so a large release asks them on every core.
+fn size_files(entries: &mut [Entry], at: &[usize]) {
+    let size_of = |i: &usize| {
+        entries
+            .get(*i)
+            .and_then(|e| e.read_path.as_deref())
+            .and_then(|p| fs::symlink_metadata(p).ok())
+            .map_or(0, |m| m.len())
+    };
+    let sizes: Vec<u64> = if at.len() < SIZE_IN_PARALLEL_FROM {
+        at.iter().map(size_of).collect()
+    } else {
+        let chunks: Vec<&[usize]> = at.chunks(SIZE_CHUNK).collect();
+        let order: Vec<usize> = (0..chunks.len()).collect();
+        crate::parallel::map_in_order(chunks.len(), &order, 0, |c| {
+            chunks
+                .get(c)
+                .map_or_else(Vec::new, |chunk| chunk.iter().map(size_of).collect())
+        })
+        .into_iter()
+        .flat_map(Option::unwrap_or_default)
+        .collect()
+    };
+    for (i, bytes) in at.iter().zip(sizes) {
+        if let Some(entry) = entries.get_mut(*i) {
+            entry.bytes = bytes;
+        }
+    }
 }
 
 /// Where symlinks may lead. Normally the root itself; but a Hugging Face cache
