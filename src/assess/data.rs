@@ -11,7 +11,7 @@ use super::{finish, item, status_of};
 use crate::read::Facts;
 use crate::report::{DataComponent, FileKind, Item, ItemKind, ItemSource};
 
-pub fn assess(facts: &Facts, urls: &super::references::UrlTable) -> DataComponent {
+pub fn assess(facts: &Facts, urls: &super::references::UrlTable<'_>) -> DataComponent {
     let mut items = Vec::new();
     let mut datasets = Vec::new();
     let (mut shipped, mut pointers) = (false, false);

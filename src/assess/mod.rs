@@ -26,10 +26,35 @@ use crate::report::{
 pub fn assess(display_root: &str, mut facts: Facts, count_referenced: bool) -> Report {
     files::decide_kinds(&mut facts);
     let mut findings = files::findings(&facts);
-    let urls = references::UrlTable::of(&facts);
-    let weights = weights::assess(&facts, &urls, &mut findings);
+    // Code first: it marks the modules `auto_map` names as architecture,
+    // which both reference passes then see.
     let code = code::assess(&mut facts, &mut findings);
-    let data = data::assess(&facts, &urls);
+    let urls = references::UrlTable::of(&facts);
+    // The weights and data passes read the same facts and URL table and
+    // nothing of each other: a release with thousands of references runs
+    // them side by side (in order when no thread can be had).
+    let (weights, data) = std::thread::scope(|scope| {
+        let beside = urls
+            .is_large()
+            .then(|| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, || data::assess(&facts, &urls))
+                    .ok()
+            })
+            .flatten();
+        let weights = weights::assess(&facts, &urls, &mut findings);
+        let data = match beside {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => data::assess(&facts, &urls),
+        };
+        (weights, data)
+    });
+    // The references and their table serve these two passes alone, and are
+    // most of a code repository's memory: freed before the report is built.
+    drop(urls);
+    facts.text_refs = Vec::new();
     let mut components = Components {
         code,
         weights,

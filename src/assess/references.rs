@@ -255,20 +255,27 @@ fn section(r: &TextRef) -> Section {
         .unwrap_or(Section::Neutral)
 }
 
-/// The last path segment of a URL or cloud path, lower-cased, without
+/// The last non-empty path segment of a URL or cloud path, lower-cased, without
 /// query or fragment.
+#[cfg(test)]
 fn url_file(url: &str) -> String {
-    let no_query = url.split(['?', '#']).next().unwrap_or(url);
-    let after = no_query.split_once("://").map_or(no_query, |(_, a)| a);
-    let mut segs = after.split('/');
-    segs.next(); // host or bucket
-    segs.rfind(|s| !s.is_empty())
-        .unwrap_or("")
-        .to_ascii_lowercase()
+    file_of(&url_path_lower(url)).to_owned()
 }
 
+/// The last non-empty segment after the host (or bucket) of a path as
+/// [`url_path_lower`] gives it.
+fn file_of(path: &str) -> &str {
+    let mut segs = path.split('/');
+    segs.next(); // host or bucket
+    segs.rfind(|s| !s.is_empty()).unwrap_or("")
+}
+
+/// A URL without scheme, query or fragment, lower-cased.
 fn url_path_lower(url: &str) -> String {
-    let no_query = url.split(['?', '#']).next().unwrap_or(url);
+    // `?` and `#` are ASCII: the cut is on a character boundary.
+    let no_query = memchr::memchr2(b'?', b'#', url.as_bytes())
+        .and_then(|at| url.get(..at))
+        .unwrap_or(url);
     no_query
         .split_once("://")
         .map_or(no_query, |(_, a)| a)
@@ -417,11 +424,12 @@ impl UrlParts {
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
         let count = usize::from(!first_segment.is_empty()) + segments.count();
+        let path = url_path_lower(url);
         let mut parts = UrlParts {
             kind: card::classify_split(&host, &split),
             host,
-            path: url_path_lower(url),
-            name: url_file(url),
+            name: file_of(&path).to_owned(),
+            path,
             first_segment,
             segments: count,
             facts: UrlFacts::default(),
@@ -444,31 +452,83 @@ impl UrlParts {
 
 /// Every URL and cloud path the release's texts hold, worked out once for
 /// both passes (weights, then data): a release's configs can repeat the
-/// same few thousand data URLs tens of thousands of times.
-pub(crate) struct UrlTable {
-    parts: FnvMap<String, UrlParts>,
+/// same few thousand data URLs tens of thousands of times. Keyed by the
+/// references' own text (borrowed), the parts held in one vector.
+pub(crate) struct UrlTable<'f> {
+    /// Each distinct URL's place in `parts`: chunk, then index in it.
+    index: FnvMap<&'f str, u32>,
+    /// The parts in chunks of [`URL_TABLE_CHUNK`], as the threads that
+    /// worked them out left them (joined, they were held twice at once).
+    parts: Vec<Vec<UrlParts>>,
+    len: usize,
 }
 
-impl UrlTable {
-    pub(crate) fn of(facts: &Facts) -> UrlTable {
-        let mut parts: FnvMap<String, UrlParts> = FnvMap::default();
+/// Distinct URLs from which [`UrlTable::of`] works them out on every core:
+/// below it, starting threads costs more than it saves.
+const URL_TABLE_PARALLEL_FROM: usize = 1024;
+/// Distinct URLs per job of that parallel work.
+const URL_TABLE_CHUNK: usize = 256;
+
+impl<'f> UrlTable<'f> {
+    pub(crate) fn of(facts: &'f Facts) -> UrlTable<'f> {
+        let mut index: FnvMap<&'f str, u32> = FnvMap::default();
+        let mut distinct: Vec<&'f str> = Vec::new();
         let urls = facts
             .text_refs
             .iter()
             .flat_map(|(_, scan)| &scan.refs)
             .filter(|r| matches!(r.kind, RefKind::Url | RefKind::CloudPath));
         for r in urls {
-            if !parts.contains_key(r.value.as_str()) {
-                parts.insert(r.value.clone(), UrlParts::of(&r.value));
-            }
+            let next = u32::try_from(distinct.len()).unwrap_or(u32::MAX);
+            index.entry(r.value.as_str()).or_insert_with(|| {
+                distinct.push(r.value.as_str());
+                next
+            });
         }
-        UrlTable { parts }
+        let chunks: Vec<&[&str]> = distinct.chunks(URL_TABLE_CHUNK).collect();
+        let work = |i: usize| {
+            chunks.get(i).map_or_else(Vec::new, |chunk| {
+                chunk
+                    .iter()
+                    .map(|url| UrlParts::of(url))
+                    .collect::<Vec<_>>()
+            })
+        };
+        // A code repository's configs can hold thousands of distinct data
+        // URLs, each split and tested by every rule: the one serial stretch
+        // of the assessment worth spreading over the cores.
+        let parts = if distinct.len() < URL_TABLE_PARALLEL_FROM {
+            (0..chunks.len()).map(work).collect()
+        } else {
+            let order: Vec<usize> = (0..chunks.len()).collect();
+            crate::parallel::map_in_order(chunks.len(), &order, 0, work)
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect()
+        };
+        UrlTable {
+            index,
+            parts,
+            len: distinct.len(),
+        }
+    }
+
+    /// Whether the release holds so many distinct URLs that the passes
+    /// over them are worth spreading over threads.
+    pub(crate) fn is_large(&self) -> bool {
+        self.len >= URL_TABLE_PARALLEL_FROM
     }
 
     /// The parts of a URL of the release's texts; one from elsewhere is
     /// worked out on the spot.
     fn get(&self, url: &str) -> std::borrow::Cow<'_, UrlParts> {
-        match self.parts.get(url) {
+        let at = |i: u32| {
+            let i = i as usize;
+            self.parts
+                .get(i / URL_TABLE_CHUNK)
+                .and_then(|chunk| chunk.get(i % URL_TABLE_CHUNK))
+        };
+        match self.index.get(url).and_then(|&i| at(i)) {
             Some(parts) => std::borrow::Cow::Borrowed(parts),
             None => std::borrow::Cow::Owned(UrlParts::of(url)),
         }
@@ -491,9 +551,9 @@ fn is_hub_id(s: &str) -> bool {
     ok(org) && ok(name) && !name.contains("..")
 }
 
-/// A bucket path named for models or checkpoints, not a placeholder output.
-fn is_checkpoint_path(path: &str) -> bool {
-    let p = path.to_ascii_lowercase();
+/// A bucket path (lower-cased, as [`url_path_lower`] gives it) named for
+/// models or checkpoints, not a placeholder output.
+fn is_checkpoint_path(p: &str) -> bool {
     let placeholder = [
         "some_bucket",
         "your_bucket",
@@ -715,7 +775,7 @@ fn names_data_word(rel: &str) -> bool {
 }
 
 /// Weights references: each rule's picks, as `reference` items.
-pub(crate) fn weights(facts: &Facts, urls: &UrlTable) -> Vec<Item> {
+pub(crate) fn weights(facts: &Facts, urls: &UrlTable<'_>) -> Vec<Item> {
     let mut picks = Picks::default();
     for ctx in contexts(facts) {
         if ctx.eval {
@@ -856,7 +916,7 @@ fn fetches_dataset(call: Option<&str>) -> bool {
     )
 }
 
-pub(crate) fn data(facts: &Facts, urls: &UrlTable) -> DataRefs {
+pub(crate) fn data(facts: &Facts, urls: &UrlTable<'_>) -> DataRefs {
     let present: BTreeSet<&str> = facts.files.iter().map(|f| f.rel()).collect();
     let mut picks = Picks::default();
     let mut missing_linked = false;

@@ -38,7 +38,7 @@ struct Tally {
 
 pub fn assess(
     facts: &Facts,
-    urls: &super::references::UrlTable,
+    urls: &super::references::UrlTable<'_>,
     out: &mut Vec<Finding>,
 ) -> WeightsComponent {
     let paths: Vec<&str> = facts.files.iter().map(|f| f.rel()).collect();
