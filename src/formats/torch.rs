@@ -16,6 +16,7 @@
 
 use super::compressed::{self, Codec};
 use super::pickle::{self, Limits, PickleScan, ResultShape, Verdict};
+use super::pieces::{Pieces, PiecesReader};
 use super::sevenz;
 use super::{Budget, FormatError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,18 +62,12 @@ struct CentralRecord {
 /// Walks the central directory named by the last end-of-central-directory
 /// record, record by record, without the zip crate's de-duplication.
 /// Zip64 archives are left to the zip crate (an empty list).
-fn central_records(file: &[u8]) -> Vec<CentralRecord> {
-    let tail_start = file.len().saturating_sub(22 + 65_535);
-    let Some(eocd) = file
-        .get(tail_start..)
-        .unwrap_or_default()
-        .windows(4)
-        .rposition(|w| w == END_OF_CENTRAL_DIR)
-        .map(|i| tail_start + i)
-    else {
+fn central_records(file: &Pieces<'_>) -> Vec<CentralRecord> {
+    let (_, tail) = file.suffix(22 + 65_535);
+    let Some(eocd) = tail.windows(4).rposition(|w| w == END_OF_CENTRAL_DIR) else {
         return Vec::new();
     };
-    let (Some(count), Some(cd_offset)) = (le16(file, eocd + 10), le32(file, eocd + 16)) else {
+    let (Some(count), Some(cd_offset)) = (le16(tail, eocd + 10), le32(tail, eocd + 16)) else {
         return Vec::new();
     };
     if cd_offset == u32::MAX || count == u16::MAX {
@@ -320,15 +315,7 @@ fn scan_at(file: &[u8], budget: &mut Budget, depth: u8) -> Result<CheckpointScan
     if file.is_empty() {
         return Err(FormatError::invalid("file is empty"));
     }
-    if file.starts_with(LOCAL_HEADER) || file.starts_with(END_OF_CENTRAL_DIR) {
-        return Ok(scan_zip(file, budget));
-    }
-    if ends_like_zip(file) {
-        // Bytes before the first entry (a polyglot, a self-extracting
-        // stub): zipfile, np.load and Keras still open it from its end.
-        let mut out = scan_zip(file, budget);
-        out.anomalies
-            .insert(0, "data precedes the zip's first entry".to_owned());
+    if let Some(out) = scan_if_zip(&Pieces::whole(file), budget) {
         return Ok(out);
     }
     // A protocol 0/1 pickle has no magic number of its own, and its first
@@ -495,13 +482,152 @@ fn is_plain_text(bytes: &[u8]) -> bool {
 /// An end-of-central-directory record in the last 64 KiB + 22 bytes, with
 /// the file not opening like anything else this module reads.
 pub fn ends_like_zip(file: &[u8]) -> bool {
-    if compressed::codec_of(file).is_some() || looks_like_pickle(file) {
+    pieces_end_like_zip(&Pieces::whole(file))
+}
+
+/// [`ends_like_zip`] of a file of which only parts may be here (its first
+/// bytes and its end are what it looks at).
+fn pieces_end_like_zip(file: &Pieces<'_>) -> bool {
+    let head = file.from(0);
+    if compressed::codec_of(head).is_some() || looks_like_pickle(head) {
         return false;
     }
-    let tail = file
-        .get(file.len().saturating_sub(22 + 65_535)..)
-        .unwrap_or(file);
+    let (_, tail) = file.suffix(22 + 65_535);
     memchr::memmem::rfind(tail, END_OF_CENTRAL_DIR).is_some()
+}
+
+/// The zip scan of a file that opens or ends like a zip; `None` for any
+/// other file.
+fn scan_if_zip(file: &Pieces<'_>, budget: &mut Budget) -> Option<CheckpointScan> {
+    let head = file.from(0);
+    if head.starts_with(LOCAL_HEADER) || head.starts_with(END_OF_CENTRAL_DIR) {
+        return Some(scan_zip(file, budget));
+    }
+    if pieces_end_like_zip(file) {
+        // Bytes before the first entry (a polyglot, a self-extracting
+        // stub): zipfile, np.load and Keras still open it from its end.
+        let mut out = scan_zip(file, budget);
+        out.anomalies
+            .insert(0, "data precedes the zip's first entry".to_owned());
+        return Some(out);
+    }
+    None
+}
+
+/// [`scan_within`] for a zip checkpoint of which only some ranges were
+/// read (a remote file: see [`zip_reads`]): the same scan, over the
+/// central directory and the members that were fetched.
+///
+/// What it cannot check, and so never reports, of bytes it was not given:
+/// the local headers of unfetched entries (storage records), so neither
+/// their agreement with the central directory (name, method, size) nor
+/// that a header is there at all; local entries the central directory does
+/// not list (found only by walking every header from the start, or by
+/// searching the whole file when the zip reader rejects it); and overlaps
+/// that an unfetched header's extra field would cause (its data is taken
+/// to start right after its name). A member other than a storage record
+/// that was not fetched (the file's read budget ran out) is reported as not
+/// scanned, never judged.
+pub fn scan_zip_pieces(
+    file: &Pieces<'_>,
+    budget: &mut Budget,
+) -> Result<CheckpointScan, FormatError> {
+    if file.is_empty() {
+        return Err(FormatError::invalid("file is empty"));
+    }
+    scan_if_zip(file, budget)
+        .ok_or_else(|| FormatError::invalid("not a zip: only zip checkpoints are read in parts"))
+}
+
+/// The bytes of a member a torch checkpoint's scan reads, for
+/// [`zip_reads`]: every entry but the storage records, whole (within the
+/// pickle caps).
+pub fn member_reads(name: &str, compressed_size: u64) -> u64 {
+    if is_storage_record(name) {
+        0
+    } else {
+        compressed_size.min(pkl_cap(name))
+    }
+}
+
+/// A local header's extra field is assumed at most this long when a
+/// member is fetched before its header was read (torch pads data to 64
+/// bytes with it); a longer one costs one more range.
+const LOCAL_EXTRA_GUESS: u64 = 128;
+
+/// What a remote zip needs read next: see [`zip_reads`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZipReads {
+    /// Ranges not yet read, in no particular order (may overlap).
+    pub ranges: Vec<std::ops::Range<u64>>,
+    /// Members that `wants` asks for beyond `max_members`, not read.
+    pub members_skipped: usize,
+}
+
+/// Plans the reading of a zip by range (a torch checkpoint, an `.npz`, a
+/// `.keras`): given what was read of it (at least its end, which holds the
+/// end-of-central-directory record), the ranges its scanner needs next.
+/// First the central directory, when the end does not hold it all (the
+/// first byte the zip reader asked for and did not have, to the end read);
+/// then, for each of the first `max_members` entries for which
+/// `wants(name, compressed size)` asks for bytes, its local header and that
+/// many bytes of its data (before the header is read, its extra field is
+/// guessed at [`LOCAL_EXTRA_GUESS`] bytes). Called again with more read,
+/// it asks for what is still missing; an empty plan means done. Only the
+/// zip reader's directory parse is used: no second zip parser.
+pub fn zip_reads(
+    have: &Pieces<'_>,
+    wants: &dyn Fn(&str, u64) -> u64,
+    max_members: usize,
+) -> ZipReads {
+    let mut out = ZipReads::default();
+    let archive = match open_zip(have) {
+        Ok(a) => a,
+        Err(_) => {
+            let (tail_start, _) = have.suffix(usize::MAX);
+            if let Some(at) = have.missed().filter(|&at| at < tail_start) {
+                out.ranges.push(at as u64..tail_start as u64);
+            }
+            return out;
+        }
+    };
+    let len = have.len() as u64;
+    let mut members = 0usize;
+    for i in 0..archive.len().min(MAX_ENTRIES) {
+        let Ok(z) = archive.by_index_data(i) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(z.name_raw());
+        let want = wants(&name, z.compressed_size());
+        if want == 0 {
+            continue;
+        }
+        members += 1;
+        if members > max_members {
+            out.members_skipped += 1;
+            continue;
+        }
+        let header = z.header_start();
+        let Ok(at) = usize::try_from(header) else {
+            continue;
+        };
+        let range = match local_entry(have, at) {
+            Some(l) => header..(l.data_start as u64).saturating_add(want),
+            None => {
+                let guess = 30 + z.name_raw().len() as u64 + LOCAL_EXTRA_GUESS;
+                header..header.saturating_add(guess).saturating_add(want)
+            }
+        };
+        let range = range.start.min(len)..range.end.min(len);
+        let (Ok(start), Ok(end)) = (usize::try_from(range.start), usize::try_from(range.end))
+        else {
+            continue;
+        };
+        if have.unread(start..end) {
+            out.ranges.push(range);
+        }
+    }
+    out
 }
 
 fn is_legacy(file: &[u8]) -> bool {
@@ -1037,6 +1163,24 @@ struct LocalEntry {
     /// descriptor or unreadable.
     compressed_size: Option<u64>,
     data_start: usize,
+    /// Not read (a remote file's unfetched header): taken from the central
+    /// directory, `data_start` as if the header had no extra field.
+    assumed: bool,
+}
+
+impl LocalEntry {
+    /// The local header at `offset` that was not read, as the central
+    /// directory describes it. Nothing is judged from it but its size.
+    fn assumed(offset: usize, name: &str, method: u16, compressed_size: u64) -> LocalEntry {
+        LocalEntry {
+            offset,
+            name: name.to_owned(),
+            method,
+            compressed_size: Some(compressed_size),
+            data_start: offset.saturating_add(30).saturating_add(name.len()),
+            assumed: true,
+        }
+    }
 }
 
 fn le16(b: &[u8], at: usize) -> Option<u16> {
@@ -1052,7 +1196,7 @@ fn le64(b: &[u8], at: usize) -> Option<u64> {
 }
 
 /// Parses the local header at `offset`, if there is a whole one.
-fn local_entry(file: &[u8], offset: usize) -> Option<LocalEntry> {
+fn local_entry(file: &Pieces<'_>, offset: usize) -> Option<LocalEntry> {
     let h = file.get(offset..offset.checked_add(30)?)?;
     if !h.starts_with(LOCAL_HEADER) {
         return None;
@@ -1080,6 +1224,7 @@ fn local_entry(file: &[u8], offset: usize) -> Option<LocalEntry> {
         method,
         compressed_size,
         data_start: name_start + name_len + extra_len,
+        assumed: false,
     })
 }
 
@@ -1100,11 +1245,11 @@ fn zip64_compressed(extra: &[u8], has_uncompressed: bool) -> Option<u64> {
 /// Follows local headers from the start of the file by their sizes, the
 /// way a streaming reader does. Stops at the central directory or at the
 /// first header it cannot follow (returns that offset).
-fn hop_local_entries(file: &[u8]) -> (Vec<LocalEntry>, Option<usize>) {
+fn hop_local_entries(file: &Pieces<'_>) -> (Vec<LocalEntry>, Option<usize>) {
     let mut out = Vec::new();
     let mut offset = 0usize;
     while out.len() < MAX_ENTRIES {
-        let rest = file.get(offset..).unwrap_or_default();
+        let rest = file.from(offset);
         if rest.starts_with(CENTRAL_HEADER) || rest.starts_with(END_OF_CENTRAL_DIR) {
             return (out, None);
         }
@@ -1127,16 +1272,11 @@ fn hop_local_entries(file: &[u8]) -> (Vec<LocalEntry>, Option<usize>) {
 /// Every local header signature in the file, as picklescan's relaxed
 /// reader and torch's own reader effectively tolerate: used when the
 /// central directory cannot be trusted.
-fn search_local_entries(file: &[u8]) -> Vec<LocalEntry> {
+fn search_local_entries(file: &Pieces<'_>) -> Vec<LocalEntry> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while out.len() < MAX_ENTRIES {
-        let Some(rel) = file
-            .get(at..)
-            .unwrap_or_default()
-            .windows(4)
-            .position(|w| w == LOCAL_HEADER)
-        else {
+        let Some(rel) = file.from(at).windows(4).position(|w| w == LOCAL_HEADER) else {
             break;
         };
         let offset = at + rel;
@@ -1205,13 +1345,15 @@ fn is_storage_record(name: &str) -> bool {
 /// The bytes a stored entry declares, within the file; an entry whose
 /// size is unknown (deferred to a data descriptor) gives its first 8 bytes
 /// at most, enough for a magic number.
-fn stored_bytes<'f>(file: &'f [u8], e: &LocalEntry) -> &'f [u8] {
+fn stored_bytes<'f>(file: &Pieces<'f>, e: &LocalEntry) -> &'f [u8] {
     let len = e
         .compressed_size
         .and_then(|s| usize::try_from(s).ok())
         .unwrap_or(8);
     let end = e.data_start.saturating_add(len).min(file.len());
-    file.get(e.data_start.min(end)..end).unwrap_or_default()
+    let start = e.data_start.min(end);
+    let here = file.from(start);
+    here.get(..end - start).unwrap_or(here)
 }
 
 fn is_archive_magic(bytes: &[u8]) -> bool {
@@ -1224,7 +1366,7 @@ fn is_archive_magic(bytes: &[u8]) -> bool {
 /// the file, deflated ones through the zip crate's stream reader (the cap
 /// bounds a deflate bomb). Returns the bytes and whether they were cut.
 fn read_local<'f>(
-    file: &'f [u8],
+    file: &Pieces<'f>,
     e: &LocalEntry,
     cap: u64,
 ) -> Result<(std::borrow::Cow<'f, [u8]>, bool), String> {
@@ -1237,13 +1379,14 @@ fn read_local<'f>(
         let end = e.data_start.saturating_add(declared).min(file.len());
         let start = e.data_start.min(end);
         let cut = end - start > cap_usize;
-        let kept = file
-            .get(start..end.min(start + cap_usize))
-            .unwrap_or_default();
+        let here = file.from(start);
+        let kept = here
+            .get(..end.min(start.saturating_add(cap_usize)) - start)
+            .unwrap_or(here);
         // Borrowed from the map: a stored data.pkl costs no copy.
         return Ok((std::borrow::Cow::Borrowed(kept), cut));
     }
-    let mut cursor = Cursor::new(file.get(e.offset..).unwrap_or_default());
+    let mut cursor = Cursor::new(file.from(e.offset));
     let entry = match e.compressed_size {
         Some(size) => zip::read::read_zipfile_from_stream_with_compressed_size(&mut cursor, size),
         None => zip::read::read_zipfile_from_stream(&mut cursor),
@@ -1279,17 +1422,26 @@ fn read_capped(r: &mut impl Read, cap: u64) -> Result<(Vec<u8>, bool), String> {
 /// zip64 end record and locator (76 bytes) in between, so when the first
 /// directory record is also 76 bytes long (an archive folder name of 21
 /// characters) it starts one record late and rejects the archive.
-fn open_zip(file: &[u8]) -> zip::result::ZipResult<zip::ZipArchive<Cursor<&[u8]>>> {
+fn open_zip<'p, 'a>(
+    file: &'p Pieces<'a>,
+) -> zip::result::ZipResult<zip::ZipArchive<PiecesReader<'p, 'a>>> {
     let config = zip::read::Config {
         archive_offset: zip::read::ArchiveOffset::Known(0),
     };
-    zip::ZipArchive::with_config(config, Cursor::new(file))
-        .or_else(|_| zip::ZipArchive::new(Cursor::new(file)))
+    zip::ZipArchive::with_config(config, file.reader())
+        .or_else(|_| zip::ZipArchive::new(file.reader()))
 }
 
-fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
+fn scan_zip(file: &Pieces<'_>, budget: &mut Budget) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::TorchZip);
-    let (hopped, hop_stop) = hop_local_entries(file);
+    // Following local headers from the start needs every byte between
+    // them: a file read by range (storage records unfetched) is not walked.
+    let whole = file.whole_file().is_some();
+    let (hopped, hop_stop) = if whole {
+        hop_local_entries(file)
+    } else {
+        (Vec::new(), None)
+    };
     // (name, local entry) of every entry the central directory lists.
     let mut listed: Vec<(String, Option<LocalEntry>)> = Vec::new();
     match open_zip(file) {
@@ -1301,6 +1453,10 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
                 ));
             }
             for i in 0..n.min(MAX_ENTRIES) {
+                if let Some(assumed) = unread_local(file, &archive, i) {
+                    listed.push((assumed.name.clone(), Some(assumed)));
+                    continue;
+                }
                 match archive.by_index_raw(i) {
                     Ok(z) => {
                         let name = String::from_utf8_lossy(z.name_raw()).into_owned();
@@ -1368,7 +1524,7 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
                 }
             }
         }
-        Err(e) => {
+        Err(e) if whole => {
             out.anomalies.push(format!(
                 "the zip reader rejects the archive ({e}); walked the local headers instead"
             ));
@@ -1377,16 +1533,48 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
             }
             add_central_records(file, &mut listed, &mut out.anomalies);
         }
+        Err(e) => {
+            // Only part of the file is here: its local headers cannot be
+            // searched, so what it holds was not checked.
+            out.not_scanned(format!(
+                "the zip reader rejects the archive ({e}); its local headers could not be walked, as only part of the file was read"
+            ));
+            add_central_records(file, &mut listed, &mut out.anomalies);
+        }
     }
     examine_entries(file, &listed, &mut out, budget);
     out
+}
+
+/// Entry `i` of the directory when its local header was not read (a remote
+/// file's storage record): the directory's account of it, so that nothing
+/// is said about a header no one looked at.
+fn unread_local(
+    file: &Pieces<'_>,
+    archive: &zip::ZipArchive<PiecesReader<'_, '_>>,
+    i: usize,
+) -> Option<LocalEntry> {
+    let z = archive.by_index_data(i).ok()?;
+    let header = usize::try_from(z.header_start()).ok()?;
+    if !file.unread(header..header.saturating_add(30)) {
+        return None;
+    }
+    let name = String::from_utf8_lossy(z.name_raw()).into_owned();
+    #[allow(deprecated)]
+    let method = z.compression().to_u16();
+    Some(LocalEntry::assumed(
+        header,
+        &name,
+        method,
+        z.compressed_size(),
+    ))
 }
 
 /// The directory as written: a name listed twice is one entry to the zip
 /// crate (or makes it reject the archive), but each copy is loaded by some
 /// reader, so every record's local entry not yet listed is added.
 fn add_central_records(
-    file: &[u8],
+    file: &Pieces<'_>,
     listed: &mut Vec<(String, Option<LocalEntry>)>,
     anomalies: &mut Vec<String>,
 ) {
@@ -1398,8 +1586,17 @@ fn add_central_records(
         .collect();
     for r in &records {
         let at = r.local_offset as usize;
-        let local = local_entry(file, at);
-        if let Some(l) = &local {
+        let local = if file.unread(at..at.saturating_add(30)) {
+            Some(LocalEntry::assumed(
+                at,
+                &r.name,
+                r.method,
+                u64::from(r.compressed_size),
+            ))
+        } else {
+            local_entry(file, at)
+        };
+        if let Some(l) = local.as_ref().filter(|l| !l.assumed) {
             if l.method != r.method {
                 anomalies.push(format!(
                     "entry {:?}: the local header says method {} but the central directory says {}",
@@ -1427,8 +1624,21 @@ fn add_central_records(
     }
 }
 
+/// Whether the bytes of `local` a scan reads (up to `cap` of its data) are
+/// missing from a file read by range: its header unread, or its data.
+fn not_fetched(file: &Pieces<'_>, local: &LocalEntry, cap: u64) -> bool {
+    if local.assumed {
+        return true;
+    }
+    let size = local.compressed_size.unwrap_or(8).min(cap);
+    let end = local
+        .data_start
+        .saturating_add(usize::try_from(size).unwrap_or(usize::MAX));
+    file.unread(local.offset..end)
+}
+
 fn examine_entries(
-    file: &[u8],
+    file: &Pieces<'_>,
     listed: &[(String, Option<LocalEntry>)],
     out: &mut CheckpointScan,
     release: &mut Budget,
@@ -1473,6 +1683,22 @@ fn examine_entries(
                 data_entries.insert(key.to_owned(), size);
             }
         }
+        // Storage records are raw tensor bytes that no loader unpacks or
+        // unpickles: their first bytes are whatever the weights are, so
+        // they are sniffed neither as archives nor as pickles.
+        let storage = is_storage_record(name);
+        // Any other entry of a file read by range was fetched whole, unless
+        // the file's read budget ran out first: then it is not judged.
+        if !storage && not_fetched(file, local, pkl_cap(name)) {
+            if is_archive_name(name) {
+                out.anomalies
+                    .push(format!("entry {name:?} is itself an archive"));
+            }
+            out.not_scanned(format!(
+                "entry {name:?} was not read: only part of the file was fetched, within its read budget"
+            ));
+            continue;
+        }
         // A stored entry's own bytes, never the next header: a zero-length
         // record (an empty storage, TorchScript's empty constants) is
         // followed by `PK\x03\x04`, which is not its content.
@@ -1481,10 +1707,6 @@ fn examine_entries(
         } else {
             &[]
         };
-        // Storage records are raw tensor bytes that no loader unpacks or
-        // unpickles: their first bytes are whatever the weights are, so
-        // they are sniffed neither as archives nor as pickles.
-        let storage = is_storage_record(name);
         if is_archive_name(name) || (!storage && is_archive_magic(stored)) {
             out.anomalies
                 .push(format!("entry {name:?} is itself an archive"));
@@ -1591,7 +1813,7 @@ fn examine_entries(
             }
         }
         None => {
-            if out.pickles.is_empty() {
+            if out.pickles.is_empty() && out.unscanned.is_empty() {
                 out.error = Some("the archive holds no .pkl entry".to_owned());
             }
         }
