@@ -496,6 +496,15 @@ fn pieces_end_like_zip(file: &Pieces<'_>) -> bool {
     memchr::memmem::rfind(tail, END_OF_CENTRAL_DIR).is_some()
 }
 
+/// Whether a file of which only parts may be here (its first bytes and its
+/// end) opens or ends like a zip: what [`scan_zip_pieces`] reads.
+pub fn opens_or_ends_like_zip(file: &Pieces<'_>) -> bool {
+    let head = file.from(0);
+    head.starts_with(LOCAL_HEADER)
+        || head.starts_with(END_OF_CENTRAL_DIR)
+        || pieces_end_like_zip(file)
+}
+
 /// The zip scan of a file that opens or ends like a zip; `None` for any
 /// other file.
 fn scan_if_zip(file: &Pieces<'_>, budget: &mut Budget) -> Option<CheckpointScan> {
@@ -542,12 +551,8 @@ pub fn scan_zip_pieces(
 /// The bytes of a member a torch checkpoint's scan reads, for
 /// [`zip_reads`]: every entry but the storage records, whole (within the
 /// pickle caps).
-pub fn member_reads(name: &str, compressed_size: u64) -> u64 {
-    if is_storage_record(name) {
-        0
-    } else {
-        compressed_size.min(pkl_cap(name))
-    }
+pub fn member_reads(name: &str, compressed_size: u64) -> Option<u64> {
+    (!is_storage_record(name)).then(|| compressed_size.min(pkl_cap(name)))
 }
 
 /// A local header's extra field is assumed at most this long when a
@@ -570,17 +575,20 @@ pub struct ZipReads {
 /// First the central directory, when the end does not hold it all (the
 /// first byte the zip reader asked for and did not have, to the end read);
 /// then, for each of the first `max_members` entries for which
-/// `wants(name, compressed size)` asks for bytes, its local header and that
-/// many bytes of its data (before the header is read, its extra field is
+/// `wants(name, compressed size)` is `Some(n)`, its local header and `n`
+/// bytes of its data (before the header is read, its extra field is
 /// guessed at [`LOCAL_EXTRA_GUESS`] bytes). Called again with more read,
 /// it asks for what is still missing; an empty plan means done. Only the
 /// zip reader's directory parse is used: no second zip parser.
 pub fn zip_reads(
     have: &Pieces<'_>,
-    wants: &dyn Fn(&str, u64) -> u64,
+    wants: &dyn Fn(&str, u64) -> Option<u64>,
     max_members: usize,
 ) -> ZipReads {
     let mut out = ZipReads::default();
+    if declares_too_many(have).is_some() {
+        return out;
+    }
     let archive = match open_zip(have) {
         Ok(a) => a,
         Err(_) => {
@@ -598,10 +606,9 @@ pub fn zip_reads(
             continue;
         };
         let name = String::from_utf8_lossy(z.name_raw());
-        let want = wants(&name, z.compressed_size());
-        if want == 0 {
+        let Some(want) = wants(&name, z.compressed_size()) else {
             continue;
-        }
+        };
         members += 1;
         if members > max_members {
             out.members_skipped += 1;
@@ -1444,6 +1451,14 @@ fn scan_zip(file: &Pieces<'_>, budget: &mut Budget) -> CheckpointScan {
     };
     // (name, local entry) of every entry the central directory lists.
     let mut listed: Vec<(String, Option<LocalEntry>)> = Vec::new();
+    if !whole && let Some(count) = declares_too_many(file) {
+        // The zip reader sizes its directory by the count: over HTTP, a
+        // lying count must not cost memory before anything is read.
+        out.not_scanned(format!(
+            "the archive declares {count} entries, more than the {MAX_ENTRIES} a checkpoint needs; its directory was not read"
+        ));
+        return out;
+    }
     match open_zip(file) {
         Ok(mut archive) => {
             let n = archive.len();
@@ -1544,6 +1559,12 @@ fn scan_zip(file: &Pieces<'_>, budget: &mut Budget) -> CheckpointScan {
     }
     examine_entries(file, &listed, &mut out, budget);
     out
+}
+
+/// The entry count the end record declares, when it is above
+/// [`MAX_ENTRIES`].
+fn declares_too_many(file: &Pieces<'_>) -> Option<u64> {
+    super::packages::declared_entries(file).filter(|&n| n > MAX_ENTRIES as u64)
 }
 
 /// Entry `i` of the directory when its local header was not read (a remote

@@ -27,13 +27,20 @@ pub enum Content {
         head: Arc<Vec<u8>>,
         size: u64,
     },
+    /// `head`, zeros, then `tail` ending at `size`: a zip whose storage
+    /// records declare gigabytes and whose directory is real.
+    Ends {
+        head: Arc<Vec<u8>>,
+        tail: Arc<Vec<u8>>,
+        size: u64,
+    },
 }
 
 impl Content {
     pub fn size(&self) -> u64 {
         match self {
             Content::Bytes(b) => b.len() as u64,
-            Content::Sparse { size, .. } => *size,
+            Content::Sparse { size, .. } | Content::Ends { size, .. } => *size,
         }
     }
     fn slice(&self, start: u64, end_incl: u64) -> Vec<u8> {
@@ -41,6 +48,14 @@ impl Content {
             .map(|i| match self {
                 Content::Bytes(b) => b[i as usize],
                 Content::Sparse { head, .. } => head.get(i as usize).copied().unwrap_or(0),
+                Content::Ends { head, tail, size } => {
+                    let tail_start = size - tail.len() as u64;
+                    if i >= tail_start {
+                        tail[(i - tail_start) as usize]
+                    } else {
+                        head.get(i as usize).copied().unwrap_or(0)
+                    }
+                }
             })
             .collect()
     }
@@ -51,6 +66,13 @@ impl Content {
             Content::Sparse { head, size } => {
                 let mut h = sha2::Sha256::new();
                 h.update(head.as_slice());
+                h.update(size.to_le_bytes());
+                hex(&h.finalize())
+            }
+            Content::Ends { head, tail, size } => {
+                let mut h = sha2::Sha256::new();
+                h.update(head.as_slice());
+                h.update(tail.as_slice());
                 h.update(size.to_le_bytes());
                 hex(&h.finalize())
             }
