@@ -635,6 +635,25 @@ mod tests {
     }
 
     #[test]
+    fn a_keras_archive_read_in_parts_scans_the_same_without_its_weights() {
+        let tail = 1024.min(KERAS.len());
+        let (got, requests) =
+            super::super::torch::read_by_plan(KERAS, tail, &member_reads, usize::MAX);
+        assert!(requests <= 3, "{requests}");
+        let pieces = got.view();
+        let whole = scan_keras_zip(KERAS).unwrap();
+        let parts = scan_keras_zip_pieces(&pieces, &mut Budget::default()).unwrap();
+        assert_eq!(parts, whole);
+        // The weights member's data was never fetched.
+        let archive = zip::ZipArchive::new(Cursor::new(KERAS)).unwrap();
+        let h5 = archive.index_for_name("model.weights.h5").unwrap();
+        let h5 = archive.by_index_data(h5).unwrap();
+        let start = h5.header_start() as usize + 200;
+        let end = start + (h5.compressed_size() as usize).saturating_sub(200);
+        assert!(end <= start || pieces.unread(start..end));
+    }
+
+    #[test]
     fn reads_the_keras_fixture() {
         let scan = scan_keras_zip(KERAS).unwrap();
         assert_eq!(scan.format, "keras-v3");

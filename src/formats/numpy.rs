@@ -1089,6 +1089,46 @@ mod tests {
     }
 
     #[test]
+    fn an_npz_read_in_parts_gives_the_same_members_up_to_the_cap() {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            for (i, method) in [
+                zip::CompressionMethod::Stored,
+                zip::CompressionMethod::Deflated,
+                zip::CompressionMethod::Stored,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+                w.start_file(format!("a{i}.npy"), opts).unwrap();
+                let mut f = npy(
+                    "{'descr': '<f4', 'fortran_order': False, 'shape': (50000,)}",
+                    0,
+                );
+                f.resize(f.len() + 200_000, 7);
+                std::io::Write::write_all(&mut w, &f).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let file = buf.get_ref();
+        let whole = parse_npz(file).unwrap();
+        let (got, _) = super::super::torch::read_by_plan(file, 1024, &member_reads, usize::MAX);
+        let pieces = got.view();
+        assert!(got.held() < 16 << 10, "{} bytes read", got.held());
+        let parts = parse_npz_pieces(&pieces, &mut super::super::Budget::default(), usize::MAX);
+        assert_eq!(parts.unwrap(), whole);
+        // Past the cap: the first members, and an anomaly for the rest.
+        let (got, _) = super::super::torch::read_by_plan(file, 1024, &member_reads, 2);
+        let capped =
+            parse_npz_pieces(&got.view(), &mut super::super::Budget::default(), 2).unwrap();
+        assert_eq!(capped.members, whole.members[..2]);
+        assert_eq!(capped.anomalies.len(), 1, "{:?}", capped.anomalies);
+        assert!(capped.anomalies[0].contains("only the first 2 of its 3 members"));
+    }
+
+    #[test]
     fn npz_flags_deflate_bombs_without_inflating_them() {
         let mut buf = Cursor::new(Vec::new());
         {

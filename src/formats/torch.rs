@@ -509,7 +509,11 @@ pub fn opens_or_ends_like_zip(file: &Pieces<'_>) -> bool {
 /// other file.
 fn scan_if_zip(file: &Pieces<'_>, budget: &mut Budget) -> Option<CheckpointScan> {
     let head = file.from(0);
-    if head.starts_with(LOCAL_HEADER) || head.starts_with(END_OF_CENTRAL_DIR) {
+    // A first entry that was not read is not data before the zip.
+    if head.starts_with(LOCAL_HEADER)
+        || head.starts_with(END_OF_CENTRAL_DIR)
+        || (file.unread(0..4) && pieces_end_like_zip(file))
+    {
         return Some(scan_zip(file, budget));
     }
     if pieces_end_like_zip(file) {
@@ -618,13 +622,18 @@ pub fn zip_reads(
         let Ok(at) = usize::try_from(header) else {
             continue;
         };
-        let range = match local_entry(have, at) {
-            Some(l) => header..(l.data_start as u64).saturating_add(want),
-            None => {
-                let guess = 30 + z.name_raw().len() as u64 + LOCAL_EXTRA_GUESS;
-                header..header.saturating_add(guess).saturating_add(want)
+        // The header's own length once its fixed part is read, else a
+        // guess.
+        let fixed = have
+            .get(at..at.saturating_add(30))
+            .filter(|h| h.starts_with(LOCAL_HEADER));
+        let header_len = match fixed {
+            Some(h) => {
+                30 + u64::from(le16(h, 26).unwrap_or(0)) + u64::from(le16(h, 28).unwrap_or(0))
             }
+            None => 30 + z.name_raw().len() as u64 + LOCAL_EXTRA_GUESS,
         };
+        let range = header..header.saturating_add(header_len).saturating_add(want);
         let range = range.start.min(len)..range.end.min(len);
         let (Ok(start), Ok(end)) = (usize::try_from(range.start), usize::try_from(range.end))
         else {
@@ -1561,6 +1570,25 @@ fn scan_zip(file: &Pieces<'_>, budget: &mut Budget) -> CheckpointScan {
     out
 }
 
+/// Whether the local header at `at` was not read whole (its fixed part,
+/// or the name and extra field that fixed part announces): such a header
+/// is taken from the directory, never judged. One that was read and is
+/// not a local header is judged as it is.
+fn header_unread(file: &Pieces<'_>, at: usize) -> bool {
+    let fixed_end = at.saturating_add(30);
+    if file.unread(at..fixed_end) {
+        return true;
+    }
+    let Some(h) = file
+        .get(at..fixed_end)
+        .filter(|h| h.starts_with(LOCAL_HEADER))
+    else {
+        return false;
+    };
+    let variable = usize::from(le16(h, 26).unwrap_or(0)) + usize::from(le16(h, 28).unwrap_or(0));
+    file.unread(at..fixed_end.saturating_add(variable))
+}
+
 /// The entry count the end record declares, when it is above
 /// [`MAX_ENTRIES`].
 fn declares_too_many(file: &Pieces<'_>) -> Option<u64> {
@@ -1577,7 +1605,7 @@ fn unread_local(
 ) -> Option<LocalEntry> {
     let z = archive.by_index_data(i).ok()?;
     let header = usize::try_from(z.header_start()).ok()?;
-    if !file.unread(header..header.saturating_add(30)) {
+    if !header_unread(file, header) {
         return None;
     }
     let name = String::from_utf8_lossy(z.name_raw()).into_owned();
@@ -1607,7 +1635,7 @@ fn add_central_records(
         .collect();
     for r in &records {
         let at = r.local_offset as usize;
-        let local = if file.unread(at..at.saturating_add(30)) {
+        let local = if header_unread(file, at) {
             Some(LocalEntry::assumed(
                 at,
                 &r.name,
@@ -1841,6 +1869,40 @@ fn examine_entries(
     }
 }
 
+/// Reads `file` as a remote read does (see `read::read_remote_zip`): its
+/// last `tail` bytes, then up to three rounds of the ranges [`zip_reads`]
+/// asks for; what was read, and the number of reads.
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+pub(crate) fn read_by_plan(
+    file: &[u8],
+    tail: usize,
+    wants: &dyn Fn(&str, u64) -> Option<u64>,
+    max_members: usize,
+) -> (super::pieces::Fetched, usize) {
+    let mut got = super::pieces::Fetched::new(file.len() as u64);
+    let at = file.len() - tail;
+    got.add(at as u64, file[at..].to_vec());
+    let mut requests = 1;
+    for _ in 0..3 {
+        let plan = zip_reads(&got.view(), wants, max_members);
+        let missing: Vec<_> = plan
+            .ranges
+            .into_iter()
+            .flat_map(|r| got.missing(r))
+            .collect();
+        let ranges = super::pieces::coalesce(missing, 0);
+        if ranges.is_empty() {
+            break;
+        }
+        for r in ranges {
+            requests += 1;
+            got.add(r.start, file[r.start as usize..r.end as usize].to_vec());
+        }
+    }
+    (got, requests)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
@@ -2036,6 +2098,119 @@ mod tests {
     }
 
     const PAYLOAD: &[u8] = b"\x80\x02cos\nsystem\nX\x0a\x00\x00\x00echo pwned\x85R.";
+
+    #[test]
+    fn a_checkpoint_read_in_parts_scans_as_the_whole_file() {
+        for (name, file, _) in FIXTURES {
+            if !name.ends_with(".pt") || !file.starts_with(LOCAL_HEADER) {
+                continue;
+            }
+            let whole = scan(file).unwrap();
+            let (got, requests) =
+                read_by_plan(file, 600.min(file.len()), &member_reads, usize::MAX);
+            assert!(requests <= 4, "{name}: {requests}");
+            let parts = scan_zip_pieces(&got.view(), &mut Budget::default()).unwrap();
+            if whole.anomalies.is_empty() {
+                assert_eq!(parts, whole, "{name}");
+            } else {
+                // What only the local headers of unread entries or a walk
+                // of the whole file could show is not claimed.
+                assert_eq!(parts.pickles, whole.pickles, "{name}");
+                assert_eq!(parts.verdict(), whole.verdict(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn storage_records_are_never_fetched_and_their_headers_never_judged() {
+        let file = FIXTURES
+            .iter()
+            .find(|(n, _, _)| *n == "benign-state-dict.pt")
+            .unwrap()
+            .1;
+        // The storage records' local headers and data lie between byte 918
+        // (archive/data/0) and 1480 (archive/version).
+        let (got, _) = read_by_plan(file, 1000, &member_reads, usize::MAX);
+        let pieces = got.view();
+        assert!(pieces.unread(1100..1400), "storage data was fetched");
+        let parts = scan_zip_pieces(&pieces, &mut Budget::default()).unwrap();
+        assert_eq!(parts, scan(file).unwrap());
+        // Only the first bytes and the end (the zip reader reads the last
+        // KiB in one go): the members are not scanned, and say so; no
+        // error claims the archive holds no pickle.
+        let tail = &file[file.len() - 1024..];
+        let only_end = Pieces::new(
+            file.len() as u64,
+            [(0, &file[..4]), ((file.len() - 1024) as u64, tail)],
+        );
+        let parts = scan_zip_pieces(&only_end, &mut Budget::default()).unwrap();
+        assert!(parts.error.is_none(), "{:?}", parts.error);
+        assert!(parts.pickles.is_empty());
+        assert!(
+            parts
+                .unscanned
+                .iter()
+                .any(|u| u.contains("archive/data.pkl")),
+            "{:?}",
+            parts.unscanned
+        );
+        assert!(
+            !parts
+                .anomalies
+                .iter()
+                .any(|a| a.contains("local header") || a.contains("rejects")),
+            "{:?}",
+            parts.anomalies
+        );
+    }
+
+    #[test]
+    fn a_payload_is_found_in_parts_and_a_lying_directory_is_not_trusted() {
+        let file = FIXTURES
+            .iter()
+            .find(|(n, _, _)| *n == "mal-torch-zip-payload.pt")
+            .unwrap()
+            .1;
+        let (got, _) = read_by_plan(file, 300, &member_reads, usize::MAX);
+        let parts = scan_zip_pieces(&got.view(), &mut Budget::default()).unwrap();
+        assert_eq!(parts.verdict(), Verdict::Unsafe);
+        // An end record declaring a directory past the end of a 1 GB file
+        // and 60,000 entries: nothing asked for, nothing read, no panic.
+        let mut tail = zip_of(&[("archive/data.pkl", PAYLOAD)]);
+        let end = tail.len() - 22;
+        tail[end + 8..end + 12].copy_from_slice(&[0x60, 0xea, 0x60, 0xea]);
+        tail[end + 16..end + 20].copy_from_slice(&u32::MAX.to_le_bytes());
+        let len = 1u64 << 30;
+        let at = len - tail.len() as u64;
+        let lying = Pieces::new(len, [(at, tail.as_slice())]);
+        // At most the rest of the end record's search area is asked for
+        // (the zip reader looks further back for another end record).
+        let plan = zip_reads(&lying, &member_reads, usize::MAX);
+        assert!(
+            plan.ranges.iter().all(|r| r.start >= len - 65_557 - 1024),
+            "{plan:?}"
+        );
+        let scanned = scan_zip_pieces(&lying, &mut Budget::default()).unwrap();
+        assert!(scanned.pickles.is_empty());
+        assert!(!scanned.anomalies.is_empty());
+        // A directory larger than the end that was read: it is asked for.
+        let mut many: Vec<(String, Vec<u8>)> = (0..40)
+            .map(|i| (format!("archive/data/{i}"), vec![0u8; 64]))
+            .collect();
+        many.insert(0, ("archive/data.pkl".to_owned(), PAYLOAD.to_vec()));
+        let entries: Vec<(&str, &[u8])> = many
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        let zip = zip_of(&entries);
+        // The end, the rest of the directory, the members, and the rest of
+        // data.pkl past the guessed header.
+        let (got, requests) = read_by_plan(&zip, 200, &member_reads, usize::MAX);
+        assert!(requests <= 4, "{requests}");
+        let parts = scan_zip_pieces(&got.view(), &mut Budget::default()).unwrap();
+        assert_eq!(parts.verdict(), Verdict::Unsafe);
+        assert!(got.view().unread(200..2000), "storage records were fetched");
+    }
 
     #[test]
     fn every_pkl_entry_is_scanned_and_odd_layouts_are_reported() {
