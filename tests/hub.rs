@@ -1026,3 +1026,49 @@ fn a_1_gb_torch_zip_costs_two_ranges_and_a_lying_directory_is_a_finding() {
         "{findings:?}"
     );
 }
+
+/// Paths a listing names that no report may carry are left out, each a
+/// finding quoting it escaped, never a file of the report.
+#[test]
+fn unsafe_listed_paths_are_findings_with_escaped_names() {
+    let server = Server::start();
+    let small = |path: &str| File {
+        path: path.to_owned(),
+        content: Content::Bytes(Arc::new(b"{}".to_vec())),
+        lfs: false,
+    };
+    server.add(
+        "org/odd",
+        vec![
+            small("config.json"),
+            small("../escape.json"),
+            small(".git/config"),
+            small("red\u{1b}[31m.json"),
+        ],
+    );
+    let (code, report, err) = scan_json(&server, "hf://org/odd", &[]);
+    assert_eq!(code, 0, "{err}");
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["config.json"]);
+    let left_out: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unreadable" && f["path"].is_null())
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(left_out.len(), 3, "{left_out:?}");
+    assert!(left_out.iter().any(|m| m.contains("\"../escape.json\"")));
+    assert!(
+        left_out
+            .iter()
+            .any(|m| m.contains(r#""red\u{1b}[31m.json""#)),
+        "{left_out:?}"
+    );
+    assert!(left_out.iter().all(|m| !m.contains('\u{1b}')));
+}

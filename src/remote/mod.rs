@@ -139,7 +139,16 @@ pub fn scan_hub(
     let facts = crate::read::read(
         Inventory {
             entries,
-            issues: Vec::new(),
+            // A listed path no report may carry is a file left out, said
+            // without its path as the finding's path.
+            issues: listing
+                .dropped
+                .iter()
+                .map(|error| inventory::WalkIssue::Unlisted {
+                    rel: None,
+                    error: error.clone(),
+                })
+                .collect(),
         },
         Some(target.name()),
         None,
