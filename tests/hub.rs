@@ -998,7 +998,11 @@ fn a_1_gb_torch_zip_costs_two_ranges_and_a_lying_directory_is_a_finding() {
             },
         )],
     );
+    server.behaviour.latency_ms.store(50, Ordering::Relaxed);
+    let started = Instant::now();
     let (code, report, err) = scan_json(&server, "hf://org/gib", &[]);
+    let seconds = started.elapsed().as_secs_f64();
+    server.behaviour.latency_ms.store(0, Ordering::Relaxed);
     assert_eq!(code, 0, "{err}");
     let (item, findings) = item_of(&report, "pytorch_model.bin");
     assert_eq!(item["weights"]["tensors"], 1, "{item} {findings:?}");
@@ -1007,7 +1011,8 @@ fn a_1_gb_torch_zip_costs_two_ranges_and_a_lying_directory_is_a_finding() {
     let bytes = report["source"]["bytes_read"].as_u64().unwrap();
     let (ranges, _) = ranges_for(&server, "pytorch_model.bin");
     eprintln!(
-        "benchmark torch zip: {size} bytes declared; {requests} requests ({ranges} ranges), {bytes} bytes read"
+        "benchmark torch zip: {size} bytes declared; {requests} requests ({ranges} ranges), \
+         {bytes} bytes read, {seconds:.2} s wall at 50 ms a request"
     );
     assert!(ranges <= 2, "{ranges} ranges");
     assert!(bytes < 256 << 10, "{bytes} bytes");
