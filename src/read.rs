@@ -1236,7 +1236,7 @@ fn read_remote_zip(
     use crate::remote::{
         FIRST_WEIGHTS_RANGE, MAX_VIEW_BYTES, ZIP_COALESCE_GAP, ZIP_ROUNDS, ZIP_TAIL,
     };
-    let (wants, max_members): (&dyn Fn(&str, u64) -> Option<u64>, usize) = match format {
+    let (wants, max_members): (&torch::MemberReads, usize) = match format {
         WeightsFormat::NumpyZip => (&numpy::member_reads, numpy::MAX_REMOTE_NPZ_MEMBERS),
         WeightsFormat::Keras => (&keras::member_reads, usize::MAX),
         _ => (&torch::member_reads, usize::MAX),

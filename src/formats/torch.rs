@@ -564,6 +564,12 @@ pub fn member_reads(name: &str, compressed_size: u64) -> Option<u64> {
 /// bytes with it); a longer one costs one more range.
 const LOCAL_EXTRA_GUESS: u64 = 128;
 
+/// What a scan reads of a zip member, by its name and compressed size:
+/// `None` for nothing (not even its local header), else how many bytes of
+/// its data after its local header ([`member_reads`] and its `.npz` and
+/// `.keras` counterparts).
+pub type MemberReads = dyn Fn(&str, u64) -> Option<u64>;
+
 /// What a remote zip needs read next: see [`zip_reads`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ZipReads {
@@ -584,11 +590,7 @@ pub struct ZipReads {
 /// guessed at [`LOCAL_EXTRA_GUESS`] bytes). Called again with more read,
 /// it asks for what is still missing; an empty plan means done. Only the
 /// zip reader's directory parse is used: no second zip parser.
-pub fn zip_reads(
-    have: &Pieces<'_>,
-    wants: &dyn Fn(&str, u64) -> Option<u64>,
-    max_members: usize,
-) -> ZipReads {
+pub fn zip_reads(have: &Pieces<'_>, wants: &MemberReads, max_members: usize) -> ZipReads {
     let mut out = ZipReads::default();
     if declares_too_many(have).is_some() {
         return out;
@@ -1877,7 +1879,7 @@ fn examine_entries(
 pub(crate) fn read_by_plan(
     file: &[u8],
     tail: usize,
-    wants: &dyn Fn(&str, u64) -> Option<u64>,
+    wants: &MemberReads,
     max_members: usize,
 ) -> (super::pieces::Fetched, usize) {
     let mut got = super::pieces::Fetched::new(file.len() as u64);
