@@ -10,7 +10,10 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-use support::hubserver::{self, Content, File, Server, big_release, finding, safetensors_header};
+use support::hubserver::{
+    self, Content, File, Server, big_release, declared_torch_zip, finding, lying_directory,
+    safetensors_header,
+};
 use support::{fixtures_dir, openness_cmd};
 
 /// The binary against `server`, with short timeouts and backoffs.
@@ -907,56 +910,6 @@ fn a_malicious_checkpoint_over_16_mib_is_unsafe_over_http() {
     );
 }
 
-/// A torch zip of `storage` declared bytes (zeros the server never sends):
-/// `data.pkl` and the storage's header at the front, `version`, the
-/// directory and its end record at the back.
-fn declared_torch_zip(data_pkl: &[u8], storage: u64) -> Content {
-    fn local(out: &mut Vec<u8>, name: &str, size: u32) {
-        out.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x21\x00");
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(name.as_bytes());
-    }
-    fn central(out: &mut Vec<u8>, name: &str, size: u32, offset: u32) {
-        out.extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00\x00\x00\x00\x00\x00\x00\x21\x00");
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
-        out.extend_from_slice(&[0; 12]);
-        out.extend_from_slice(&offset.to_le_bytes());
-        out.extend_from_slice(name.as_bytes());
-    }
-    let mut head = Vec::new();
-    local(&mut head, "archive/data.pkl", data_pkl.len() as u32);
-    head.extend_from_slice(data_pkl);
-    let storage_at = head.len() as u32;
-    local(&mut head, "archive/data/0", storage as u32);
-    let version_at = head.len() as u64 + storage;
-    let mut tail = Vec::new();
-    local(&mut tail, "archive/version", 2);
-    tail.extend_from_slice(b"3\n");
-    let cd_at = version_at + tail.len() as u64;
-    let mut cd = Vec::new();
-    central(&mut cd, "archive/data.pkl", data_pkl.len() as u32, 0);
-    central(&mut cd, "archive/data/0", storage as u32, storage_at);
-    central(&mut cd, "archive/version", 2, version_at as u32);
-    tail.extend_from_slice(&cd);
-    tail.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00\x03\x00\x03\x00");
-    tail.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-    tail.extend_from_slice(&(cd_at as u32).to_le_bytes());
-    tail.extend_from_slice(&0u16.to_le_bytes());
-    let size = cd_at + cd.len() as u64 + 22;
-    Content::Ends {
-        head: Arc::new(head),
-        tail: Arc::new(tail),
-        size,
-    }
-}
-
 /// BENCHMARKS.md: a torch zip declaring 1 GB, read in its first range and
 /// its end. Also: a directory that lies (offsets past the end, a count it
 /// does not hold) is a finding, not a panic or a large allocation.
@@ -970,34 +923,18 @@ fn a_1_gb_torch_zip_costs_two_ranges_and_a_lying_directory_is_a_finding() {
         &[("embed.weight", "BFloat16Storage", &[gib / 2 / 4096, 4096])],
     );
     let honest = declared_torch_zip(&p.stop(), gib);
-    // The same zip with its end record saying 60,000 entries in a
-    // directory 2 GB long at an offset past the end of the file.
-    let Content::Ends { head, tail, size } = honest.clone() else {
-        unreachable!()
-    };
-    let mut lying = tail.as_ref().clone();
-    let end = lying.len() - 22;
-    lying[end + 8..end + 12].copy_from_slice(&[0x60, 0xea, 0x60, 0xea]);
-    lying[end + 12..end + 16].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
-    lying[end + 16..end + 20].copy_from_slice(&((size + 4096) as u32).to_le_bytes());
+    let size = honest.size();
     let server = Server::start();
     let file = |path: &str, content: Content| File {
         path: path.to_owned(),
         content,
         lfs: true,
     };
-    server.add("org/gib", vec![file("pytorch_model.bin", honest)]);
     server.add(
         "org/liar",
-        vec![file(
-            "pytorch_model.bin",
-            Content::Ends {
-                head,
-                tail: Arc::new(lying),
-                size,
-            },
-        )],
+        vec![file("pytorch_model.bin", lying_directory(&honest))],
     );
+    server.add("org/gib", vec![file("pytorch_model.bin", honest)]);
     server.behaviour.latency_ms.store(50, Ordering::Relaxed);
     let started = Instant::now();
     let (code, report, err) = scan_json(&server, "hf://org/gib", &[]);
