@@ -1234,7 +1234,7 @@ fn read_remote_zip(
 ) -> std::io::Result<bool> {
     use crate::formats::pieces::{Fetched, coalesce};
     use crate::remote::{
-        FIRST_WEIGHTS_RANGE, MAX_VIEW_BYTES, ZIP_COALESCE_GAP, ZIP_ROUNDS, ZIP_TAIL,
+        FIRST_WEIGHTS_RANGE, MAX_VIEW_BYTES, ZIP_COALESCE_GAP, ZIP_MAX_RANGES, ZIP_ROUNDS, ZIP_TAIL,
     };
     let (wants, max_members): (&torch::MemberReads, usize) = match format {
         WeightsFormat::NumpyZip => (&numpy::member_reads, numpy::MAX_REMOTE_NPZ_MEMBERS),
@@ -1248,6 +1248,7 @@ fn read_remote_zip(
     if !torch::opens_or_ends_like_zip(&got.view()) {
         return Ok(false);
     }
+    let mut requests = 0usize;
     'rounds: for _ in 0..ZIP_ROUNDS {
         let plan = torch::zip_reads(&got.view(), wants, max_members);
         let missing: Vec<_> = plan
@@ -1261,7 +1262,8 @@ fn read_remote_zip(
         }
         for r in ranges {
             let left = MAX_VIEW_BYTES.saturating_sub(got.held());
-            if left == 0 {
+            requests += 1;
+            if left == 0 || requests > ZIP_MAX_RANGES {
                 // The scan says which members went unread.
                 break 'rounds;
             }

@@ -1014,3 +1014,51 @@ fn unsafe_listed_paths_are_findings_with_escaped_names() {
     );
     assert!(left_out.iter().all(|m| !m.contains('\u{1b}')));
 }
+
+/// A checkpoint whose small members lie far apart (each needs a range of
+/// its own): at most `remote::ZIP_MAX_RANGES` ranges after the first and
+/// last, and the members left unread are one finding, not a guess.
+#[test]
+fn members_spread_over_a_large_zip_cost_a_bounded_number_of_ranges() {
+    use support::generator::{Pickle, stored_zip};
+    let data_pkl = Pickle::new().op(b"}").stop();
+    let gap = vec![0u8; 80 << 10];
+    let tail = vec![0u8; 12 << 20];
+    let names: Vec<(String, String)> = (0..100)
+        .map(|i| (format!("archive/extra/{i}"), format!("archive/data/{i}")))
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("archive/data.pkl", &data_pkl)];
+    for (extra, storage) in &names {
+        entries.push((extra.as_str(), b"tiny"));
+        entries.push((storage.as_str(), &gap));
+    }
+    entries.push(("archive/data/big", &tail));
+    let zip = stored_zip(&entries);
+    assert!(zip.len() > 16 << 20);
+    let server = Server::start();
+    server.add(
+        "org/spread",
+        vec![File {
+            path: "pytorch_model.bin".to_owned(),
+            content: Content::Bytes(Arc::new(zip)),
+            lfs: true,
+        }],
+    );
+    let (code, report, err) = scan_json(
+        &server,
+        "hf://org/spread",
+        &[("OPENNESS_HTTP_TIMEOUT", "60")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (ranges, read) = ranges_for(&server, "pytorch_model.bin");
+    assert!(ranges <= 2 + 40, "{ranges} ranges");
+    assert!(read < 8 << 20, "{read} bytes");
+    let (_, findings) = item_of(&report, "pytorch_model.bin");
+    assert!(
+        findings.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("more entries were not read")),
+        "{findings:?}"
+    );
+}

@@ -379,7 +379,7 @@ pub fn parse_npz_within(file: &[u8], budget: &mut super::Budget) -> Result<NpzSc
 pub const REMOTE_MEMBER_HEAD: u64 = 4096;
 /// Members of an `.npz` read by range: each costs a range of its own
 /// unless members lie side by side.
-pub const MAX_REMOTE_NPZ_MEMBERS: usize = 64;
+pub const MAX_REMOTE_NPZ_MEMBERS: usize = 32;
 
 /// What [`parse_npz_pieces`] reads of a member, for
 /// [`super::torch::zip_reads`]: its local header, and the first bytes of

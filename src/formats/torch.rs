@@ -1704,6 +1704,8 @@ fn examine_entries(
     let mut read_at: BTreeSet<usize> = BTreeSet::new();
     let mut budget = MAX_ARCHIVE_PKL_BYTES;
     let mut budget_said = false;
+    // Entries of a file read by range that were not fetched.
+    let mut unfetched: Vec<&str> = Vec::new();
     for (name, local) in listed {
         tops.insert(name.split('/').next().unwrap_or(""));
         if traverses(name) {
@@ -1745,9 +1747,7 @@ fn examine_entries(
                 out.anomalies
                     .push(format!("entry {name:?} is itself an archive"));
             }
-            out.not_scanned(format!(
-                "entry {name:?} was not read: only part of the file was fetched, within its read budget"
-            ));
+            unfetched.push(name);
             continue;
         }
         // A stored entry's own bytes, never the next header: a zero-length
@@ -1819,6 +1819,17 @@ fn examine_entries(
                 .anomalies
                 .push(format!("entry {name:?} cannot be read: {e}")),
         }
+    }
+    if let Some(first) = unfetched.first() {
+        // One sentence however many: a hostile directory can list
+        // thousands.
+        let more = match unfetched.len() {
+            1 => String::new(),
+            n => format!(" and {} more entries", n - 1),
+        };
+        out.not_scanned(format!(
+            "entry {first:?}{more} were not read: only part of the file was fetched, within its read budget"
+        ));
     }
     if torchscript {
         out.container = Container::TorchScript;

@@ -47,6 +47,10 @@ pub const ZIP_COALESCE_GAP: u64 = 64 << 10;
 /// not hold it, the members, and the rest of a member whose local header
 /// was longer than guessed.
 pub const ZIP_ROUNDS: usize = 3;
+/// Range requests for one zip after its first bytes and its end, all
+/// rounds together: members spread over a file (a hostile directory's
+/// thousands) cost no more; what is left unread the scan reports.
+pub const ZIP_MAX_RANGES: usize = 40;
 /// Bytes kept from first ranges at once, across the scan.
 const CACHE_BUDGET: u64 = 32 << 20;
 /// Parallel requests when `-j` says every core.
