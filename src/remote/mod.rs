@@ -343,7 +343,7 @@ impl RemoteFiles for RangeFiles {
             "a {len}-byte file of this format is not read over HTTP: safetensors and GGUF \
              headers and the directories and pickles of zips (torch checkpoints, .npz, .keras) \
              are read by range, other formats only when at most {MAX_VIEW_BYTES} bytes; \
-             only its first bytes were read, to recognise its format"
+             only the bytes that tell its format were read"
         )))
     }
 }
