@@ -773,17 +773,7 @@ fn parse_weights(
             } else {
                 keras::scan_h5(map)
             };
-            scanned.map(|k| {
-                file.anomalies.extend(k.anomalies);
-                file.keras_unsafe = k.unsafe_objects;
-                file.keras_lambdas = k.lambda_layers;
-                if !k.custom_objects.is_empty() {
-                    file.note = Some(format!(
-                        "custom objects the loader must import: {}",
-                        k.custom_objects.join(", ")
-                    ));
-                }
-            })
+            scanned.map(|k| record_keras(file, k))
         }
         WeightsFormat::FlaxMsgpack => msgpack::parse(map).map(|flax| {
             file.counts = Some(FileWeights {
@@ -824,6 +814,18 @@ fn parse_weights(
     };
     if let Err(err) = parsed {
         file.failures.push(Failure::Weights(err));
+    }
+}
+
+fn record_keras(file: &mut FileFacts, k: keras::KerasScan) {
+    file.anomalies.extend(k.anomalies);
+    file.keras_unsafe = k.unsafe_objects;
+    file.keras_lambdas = k.lambda_layers;
+    if !k.custom_objects.is_empty() {
+        file.note = Some(format!(
+            "custom objects the loader must import: {}",
+            k.custom_objects.join(", ")
+        ));
     }
 }
 
@@ -1184,6 +1186,21 @@ fn read_remote_weights(
     if sniffed == Sniffed::Format(WeightsFormat::Safetensors) {
         return read_safetensors_prefix(file, path, &head, len);
     }
+    if len > crate::remote::MAX_VIEW_BYTES {
+        let zip = match sniffed {
+            Sniffed::Format(
+                f @ (WeightsFormat::TorchZip | WeightsFormat::NumpyZip | WeightsFormat::Keras),
+            ) => Some(f),
+            // A zip found from its end (data before its first entry).
+            Sniffed::Unknown if by_name.is_pickle() => Some(WeightsFormat::TorchZip),
+            _ => None,
+        };
+        if let Some(format) = zip
+            && read_remote_zip(file, facts, path, len, format)?
+        {
+            return Ok(());
+        }
+    }
     let window = match sniffed {
         Sniffed::Format(WeightsFormat::Gguf) => len.min(gguf::MAX_HEADER_WINDOW),
         _ => len,
@@ -1192,4 +1209,84 @@ fn read_remote_weights(
         .unwrap_or_else(|| Err(std::io::Error::other("not a remote file")))?;
     parse_weights(file, facts, &view, len, by_name);
     Ok(())
+}
+
+/// One range of a remote file.
+fn read_range(path: &Path, start: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    crate::source::read_at(path, start, len)
+        .unwrap_or_else(|| Err(std::io::Error::other("not a remote file")))
+}
+
+/// A remote zip too large to read whole (a torch checkpoint, an `.npz`, a
+/// `.keras`), read by range: its first bytes (already read to sniff it)
+/// and its last [`crate::remote::ZIP_TAIL`], then, in at most
+/// [`crate::remote::ZIP_ROUNDS`] rounds, what [`torch::zip_reads`] says its
+/// scan needs (the directory if the end does not hold it, then the members
+/// the scan reads: pickles and small members of a checkpoint, never its
+/// storage records; each array's header of an `.npz`; `config.json` and
+/// `metadata.json` of a `.keras`), members side by side in one range, all
+/// within [`crate::remote::MAX_VIEW_BYTES`]. Then the same scan as a local
+/// file's, over what was read. `Ok(false)` when a file recognised only by
+/// its name does not end like a zip after all.
+fn read_remote_zip(
+    file: &mut FileFacts,
+    facts: &mut Facts,
+    path: &Path,
+    len: u64,
+    format: WeightsFormat,
+) -> std::io::Result<bool> {
+    use crate::formats::pieces::{Fetched, coalesce};
+    use crate::remote::{
+        FIRST_WEIGHTS_RANGE, MAX_VIEW_BYTES, ZIP_COALESCE_GAP, ZIP_MAX_RANGES, ZIP_ROUNDS, ZIP_TAIL,
+    };
+    let (wants, max_members): (&torch::MemberReads, usize) = match format {
+        WeightsFormat::NumpyZip => (&numpy::member_reads, numpy::MAX_REMOTE_NPZ_MEMBERS),
+        WeightsFormat::Keras => (&keras::member_reads, usize::MAX),
+        _ => (&torch::member_reads, usize::MAX),
+    };
+    let mut got = Fetched::new(len);
+    got.add(0, read_prefix(path, FIRST_WEIGHTS_RANGE.min(len))?);
+    let tail = ZIP_TAIL.min(len);
+    got.add(len - tail, read_range(path, len - tail, tail)?);
+    if !torch::opens_or_ends_like_zip(&got.view()) {
+        return Ok(false);
+    }
+    let mut requests = 0usize;
+    'rounds: for _ in 0..ZIP_ROUNDS {
+        let plan = torch::zip_reads(&got.view(), wants, max_members);
+        let missing: Vec<_> = plan
+            .ranges
+            .into_iter()
+            .flat_map(|r| got.missing(r))
+            .collect();
+        let ranges = coalesce(missing, ZIP_COALESCE_GAP);
+        if ranges.is_empty() {
+            break;
+        }
+        for r in ranges {
+            let left = MAX_VIEW_BYTES.saturating_sub(got.held());
+            requests += 1;
+            if left == 0 || requests > ZIP_MAX_RANGES {
+                // The scan says which members went unread.
+                break 'rounds;
+            }
+            let want = (r.end - r.start).min(left);
+            got.add(r.start, read_range(path, r.start, want)?);
+        }
+    }
+    let pieces = got.view();
+    file.weights_format = Some(format);
+    let parsed = match format {
+        WeightsFormat::NumpyZip => numpy::parse_npz_pieces(&pieces, &mut facts.budget, max_members)
+            .map(|npz| read_npz(file, npz)),
+        WeightsFormat::Keras => {
+            keras::scan_keras_zip_pieces(&pieces, &mut facts.budget).map(|k| record_keras(file, k))
+        }
+        _ => torch::scan_zip_pieces(&pieces, &mut facts.budget)
+            .map(|checkpoint| record_checkpoint(file, checkpoint)),
+    };
+    if let Err(err) = parsed {
+        file.failures.push(Failure::Weights(err));
+    }
+    Ok(true)
 }

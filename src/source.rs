@@ -21,6 +21,10 @@ pub trait RemoteFiles: Send + Sync {
     /// the file itself when it is small, else what its format's header
     /// needs, or an error saying why it is not read.
     fn view(&self, rel: &str, len: u64, window: u64) -> io::Result<Vec<u8>>;
+    /// Bytes `start..start + len` of `rel` (fewer at its end): one range,
+    /// for a parser that reads a large file in parts (a zip by its
+    /// directory). The caller keeps to its budget.
+    fn read_at(&self, rel: &str, start: u64, len: u64) -> io::Result<Vec<u8>>;
 }
 
 type Registered = (u64, Arc<dyn RemoteFiles>);
@@ -84,6 +88,17 @@ pub fn prefix(path: &Path, cap: u64) -> Option<io::Result<Vec<u8>>> {
     })
 }
 
+/// [`RemoteFiles::read_at`] for a registered path; `None` for any other.
+pub fn read_at(path: &Path, start: u64, len: u64) -> Option<io::Result<Vec<u8>>> {
+    if !is_remote(path) {
+        return None;
+    }
+    Some(match lookup(path) {
+        Some((files, rel)) => files.read_at(&rel, start, len),
+        None => Err(io::Error::other("remote source no longer registered")),
+    })
+}
+
 /// [`RemoteFiles::view`] for a registered path; `None` for any other.
 pub fn view(path: &Path, len: u64, window: u64) -> Option<io::Result<Vec<u8>>> {
     if !is_remote(path) {
@@ -109,6 +124,11 @@ mod tests {
         fn view(&self, _: &str, len: u64, _: u64) -> io::Result<Vec<u8>> {
             Ok(vec![7; len as usize])
         }
+        fn read_at(&self, rel: &str, start: u64, len: u64) -> io::Result<Vec<u8>> {
+            let b = rel.as_bytes();
+            let s = (start as usize).min(b.len());
+            Ok(b[s..(s + len as usize).min(b.len())].to_vec())
+        }
     }
 
     #[test]
@@ -118,6 +138,7 @@ mod tests {
         assert!(std::fs::File::open(&path).is_err(), "never a local file");
         assert_eq!(prefix(&path, 3).unwrap().unwrap(), b"dir");
         assert_eq!(view(&path, 2, 2).unwrap().unwrap(), vec![7, 7]);
+        assert_eq!(read_at(&path, 4, 6).unwrap().unwrap(), b"config");
         assert!(prefix(Path::new("config.json"), 3).is_none());
         drop(reg);
         assert!(prefix(&path, 3).unwrap().is_err());

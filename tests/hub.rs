@@ -10,7 +10,10 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-use support::hubserver::{self, Content, File, Server, big_release, finding, safetensors_header};
+use support::hubserver::{
+    self, Content, File, Server, big_release, declared_torch_zip, finding, lying_directory,
+    safetensors_header,
+};
 use support::{fixtures_dir, openness_cmd};
 
 /// The binary against `server`, with short timeouts and backoffs.
@@ -681,5 +684,381 @@ fn check_diff_mof_and_lists_take_hub_targets() {
         "list: {} repositories at 50 ms a request in {seconds:.2} s ({:.1} releases/s)",
         names.len(),
         names.len() as f64 / seconds
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Zips too large to read whole (issue 26, item 1): a torch checkpoint, a
+// TorchScript archive, an `.npz` and a `.keras` over 16 MiB are read by
+// their end, directory and the members their scans read, and give the
+// local scan's item.
+
+/// A real 20 MiB of zeros: more than `remote::MAX_VIEW_BYTES`.
+const PAD: usize = 20 << 20;
+
+/// The file entry and the findings about `path` of a report.
+fn item_of(report: &Value, path: &str) -> (Value, Vec<Value>) {
+    let file = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == path)
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut findings: Vec<Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path || f["anchor"] == path)
+        .cloned()
+        .collect();
+    findings.sort_by_key(|f| f.to_string());
+    (file, findings)
+}
+
+/// Range requests that reached the content host for `path`, and the bytes
+/// they asked for.
+fn ranges_for(server: &Server, path: &str) -> (usize, u64) {
+    let mut n = 0;
+    let mut bytes = 0;
+    for r in server.requests() {
+        if r.host != "content" || !r.target.ends_with(&format!("/{path}")) {
+            continue;
+        }
+        n += 1;
+        let (a, b) = r
+            .range
+            .as_deref()
+            .and_then(|r| r.strip_prefix("bytes="))
+            .and_then(|r| r.split_once('-'))
+            .unwrap();
+        bytes += b.parse::<u64>().unwrap() - a.parse::<u64>().unwrap() + 1;
+    }
+    (n, bytes)
+}
+
+/// `real`'s entries copied as they are, with a stored entry `pad_name` of
+/// `pad` zero bytes written before the entry named `before`.
+fn padded_zip(real: &[u8], pad_name: &str, pad: usize, before: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(real)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).unwrap();
+        if entry.name_raw() == before.as_bytes() {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            out.start_file(pad_name, options).unwrap();
+            out.write_all(&vec![0u8; pad]).unwrap();
+        }
+        out.raw_copy_file(entry).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A state dict of 300 small tensors and one of 20 MiB (so `data.pkl` is
+/// larger than the first range), as `torch.save` lays it out.
+fn big_state_dict() -> Vec<u8> {
+    use support::generator::{Pickle, state_dict, torch_zip};
+    let names: Vec<String> = (0..300).map(|i| format!("layers.{i}.bias")).collect();
+    let mut tensors: Vec<(&str, &str, &[u64])> = names
+        .iter()
+        .map(|n| (n.as_str(), "FloatStorage", &[16u64][..]))
+        .collect();
+    let big = [(PAD / 4) as u64];
+    tensors.push(("embed.weight", "FloatStorage", &big));
+    let mut p = Pickle::new();
+    state_dict(&mut p, &tensors);
+    torch_zip(&p.stop(), &tensors)
+}
+
+/// A `.keras` archive as Keras 3 writes it, its weights 20 MiB.
+fn big_keras() -> Vec<u8> {
+    let config = serde_json::json!({"module": "keras", "class_name": "Sequential",
+        "config": {"name": "seq", "layers": [
+            {"module": "keras.layers", "class_name": "Dense", "config": {"units": 4}},
+            {"module": "keras.layers", "class_name": "Lambda", "config": {
+                "function": {"class_name": "__lambda__", "config": {"code": "4wEAAAAAAAAAAAAAAAEAAAADAAAAQwAAAHMEAAAAfABTAKkBTqkAqQHaAXhyAgAAAHICAAAA"}}}}]}});
+    let config = config.to_string().into_bytes();
+    let metadata = br#"{"keras_version": "3.4.1", "date_saved": "2024-07-01@12:00:00"}"#;
+    let mut weights = b"\x89HDF\r\n\x1a\n".to_vec();
+    weights.resize(PAD, 0);
+    support::generator::stored_zip(&[
+        ("metadata.json", metadata),
+        ("config.json", &config),
+        ("model.weights.h5", &weights),
+    ])
+}
+
+/// Each big zip scanned on disk and over HTTP: the same item, in at most
+/// `max_ranges` range requests and a small share of its bytes.
+#[test]
+fn zips_over_16_mib_are_read_by_range_as_they_scan_locally() {
+    use support::generator::{npy, npz};
+    let jit = std::fs::read(fixtures_dir().join("benign-pickles/jit-script-mlp.pt")).unwrap();
+    let state =
+        std::fs::read(fixtures_dir().join("benign-pickles/torch-state-dict-zip.pt")).unwrap();
+    // (file, bytes, range requests at most)
+    let cases: Vec<(&str, Vec<u8>, usize)> = vec![
+        ("pytorch_model.bin", big_state_dict(), 3),
+        (
+            "padded-state-dict.pt",
+            padded_zip(
+                &state,
+                "torch-state-dict-zip/data/9",
+                PAD,
+                "torch-state-dict-zip/data/0",
+            ),
+            2,
+        ),
+        (
+            "jit-script-mlp.pt",
+            padded_zip(
+                &jit,
+                "jit-script-mlp/data/9",
+                PAD,
+                "jit-script-mlp/data.pkl",
+            ),
+            2,
+        ),
+        (
+            "arrays.npz",
+            npz(&[
+                ("embed", npy("<f4", &[(PAD / 4) as u64], 4)),
+                ("scale", npy("<f2", &[4, 8], 2)),
+            ]),
+            2,
+        ),
+        ("model.keras", big_keras(), 2),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, _) in &cases {
+        assert!(bytes.len() > PAD, "{name}");
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let local = {
+        let out = openness_cmd()
+            .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let server = Server::start();
+    server.add("org/zips", hubserver::files_of(dir.path()));
+    // The listing hashes 100 MB for the LFS oids: more than the usual
+    // test timeout in a debug build.
+    let (code, remote, err) =
+        scan_json(&server, "hf://org/zips", &[("OPENNESS_HTTP_TIMEOUT", "60")]);
+    assert_eq!(code, 0, "{err}");
+    for (name, bytes, max_ranges) in &cases {
+        let (file, findings) = item_of(&remote, name);
+        assert_eq!(
+            (&file, &findings),
+            (&item_of(&local, name).0, &item_of(&local, name).1),
+            "{name}"
+        );
+        assert!(file["format"].is_string(), "{name}: {file}");
+        let (ranges, read) = ranges_for(&server, name);
+        eprintln!(
+            "zip by range: {name}: {} bytes, {ranges} range requests, {read} bytes read",
+            bytes.len()
+        );
+        assert!(ranges <= *max_ranges, "{name}: {ranges} ranges");
+        assert!(read * 20 < bytes.len() as u64, "{name}: read {read}");
+    }
+    // What each scan found, so the comparison above compared something.
+    assert_eq!(
+        item_of(&remote, "pytorch_model.bin").0["weights"]["tensors"],
+        301
+    );
+    assert_eq!(item_of(&remote, "arrays.npz").0["weights"]["tensors"], 2);
+    assert!(
+        finding(&remote, "keras-lambda", "model.keras").is_some(),
+        "{}",
+        remote["findings"]
+    );
+}
+
+/// A payload in a checkpoint's pickle is found over HTTP as on disk.
+#[test]
+fn a_malicious_checkpoint_over_16_mib_is_unsafe_over_http() {
+    use support::generator::{Pickle, torch_zip};
+    let payload = Pickle::new()
+        .global("os", "system")
+        .str("touch /tmp/pwned")
+        .op(b"\x85R")
+        .stop();
+    let zip = torch_zip(&payload, &[("w", "FloatStorage", &[(PAD / 4) as u64])]);
+    let server = Server::start();
+    server.add(
+        "org/evil",
+        vec![File {
+            path: "pytorch_model.bin".to_owned(),
+            content: Content::Bytes(Arc::new(zip)),
+            lfs: true,
+        }],
+    );
+    let (_, report, err) = scan_json(&server, "hf://org/evil", &[]);
+    let unsafe_pickle = finding(&report, "unsafe-pickle", "pytorch_model.bin");
+    assert!(unsafe_pickle.is_some(), "{err}{}", report["findings"]);
+    assert!(
+        unsafe_pickle.unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("os.system"),
+        "{unsafe_pickle:?}"
+    );
+}
+
+/// BENCHMARKS.md: a torch zip declaring 1 GB, read in its first range and
+/// its end. Also: a directory that lies (offsets past the end, a count it
+/// does not hold) is a finding, not a panic or a large allocation.
+#[test]
+fn a_1_gb_torch_zip_costs_two_ranges_and_a_lying_directory_is_a_finding() {
+    use support::generator::{Pickle, state_dict};
+    let gib = 1u64 << 30;
+    let mut p = Pickle::new();
+    state_dict(
+        &mut p,
+        &[("embed.weight", "BFloat16Storage", &[gib / 2 / 4096, 4096])],
+    );
+    let honest = declared_torch_zip(&p.stop(), gib);
+    let size = honest.size();
+    let server = Server::start();
+    let file = |path: &str, content: Content| File {
+        path: path.to_owned(),
+        content,
+        lfs: true,
+    };
+    server.add(
+        "org/liar",
+        vec![file("pytorch_model.bin", lying_directory(&honest))],
+    );
+    server.add("org/gib", vec![file("pytorch_model.bin", honest)]);
+    server.behaviour.latency_ms.store(50, Ordering::Relaxed);
+    let started = Instant::now();
+    let (code, report, err) = scan_json(&server, "hf://org/gib", &[]);
+    let seconds = started.elapsed().as_secs_f64();
+    server.behaviour.latency_ms.store(0, Ordering::Relaxed);
+    assert_eq!(code, 0, "{err}");
+    let (item, findings) = item_of(&report, "pytorch_model.bin");
+    assert_eq!(item["weights"]["tensors"], 1, "{item} {findings:?}");
+    assert_eq!(item["weights"]["parameters"], gib / 2);
+    let requests = report["source"]["requests"].as_u64().unwrap();
+    let bytes = report["source"]["bytes_read"].as_u64().unwrap();
+    let (ranges, _) = ranges_for(&server, "pytorch_model.bin");
+    eprintln!(
+        "benchmark torch zip: {size} bytes declared; {requests} requests ({ranges} ranges), \
+         {bytes} bytes read, {seconds:.2} s wall at 50 ms a request"
+    );
+    assert!(ranges <= 2, "{ranges} ranges");
+    assert!(bytes < 256 << 10, "{bytes} bytes");
+    assert!(
+        findings.iter().all(|f| f["severity"] != "error"),
+        "{findings:?}"
+    );
+
+    let (code, report, err) = scan_json(&server, "hf://org/liar", &[]);
+    assert_eq!(code, 0, "{err}");
+    let (_, findings) = item_of(&report, "pytorch_model.bin");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("zip")),
+        "{findings:?}"
+    );
+}
+
+/// Paths a listing names that no report may carry are left out, each a
+/// finding quoting it escaped, never a file of the report.
+#[test]
+fn unsafe_listed_paths_are_findings_with_escaped_names() {
+    let server = Server::start();
+    let small = |path: &str| File {
+        path: path.to_owned(),
+        content: Content::Bytes(Arc::new(b"{}".to_vec())),
+        lfs: false,
+    };
+    server.add(
+        "org/odd",
+        vec![
+            small("config.json"),
+            small("../escape.json"),
+            small(".git/config"),
+            small("red\u{1b}[31m.json"),
+        ],
+    );
+    let (code, report, err) = scan_json(&server, "hf://org/odd", &[]);
+    assert_eq!(code, 0, "{err}");
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["config.json"]);
+    let left_out: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "unreadable" && f["path"].is_null())
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(left_out.len(), 3, "{left_out:?}");
+    assert!(left_out.iter().any(|m| m.contains("\"../escape.json\"")));
+    assert!(
+        left_out
+            .iter()
+            .any(|m| m.contains(r#""red\u{1b}[31m.json""#)),
+        "{left_out:?}"
+    );
+    assert!(left_out.iter().all(|m| !m.contains('\u{1b}')));
+}
+
+/// A checkpoint whose small members lie far apart (each needs a range of
+/// its own): at most `remote::ZIP_MAX_RANGES` ranges after the first and
+/// last, and the members left unread are one finding, not a guess.
+#[test]
+fn members_spread_over_a_large_zip_cost_a_bounded_number_of_ranges() {
+    use support::generator::{Pickle, stored_zip};
+    let data_pkl = Pickle::new().op(b"}").stop();
+    let gap = vec![0u8; 80 << 10];
+    let tail = vec![0u8; 12 << 20];
+    let names: Vec<(String, String)> = (0..100)
+        .map(|i| (format!("archive/extra/{i}"), format!("archive/data/{i}")))
+        .collect();
+    let mut entries: Vec<(&str, &[u8])> = vec![("archive/data.pkl", &data_pkl)];
+    for (extra, storage) in &names {
+        entries.push((extra.as_str(), b"tiny"));
+        entries.push((storage.as_str(), &gap));
+    }
+    entries.push(("archive/data/big", &tail));
+    let zip = stored_zip(&entries);
+    assert!(zip.len() > 16 << 20);
+    let server = Server::start();
+    server.add(
+        "org/spread",
+        vec![File {
+            path: "pytorch_model.bin".to_owned(),
+            content: Content::Bytes(Arc::new(zip)),
+            lfs: true,
+        }],
+    );
+    let (code, report, err) = scan_json(
+        &server,
+        "hf://org/spread",
+        &[("OPENNESS_HTTP_TIMEOUT", "60")],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (ranges, read) = ranges_for(&server, "pytorch_model.bin");
+    assert!(ranges <= 2 + 40, "{ranges} ranges");
+    assert!(read < 8 << 20, "{read} bytes");
+    let (_, findings) = item_of(&report, "pytorch_model.bin");
+    assert!(
+        findings.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("more entries were not read")),
+        "{findings:?}"
     );
 }

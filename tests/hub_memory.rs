@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::Value;
 use std::sync::atomic::Ordering;
-use support::hubserver::{Server, big_release, finding};
+use support::hubserver::{File, Server, big_release, declared_torch_zip, finding, lying_directory};
 use support::openness_cmd;
 
 fn scan_json(server: &Server, target: &str) -> (i32, Value, String) {
@@ -55,6 +55,30 @@ fn peak_memory_stays_small_whatever_the_server_sends() {
         assert_eq!(code, 0, "{err}");
         assert!(finding(&report, "unreadable", "model.safetensors").is_some());
     }
+    server.behaviour.endless.store(false, Ordering::Relaxed);
+    server
+        .behaviour
+        .ignore_range
+        .store(false, Ordering::Relaxed);
+    // A torch zip declaring 1 GiB whose end record claims 60,000 entries
+    // in a 2 GB directory past the end of the file: a finding, and no
+    // allocation sized by the claim.
+    let zip = declared_torch_zip(b"\x80\x02}q\x00.", 1 << 30);
+    server.add(
+        "org/liar",
+        vec![File {
+            path: "pytorch_model.bin".to_owned(),
+            content: lying_directory(&zip),
+            lfs: true,
+        }],
+    );
+    let (code, report, err) = scan_json(&server, "hf://org/liar");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        finding(&report, "archive-anomaly", "pytorch_model.bin").is_some(),
+        "{}",
+        report["findings"]
+    );
     let peak = children_peak_rss();
     eprintln!(
         "peak RSS of the scans: {:.1} MiB",

@@ -80,7 +80,34 @@ pub fn scan_keras_zip(file: &[u8]) -> Result<KerasScan, FormatError> {
 /// (a deflated config.json counts like any compressed stream). Once the
 /// budget is spent the config is not read, and the scan says so.
 pub fn scan_keras_zip_within(file: &[u8], budget: &mut Budget) -> Result<KerasScan, FormatError> {
-    let mut archive = super::packages::open_zip(file)?;
+    scan_keras_archive(super::packages::open_zip(file)?, budget)
+}
+
+/// What [`scan_keras_zip_pieces`] reads of a member, for
+/// [`super::torch::zip_reads`]: `config.json` and `metadata.json` whole
+/// (within their caps), nothing of the weights.
+pub fn member_reads(name: &str, compressed_size: u64) -> Option<u64> {
+    match name {
+        "config.json" => Some(compressed_size.min(MAX_CONFIG_BYTES)),
+        "metadata.json" => Some(compressed_size.min(MAX_METADATA_BYTES)),
+        _ => None,
+    }
+}
+
+/// [`scan_keras_zip_within`] for a `.keras` of which only parts were read
+/// (a remote file): its central directory, `config.json` and
+/// `metadata.json`. The same scan; `model.weights.h5` is never read.
+pub fn scan_keras_zip_pieces(
+    file: &super::pieces::Pieces<'_>,
+    budget: &mut Budget,
+) -> Result<KerasScan, FormatError> {
+    scan_keras_archive(super::packages::open_zip_pieces(file)?, budget)
+}
+
+fn scan_keras_archive<R: Read + std::io::Seek>(
+    mut archive: zip::ZipArchive<R>,
+    budget: &mut Budget,
+) -> Result<KerasScan, FormatError> {
     let config_bytes = match read_member(&mut archive, "config.json", MAX_CONFIG_BYTES, budget)? {
         Member::Read(bytes) => bytes,
         Member::Missing => {
@@ -177,8 +204,8 @@ enum Member {
 /// Reads `name` from the zip through `take(cap + 1)`: never more than the
 /// cap is inflated, whatever the entry declares. A compressed member also
 /// spends what it inflates from `budget`, and stops where it runs out.
-fn read_member(
-    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+fn read_member<R: Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
     name: &'static str,
     cap: u64,
     budget: &mut Budget,
@@ -605,6 +632,25 @@ mod tests {
     #[track_caller]
     fn assert_invalid(got: Result<KerasScan, FormatError>, needle: &str) {
         crate::formats::assert_invalid_containing(got, needle);
+    }
+
+    #[test]
+    fn a_keras_archive_read_in_parts_scans_the_same_without_its_weights() {
+        let tail = 1024.min(KERAS.len());
+        let (got, requests) =
+            super::super::torch::read_by_plan(KERAS, tail, &member_reads, usize::MAX);
+        assert!(requests <= 3, "{requests}");
+        let pieces = got.view();
+        let whole = scan_keras_zip(KERAS).unwrap();
+        let parts = scan_keras_zip_pieces(&pieces, &mut Budget::default()).unwrap();
+        assert_eq!(parts, whole);
+        // The weights member's data was never fetched.
+        let archive = zip::ZipArchive::new(Cursor::new(KERAS)).unwrap();
+        let h5 = archive.index_for_name("model.weights.h5").unwrap();
+        let h5 = archive.by_index_data(h5).unwrap();
+        let start = h5.header_start() as usize + 200;
+        let end = start + (h5.compressed_size() as usize).saturating_sub(200);
+        assert!(end <= start || pieces.unread(start..end));
     }
 
     #[test]

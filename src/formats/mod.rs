@@ -21,6 +21,7 @@ pub mod onnx;
 pub mod packages;
 pub mod pairs;
 pub mod pickle;
+pub mod pieces;
 pub mod refs;
 pub mod safetensors;
 pub mod sevenz;

@@ -371,7 +371,46 @@ pub fn parse_npz(file: &[u8]) -> Result<NpzScan, FormatError> {
 /// budget: at most [`super::MAX_INFLATE_STREAM`] bytes of each, what is
 /// inflated spent from `budget`.
 pub fn parse_npz_within(file: &[u8], budget: &mut super::Budget) -> Result<NpzScan, FormatError> {
-    let mut archive = super::packages::open_zip(file)?;
+    npz_members(super::packages::open_zip(file)?, budget, usize::MAX)
+}
+
+/// Bytes of a member's data an `.npz` read by range fetches: enough for
+/// any usual header (a few hundred bytes), not the array.
+pub const REMOTE_MEMBER_HEAD: u64 = 4096;
+/// Members of an `.npz` read by range: each costs a range of its own
+/// unless members lie side by side.
+pub const MAX_REMOTE_NPZ_MEMBERS: usize = 32;
+
+/// What [`parse_npz_pieces`] reads of a member, for
+/// [`super::torch::zip_reads`]: its local header, and the first bytes of
+/// its data when it is an array.
+pub fn member_reads(name: &str, compressed_size: u64) -> Option<u64> {
+    Some(if name.ends_with(".npy") {
+        compressed_size.min(REMOTE_MEMBER_HEAD)
+    } else {
+        0
+    })
+}
+
+/// [`parse_npz_within`] for an `.npz` of which only parts were read (a
+/// remote file): its central directory and, of its first `max_members`
+/// members, the local header and first bytes (see [`member_reads`]).
+/// Members past that are not opened, which an anomaly says; an object
+/// array's pickle is walked as far as it was read.
+pub fn parse_npz_pieces(
+    file: &super::pieces::Pieces<'_>,
+    budget: &mut super::Budget,
+    max_members: usize,
+) -> Result<NpzScan, FormatError> {
+    npz_members(super::packages::open_zip_pieces(file)?, budget, max_members)
+}
+
+/// The members of an opened `.npz`, the first `max_members` of them.
+fn npz_members<R: Read + std::io::Seek>(
+    mut archive: zip::ZipArchive<R>,
+    budget: &mut super::Budget,
+    max_members: usize,
+) -> Result<NpzScan, FormatError> {
     if archive.len() > MAX_NPZ_MEMBERS {
         return Err(FormatError::invalid(format!(
             "archive holds {} members, more than the limit of {MAX_NPZ_MEMBERS}",
@@ -381,6 +420,13 @@ pub fn parse_npz_within(file: &[u8], budget: &mut super::Budget) -> Result<NpzSc
     let mut members = Vec::new();
     let mut anomalies = Vec::new();
     for index in 0..archive.len() {
+        if index >= max_members {
+            anomalies.push(format!(
+                "only the first {max_members} of its {} members were read: the file was read in parts, by range",
+                archive.len()
+            ));
+            break;
+        }
         let mut entry = match archive.by_index(index) {
             Ok(entry) => entry,
             Err(e) => {
@@ -411,9 +457,7 @@ pub fn parse_npz_within(file: &[u8], budget: &mut super::Budget) -> Result<NpzSc
             continue;
         }
         let mut prefix = Vec::new();
-        let read = (&mut entry)
-            .take(MAX_HEADER_LEN + 12)
-            .read_to_end(&mut prefix);
+        let read = read_npy_head(&mut entry, &mut prefix);
         let header = match read {
             Ok(_) => parse_header(&prefix).and_then(|h| {
                 check_data_len(&h, size)?;
@@ -436,11 +480,18 @@ pub fn parse_npz_within(file: &[u8], budget: &mut super::Budget) -> Result<NpzSc
             };
             let want = cap.saturating_sub(rest.len() as u64);
             let before = rest.len();
-            let cut = (&mut entry)
+            let read = (&mut entry)
                 .take(want.saturating_add(1))
-                .read_to_end(&mut rest)
-                .is_ok()
-                && (rest.len() - before) as u64 > want;
+                .read_to_end(&mut rest);
+            let cut = read.is_ok() && (rest.len() - before) as u64 > want;
+            if let Err(e) = &read
+                && e.to_string() == super::pieces::UNREAD
+            {
+                anomalies.push(format!(
+                    "member {name:?}: its object pickle was scanned only as far as it was read ({} bytes): the file was read in parts",
+                    rest.len()
+                ));
+            }
             if compressed {
                 budget.spend_inflate((rest.len() - before) as u64);
             }
@@ -462,6 +513,37 @@ pub fn parse_npz_within(file: &[u8], budget: &mut super::Budget) -> Result<NpzSc
         });
     }
     Ok(NpzScan { members, anomalies })
+}
+
+/// Reads a member's `.npy` header: its first 12 bytes, then up to the end
+/// its length field gives (at most [`MAX_HEADER_LEN`] + 12 bytes), nothing
+/// after it. [`parse_header`] looks at no byte past that end, so it judges
+/// these bytes as it would the member's first 64 KiB, and a member read by
+/// range needs only its header fetched.
+fn read_npy_head(r: &mut impl Read, head: &mut Vec<u8>) -> std::io::Result<usize> {
+    r.take(12).read_to_end(head)?;
+    let len_bytes = match (head.get(6), head.get(7)) {
+        (Some(1), Some(0)) => 2,
+        (Some(2 | 3), Some(0)) => 4,
+        _ => return Ok(head.len()),
+    };
+    let Some(field) = head
+        .get(8..8 + len_bytes)
+        .filter(|_| head.starts_with(MAGIC))
+    else {
+        return Ok(head.len());
+    };
+    let header_len = field
+        .iter()
+        .rev()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    if header_len > MAX_HEADER_LEN {
+        return Ok(head.len());
+    }
+    let end = (8 + len_bytes) as u64 + header_len;
+    r.take(end.saturating_sub(head.len() as u64))
+        .read_to_end(head)?;
+    Ok(head.len())
 }
 
 // ---------------------------------------------------------------------------
@@ -1004,6 +1086,46 @@ mod tests {
             scan.members[0].header,
             Err(FormatError::Truncated { .. })
         ));
+    }
+
+    #[test]
+    fn an_npz_read_in_parts_gives_the_same_members_up_to_the_cap() {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            for (i, method) in [
+                zip::CompressionMethod::Stored,
+                zip::CompressionMethod::Deflated,
+                zip::CompressionMethod::Stored,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+                w.start_file(format!("a{i}.npy"), opts).unwrap();
+                let mut f = npy(
+                    "{'descr': '<f4', 'fortran_order': False, 'shape': (50000,)}",
+                    0,
+                );
+                f.resize(f.len() + 200_000, 7);
+                std::io::Write::write_all(&mut w, &f).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let file = buf.get_ref();
+        let whole = parse_npz(file).unwrap();
+        let (got, _) = super::super::torch::read_by_plan(file, 1024, &member_reads, usize::MAX);
+        let pieces = got.view();
+        assert!(got.held() < 16 << 10, "{} bytes read", got.held());
+        let parts = parse_npz_pieces(&pieces, &mut super::super::Budget::default(), usize::MAX);
+        assert_eq!(parts.unwrap(), whole);
+        // Past the cap: the first members, and an anomaly for the rest.
+        let (got, _) = super::super::torch::read_by_plan(file, 1024, &member_reads, 2);
+        let capped =
+            parse_npz_pieces(&got.view(), &mut super::super::Budget::default(), 2).unwrap();
+        assert_eq!(capped.members, whole.members[..2]);
+        assert_eq!(capped.anomalies.len(), 1, "{:?}", capped.anomalies);
+        assert!(capped.anomalies[0].contains("only the first 2 of its 3 members"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! module also holds the bounded zip opener the other archive readers share.
 
 use super::FormatError;
+use super::pieces::{Pieces, PiecesReader};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 
@@ -230,6 +231,21 @@ fn name_escapes(name: &str) -> bool {
 /// into memory on open and has no limits of its own, so a hostile count is
 /// refused before it is parsed.
 pub(crate) fn open_zip(file: &[u8]) -> Result<zip::ZipArchive<Cursor<&[u8]>>, FormatError> {
+    open_zip_with(&Pieces::whole(file), Cursor::new(file))
+}
+
+/// [`open_zip`] of a file of which only parts were read (its end, and so
+/// its end-of-central-directory record, among them).
+pub(crate) fn open_zip_pieces<'p, 'a>(
+    file: &'p Pieces<'a>,
+) -> Result<zip::ZipArchive<PiecesReader<'p, 'a>>, FormatError> {
+    open_zip_with(file, file.reader())
+}
+
+fn open_zip_with<R: std::io::Read + std::io::Seek>(
+    file: &Pieces<'_>,
+    reader: R,
+) -> Result<zip::ZipArchive<R>, FormatError> {
     if let Some(count) = declared_entries(file)
         && count > MAX_ZIP_ENTRIES
     {
@@ -237,7 +253,7 @@ pub(crate) fn open_zip(file: &[u8]) -> Result<zip::ZipArchive<Cursor<&[u8]>>, Fo
             "archive declares {count} entries, more than the limit of {MAX_ZIP_ENTRIES}"
         )));
     }
-    let archive = zip::ZipArchive::new(Cursor::new(file))
+    let archive = zip::ZipArchive::new(reader)
         .map_err(|e| FormatError::invalid(format!("not a readable zip archive: {e}")))?;
     if archive.len() as u64 > MAX_ZIP_ENTRIES {
         return Err(FormatError::invalid(format!(
@@ -251,13 +267,12 @@ pub(crate) fn open_zip(file: &[u8]) -> Result<zip::ZipArchive<Cursor<&[u8]>>, Fo
 /// The entry count of the last end-of-central-directory record (zip64 when
 /// the classic field is saturated); `None` when no record is found, in which
 /// case the zip crate reports the error.
-fn declared_entries(file: &[u8]) -> Option<u64> {
+pub(crate) fn declared_entries(file: &Pieces<'_>) -> Option<u64> {
     const EOCD: &[u8] = b"PK\x05\x06";
     const LOCATOR: &[u8] = b"PK\x06\x07";
     const EOCD64: &[u8] = b"PK\x06\x06";
     // The record is 22 bytes plus a comment of at most 65 535.
-    let from = file.len().saturating_sub(22 + 65_535);
-    let tail = file.get(from..)?;
+    let (from, tail) = file.suffix(22 + 65_535);
     let at = from + tail.windows(4).rposition(|w| w == EOCD)?;
     let le = |pos: usize, n: usize| -> Option<u64> {
         let bytes = file.get(pos..pos.checked_add(n)?)?;
@@ -341,7 +356,7 @@ mod tests {
         eocd.extend_from_slice(&0xFFFEu16.to_le_bytes());
         eocd.extend_from_slice(&0xFFFEu16.to_le_bytes());
         eocd.extend_from_slice(&[0; 10]);
-        assert_eq!(declared_entries(&eocd), Some(0xFFFE));
+        assert_eq!(declared_entries(&Pieces::whole(&eocd)), Some(0xFFFE));
         assert!(open_zip(&eocd).is_err());
         // Zip64: the classic field saturated, the real count in the record.
         let mut z = b"PK\x06\x06".to_vec();
@@ -355,7 +370,7 @@ mod tests {
         z.extend_from_slice(b"PK\x05\x06\0\0\0\0\xff\xff\xff\xff");
         z.extend_from_slice(&[0xff; 8]);
         z.extend_from_slice(&[0, 0]);
-        assert_eq!(declared_entries(&z), Some(1 << 40));
+        assert_eq!(declared_entries(&Pieces::whole(&z)), Some(1 << 40));
         match open_zip(&z) {
             Err(FormatError::Invalid(msg)) => assert!(msg.contains("1099511627776 entries")),
             Err(other) => panic!("{other:?}"),

@@ -16,6 +16,7 @@
 
 use super::compressed::{self, Codec};
 use super::pickle::{self, Limits, PickleScan, ResultShape, Verdict};
+use super::pieces::{Pieces, PiecesReader};
 use super::sevenz;
 use super::{Budget, FormatError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,18 +62,12 @@ struct CentralRecord {
 /// Walks the central directory named by the last end-of-central-directory
 /// record, record by record, without the zip crate's de-duplication.
 /// Zip64 archives are left to the zip crate (an empty list).
-fn central_records(file: &[u8]) -> Vec<CentralRecord> {
-    let tail_start = file.len().saturating_sub(22 + 65_535);
-    let Some(eocd) = file
-        .get(tail_start..)
-        .unwrap_or_default()
-        .windows(4)
-        .rposition(|w| w == END_OF_CENTRAL_DIR)
-        .map(|i| tail_start + i)
-    else {
+fn central_records(file: &Pieces<'_>) -> Vec<CentralRecord> {
+    let (_, tail) = file.suffix(22 + 65_535);
+    let Some(eocd) = tail.windows(4).rposition(|w| w == END_OF_CENTRAL_DIR) else {
         return Vec::new();
     };
-    let (Some(count), Some(cd_offset)) = (le16(file, eocd + 10), le32(file, eocd + 16)) else {
+    let (Some(count), Some(cd_offset)) = (le16(tail, eocd + 10), le32(tail, eocd + 16)) else {
         return Vec::new();
     };
     if cd_offset == u32::MAX || count == u16::MAX {
@@ -320,15 +315,7 @@ fn scan_at(file: &[u8], budget: &mut Budget, depth: u8) -> Result<CheckpointScan
     if file.is_empty() {
         return Err(FormatError::invalid("file is empty"));
     }
-    if file.starts_with(LOCAL_HEADER) || file.starts_with(END_OF_CENTRAL_DIR) {
-        return Ok(scan_zip(file, budget));
-    }
-    if ends_like_zip(file) {
-        // Bytes before the first entry (a polyglot, a self-extracting
-        // stub): zipfile, np.load and Keras still open it from its end.
-        let mut out = scan_zip(file, budget);
-        out.anomalies
-            .insert(0, "data precedes the zip's first entry".to_owned());
+    if let Some(out) = scan_if_zip(&Pieces::whole(file), budget) {
         return Ok(out);
     }
     // A protocol 0/1 pickle has no magic number of its own, and its first
@@ -495,13 +482,170 @@ fn is_plain_text(bytes: &[u8]) -> bool {
 /// An end-of-central-directory record in the last 64 KiB + 22 bytes, with
 /// the file not opening like anything else this module reads.
 pub fn ends_like_zip(file: &[u8]) -> bool {
-    if compressed::codec_of(file).is_some() || looks_like_pickle(file) {
+    pieces_end_like_zip(&Pieces::whole(file))
+}
+
+/// [`ends_like_zip`] of a file of which only parts may be here (its first
+/// bytes and its end are what it looks at).
+fn pieces_end_like_zip(file: &Pieces<'_>) -> bool {
+    let head = file.from(0);
+    if compressed::codec_of(head).is_some() || looks_like_pickle(head) {
         return false;
     }
-    let tail = file
-        .get(file.len().saturating_sub(22 + 65_535)..)
-        .unwrap_or(file);
+    let (_, tail) = file.suffix(22 + 65_535);
     memchr::memmem::rfind(tail, END_OF_CENTRAL_DIR).is_some()
+}
+
+/// Whether a file of which only parts may be here (its first bytes and its
+/// end) opens or ends like a zip: what [`scan_zip_pieces`] reads.
+pub fn opens_or_ends_like_zip(file: &Pieces<'_>) -> bool {
+    let head = file.from(0);
+    head.starts_with(LOCAL_HEADER)
+        || head.starts_with(END_OF_CENTRAL_DIR)
+        || pieces_end_like_zip(file)
+}
+
+/// The zip scan of a file that opens or ends like a zip; `None` for any
+/// other file.
+fn scan_if_zip(file: &Pieces<'_>, budget: &mut Budget) -> Option<CheckpointScan> {
+    let head = file.from(0);
+    // A first entry that was not read is not data before the zip.
+    if head.starts_with(LOCAL_HEADER)
+        || head.starts_with(END_OF_CENTRAL_DIR)
+        || (file.unread(0..4) && pieces_end_like_zip(file))
+    {
+        return Some(scan_zip(file, budget));
+    }
+    if pieces_end_like_zip(file) {
+        // Bytes before the first entry (a polyglot, a self-extracting
+        // stub): zipfile, np.load and Keras still open it from its end.
+        let mut out = scan_zip(file, budget);
+        out.anomalies
+            .insert(0, "data precedes the zip's first entry".to_owned());
+        return Some(out);
+    }
+    None
+}
+
+/// [`scan_within`] for a zip checkpoint of which only some ranges were
+/// read (a remote file: see [`zip_reads`]): the same scan, over the
+/// central directory and the members that were fetched.
+///
+/// What it cannot check, and so never reports, of bytes it was not given:
+/// the local headers of unfetched entries (storage records), so neither
+/// their agreement with the central directory (name, method, size) nor
+/// that a header is there at all; local entries the central directory does
+/// not list (found only by walking every header from the start, or by
+/// searching the whole file when the zip reader rejects it); and overlaps
+/// that an unfetched header's extra field would cause (its data is taken
+/// to start right after its name). A member other than a storage record
+/// that was not fetched (the file's read budget ran out) is reported as not
+/// scanned, never judged.
+pub fn scan_zip_pieces(
+    file: &Pieces<'_>,
+    budget: &mut Budget,
+) -> Result<CheckpointScan, FormatError> {
+    if file.is_empty() {
+        return Err(FormatError::invalid("file is empty"));
+    }
+    scan_if_zip(file, budget)
+        .ok_or_else(|| FormatError::invalid("not a zip: only zip checkpoints are read in parts"))
+}
+
+/// The bytes of a member a torch checkpoint's scan reads, for
+/// [`zip_reads`]: every entry but the storage records, whole (within the
+/// pickle caps).
+pub fn member_reads(name: &str, compressed_size: u64) -> Option<u64> {
+    (!is_storage_record(name)).then(|| compressed_size.min(pkl_cap(name)))
+}
+
+/// A local header's extra field is assumed at most this long when a
+/// member is fetched before its header was read (torch pads data to 64
+/// bytes with it); a longer one costs one more range.
+const LOCAL_EXTRA_GUESS: u64 = 128;
+
+/// What a scan reads of a zip member, by its name and compressed size:
+/// `None` for nothing (not even its local header), else how many bytes of
+/// its data after its local header ([`member_reads`] and its `.npz` and
+/// `.keras` counterparts).
+pub type MemberReads = dyn Fn(&str, u64) -> Option<u64>;
+
+/// What a remote zip needs read next: see [`zip_reads`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZipReads {
+    /// Ranges not yet read, in no particular order (may overlap).
+    pub ranges: Vec<std::ops::Range<u64>>,
+    /// Members that `wants` asks for beyond `max_members`, not read.
+    pub members_skipped: usize,
+}
+
+/// Plans the reading of a zip by range (a torch checkpoint, an `.npz`, a
+/// `.keras`): given what was read of it (at least its end, which holds the
+/// end-of-central-directory record), the ranges its scanner needs next.
+/// First the central directory, when the end does not hold it all (the
+/// first byte the zip reader asked for and did not have, to the end read);
+/// then, for each of the first `max_members` entries for which
+/// `wants(name, compressed size)` is `Some(n)`, its local header and `n`
+/// bytes of its data (before the header is read, its extra field is
+/// guessed at [`LOCAL_EXTRA_GUESS`] bytes). Called again with more read,
+/// it asks for what is still missing; an empty plan means done. Only the
+/// zip reader's directory parse is used: no second zip parser.
+pub fn zip_reads(have: &Pieces<'_>, wants: &MemberReads, max_members: usize) -> ZipReads {
+    let mut out = ZipReads::default();
+    if declares_too_many(have).is_some() {
+        return out;
+    }
+    let archive = match open_zip(have) {
+        Ok(a) => a,
+        Err(_) => {
+            let (tail_start, _) = have.suffix(usize::MAX);
+            if let Some(at) = have.missed().filter(|&at| at < tail_start) {
+                out.ranges.push(at as u64..tail_start as u64);
+            }
+            return out;
+        }
+    };
+    let len = have.len() as u64;
+    let mut members = 0usize;
+    for i in 0..archive.len().min(MAX_ENTRIES) {
+        let Ok(z) = archive.by_index_data(i) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(z.name_raw());
+        let Some(want) = wants(&name, z.compressed_size()) else {
+            continue;
+        };
+        members += 1;
+        if members > max_members {
+            out.members_skipped += 1;
+            continue;
+        }
+        let header = z.header_start();
+        let Ok(at) = usize::try_from(header) else {
+            continue;
+        };
+        // The header's own length once its fixed part is read, else a
+        // guess.
+        let fixed = have
+            .get(at..at.saturating_add(30))
+            .filter(|h| h.starts_with(LOCAL_HEADER));
+        let header_len = match fixed {
+            Some(h) => {
+                30 + u64::from(le16(h, 26).unwrap_or(0)) + u64::from(le16(h, 28).unwrap_or(0))
+            }
+            None => 30 + z.name_raw().len() as u64 + LOCAL_EXTRA_GUESS,
+        };
+        let range = header..header.saturating_add(header_len).saturating_add(want);
+        let range = range.start.min(len)..range.end.min(len);
+        let (Ok(start), Ok(end)) = (usize::try_from(range.start), usize::try_from(range.end))
+        else {
+            continue;
+        };
+        if have.unread(start..end) {
+            out.ranges.push(range);
+        }
+    }
+    out
 }
 
 fn is_legacy(file: &[u8]) -> bool {
@@ -1037,6 +1181,24 @@ struct LocalEntry {
     /// descriptor or unreadable.
     compressed_size: Option<u64>,
     data_start: usize,
+    /// Not read (a remote file's unfetched header): taken from the central
+    /// directory, `data_start` as if the header had no extra field.
+    assumed: bool,
+}
+
+impl LocalEntry {
+    /// The local header at `offset` that was not read, as the central
+    /// directory describes it. Nothing is judged from it but its size.
+    fn assumed(offset: usize, name: &str, method: u16, compressed_size: u64) -> LocalEntry {
+        LocalEntry {
+            offset,
+            name: name.to_owned(),
+            method,
+            compressed_size: Some(compressed_size),
+            data_start: offset.saturating_add(30).saturating_add(name.len()),
+            assumed: true,
+        }
+    }
 }
 
 fn le16(b: &[u8], at: usize) -> Option<u16> {
@@ -1052,7 +1214,7 @@ fn le64(b: &[u8], at: usize) -> Option<u64> {
 }
 
 /// Parses the local header at `offset`, if there is a whole one.
-fn local_entry(file: &[u8], offset: usize) -> Option<LocalEntry> {
+fn local_entry(file: &Pieces<'_>, offset: usize) -> Option<LocalEntry> {
     let h = file.get(offset..offset.checked_add(30)?)?;
     if !h.starts_with(LOCAL_HEADER) {
         return None;
@@ -1080,6 +1242,7 @@ fn local_entry(file: &[u8], offset: usize) -> Option<LocalEntry> {
         method,
         compressed_size,
         data_start: name_start + name_len + extra_len,
+        assumed: false,
     })
 }
 
@@ -1100,11 +1263,11 @@ fn zip64_compressed(extra: &[u8], has_uncompressed: bool) -> Option<u64> {
 /// Follows local headers from the start of the file by their sizes, the
 /// way a streaming reader does. Stops at the central directory or at the
 /// first header it cannot follow (returns that offset).
-fn hop_local_entries(file: &[u8]) -> (Vec<LocalEntry>, Option<usize>) {
+fn hop_local_entries(file: &Pieces<'_>) -> (Vec<LocalEntry>, Option<usize>) {
     let mut out = Vec::new();
     let mut offset = 0usize;
     while out.len() < MAX_ENTRIES {
-        let rest = file.get(offset..).unwrap_or_default();
+        let rest = file.from(offset);
         if rest.starts_with(CENTRAL_HEADER) || rest.starts_with(END_OF_CENTRAL_DIR) {
             return (out, None);
         }
@@ -1127,16 +1290,11 @@ fn hop_local_entries(file: &[u8]) -> (Vec<LocalEntry>, Option<usize>) {
 /// Every local header signature in the file, as picklescan's relaxed
 /// reader and torch's own reader effectively tolerate: used when the
 /// central directory cannot be trusted.
-fn search_local_entries(file: &[u8]) -> Vec<LocalEntry> {
+fn search_local_entries(file: &Pieces<'_>) -> Vec<LocalEntry> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while out.len() < MAX_ENTRIES {
-        let Some(rel) = file
-            .get(at..)
-            .unwrap_or_default()
-            .windows(4)
-            .position(|w| w == LOCAL_HEADER)
-        else {
+        let Some(rel) = file.from(at).windows(4).position(|w| w == LOCAL_HEADER) else {
             break;
         };
         let offset = at + rel;
@@ -1205,13 +1363,15 @@ fn is_storage_record(name: &str) -> bool {
 /// The bytes a stored entry declares, within the file; an entry whose
 /// size is unknown (deferred to a data descriptor) gives its first 8 bytes
 /// at most, enough for a magic number.
-fn stored_bytes<'f>(file: &'f [u8], e: &LocalEntry) -> &'f [u8] {
+fn stored_bytes<'f>(file: &Pieces<'f>, e: &LocalEntry) -> &'f [u8] {
     let len = e
         .compressed_size
         .and_then(|s| usize::try_from(s).ok())
         .unwrap_or(8);
     let end = e.data_start.saturating_add(len).min(file.len());
-    file.get(e.data_start.min(end)..end).unwrap_or_default()
+    let start = e.data_start.min(end);
+    let here = file.from(start);
+    here.get(..end - start).unwrap_or(here)
 }
 
 fn is_archive_magic(bytes: &[u8]) -> bool {
@@ -1224,7 +1384,7 @@ fn is_archive_magic(bytes: &[u8]) -> bool {
 /// the file, deflated ones through the zip crate's stream reader (the cap
 /// bounds a deflate bomb). Returns the bytes and whether they were cut.
 fn read_local<'f>(
-    file: &'f [u8],
+    file: &Pieces<'f>,
     e: &LocalEntry,
     cap: u64,
 ) -> Result<(std::borrow::Cow<'f, [u8]>, bool), String> {
@@ -1237,13 +1397,14 @@ fn read_local<'f>(
         let end = e.data_start.saturating_add(declared).min(file.len());
         let start = e.data_start.min(end);
         let cut = end - start > cap_usize;
-        let kept = file
-            .get(start..end.min(start + cap_usize))
-            .unwrap_or_default();
+        let here = file.from(start);
+        let kept = here
+            .get(..end.min(start.saturating_add(cap_usize)) - start)
+            .unwrap_or(here);
         // Borrowed from the map: a stored data.pkl costs no copy.
         return Ok((std::borrow::Cow::Borrowed(kept), cut));
     }
-    let mut cursor = Cursor::new(file.get(e.offset..).unwrap_or_default());
+    let mut cursor = Cursor::new(file.from(e.offset));
     let entry = match e.compressed_size {
         Some(size) => zip::read::read_zipfile_from_stream_with_compressed_size(&mut cursor, size),
         None => zip::read::read_zipfile_from_stream(&mut cursor),
@@ -1279,19 +1440,36 @@ fn read_capped(r: &mut impl Read, cap: u64) -> Result<(Vec<u8>, bool), String> {
 /// zip64 end record and locator (76 bytes) in between, so when the first
 /// directory record is also 76 bytes long (an archive folder name of 21
 /// characters) it starts one record late and rejects the archive.
-fn open_zip(file: &[u8]) -> zip::result::ZipResult<zip::ZipArchive<Cursor<&[u8]>>> {
+fn open_zip<'p, 'a>(
+    file: &'p Pieces<'a>,
+) -> zip::result::ZipResult<zip::ZipArchive<PiecesReader<'p, 'a>>> {
     let config = zip::read::Config {
         archive_offset: zip::read::ArchiveOffset::Known(0),
     };
-    zip::ZipArchive::with_config(config, Cursor::new(file))
-        .or_else(|_| zip::ZipArchive::new(Cursor::new(file)))
+    zip::ZipArchive::with_config(config, file.reader())
+        .or_else(|_| zip::ZipArchive::new(file.reader()))
 }
 
-fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
+fn scan_zip(file: &Pieces<'_>, budget: &mut Budget) -> CheckpointScan {
     let mut out = CheckpointScan::new(Container::TorchZip);
-    let (hopped, hop_stop) = hop_local_entries(file);
+    // Following local headers from the start needs every byte between
+    // them: a file read by range (storage records unfetched) is not walked.
+    let whole = file.whole_file().is_some();
+    let (hopped, hop_stop) = if whole {
+        hop_local_entries(file)
+    } else {
+        (Vec::new(), None)
+    };
     // (name, local entry) of every entry the central directory lists.
     let mut listed: Vec<(String, Option<LocalEntry>)> = Vec::new();
+    if !whole && let Some(count) = declares_too_many(file) {
+        // The zip reader sizes its directory by the count: over HTTP, a
+        // lying count must not cost memory before anything is read.
+        out.not_scanned(format!(
+            "the archive declares {count} entries, more than the {MAX_ENTRIES} a checkpoint needs; its directory was not read"
+        ));
+        return out;
+    }
     match open_zip(file) {
         Ok(mut archive) => {
             let n = archive.len();
@@ -1301,6 +1479,10 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
                 ));
             }
             for i in 0..n.min(MAX_ENTRIES) {
+                if let Some(assumed) = unread_local(file, &archive, i) {
+                    listed.push((assumed.name.clone(), Some(assumed)));
+                    continue;
+                }
                 match archive.by_index_raw(i) {
                     Ok(z) => {
                         let name = String::from_utf8_lossy(z.name_raw()).into_owned();
@@ -1368,7 +1550,7 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
                 }
             }
         }
-        Err(e) => {
+        Err(e) if whole => {
             out.anomalies.push(format!(
                 "the zip reader rejects the archive ({e}); walked the local headers instead"
             ));
@@ -1377,16 +1559,73 @@ fn scan_zip(file: &[u8], budget: &mut Budget) -> CheckpointScan {
             }
             add_central_records(file, &mut listed, &mut out.anomalies);
         }
+        Err(e) => {
+            // Only part of the file is here: its local headers cannot be
+            // searched, so what it holds was not checked.
+            out.not_scanned(format!(
+                "the zip reader rejects the archive ({e}); its local headers could not be walked, as only part of the file was read"
+            ));
+            add_central_records(file, &mut listed, &mut out.anomalies);
+        }
     }
     examine_entries(file, &listed, &mut out, budget);
     out
+}
+
+/// Whether the local header at `at` was not read whole (its fixed part,
+/// or the name and extra field that fixed part announces): such a header
+/// is taken from the directory, never judged. One that was read and is
+/// not a local header is judged as it is.
+fn header_unread(file: &Pieces<'_>, at: usize) -> bool {
+    let fixed_end = at.saturating_add(30);
+    if file.unread(at..fixed_end) {
+        return true;
+    }
+    let Some(h) = file
+        .get(at..fixed_end)
+        .filter(|h| h.starts_with(LOCAL_HEADER))
+    else {
+        return false;
+    };
+    let variable = usize::from(le16(h, 26).unwrap_or(0)) + usize::from(le16(h, 28).unwrap_or(0));
+    file.unread(at..fixed_end.saturating_add(variable))
+}
+
+/// The entry count the end record declares, when it is above
+/// [`MAX_ENTRIES`].
+fn declares_too_many(file: &Pieces<'_>) -> Option<u64> {
+    super::packages::declared_entries(file).filter(|&n| n > MAX_ENTRIES as u64)
+}
+
+/// Entry `i` of the directory when its local header was not read (a remote
+/// file's storage record): the directory's account of it, so that nothing
+/// is said about a header no one looked at.
+fn unread_local(
+    file: &Pieces<'_>,
+    archive: &zip::ZipArchive<PiecesReader<'_, '_>>,
+    i: usize,
+) -> Option<LocalEntry> {
+    let z = archive.by_index_data(i).ok()?;
+    let header = usize::try_from(z.header_start()).ok()?;
+    if !header_unread(file, header) {
+        return None;
+    }
+    let name = String::from_utf8_lossy(z.name_raw()).into_owned();
+    #[allow(deprecated)]
+    let method = z.compression().to_u16();
+    Some(LocalEntry::assumed(
+        header,
+        &name,
+        method,
+        z.compressed_size(),
+    ))
 }
 
 /// The directory as written: a name listed twice is one entry to the zip
 /// crate (or makes it reject the archive), but each copy is loaded by some
 /// reader, so every record's local entry not yet listed is added.
 fn add_central_records(
-    file: &[u8],
+    file: &Pieces<'_>,
     listed: &mut Vec<(String, Option<LocalEntry>)>,
     anomalies: &mut Vec<String>,
 ) {
@@ -1398,8 +1637,17 @@ fn add_central_records(
         .collect();
     for r in &records {
         let at = r.local_offset as usize;
-        let local = local_entry(file, at);
-        if let Some(l) = &local {
+        let local = if header_unread(file, at) {
+            Some(LocalEntry::assumed(
+                at,
+                &r.name,
+                r.method,
+                u64::from(r.compressed_size),
+            ))
+        } else {
+            local_entry(file, at)
+        };
+        if let Some(l) = local.as_ref().filter(|l| !l.assumed) {
             if l.method != r.method {
                 anomalies.push(format!(
                     "entry {:?}: the local header says method {} but the central directory says {}",
@@ -1427,8 +1675,21 @@ fn add_central_records(
     }
 }
 
+/// Whether the bytes of `local` a scan reads (up to `cap` of its data) are
+/// missing from a file read by range: its header unread, or its data.
+fn not_fetched(file: &Pieces<'_>, local: &LocalEntry, cap: u64) -> bool {
+    if local.assumed {
+        return true;
+    }
+    let size = local.compressed_size.unwrap_or(8).min(cap);
+    let end = local
+        .data_start
+        .saturating_add(usize::try_from(size).unwrap_or(usize::MAX));
+    file.unread(local.offset..end)
+}
+
 fn examine_entries(
-    file: &[u8],
+    file: &Pieces<'_>,
     listed: &[(String, Option<LocalEntry>)],
     out: &mut CheckpointScan,
     release: &mut Budget,
@@ -1443,6 +1704,8 @@ fn examine_entries(
     let mut read_at: BTreeSet<usize> = BTreeSet::new();
     let mut budget = MAX_ARCHIVE_PKL_BYTES;
     let mut budget_said = false;
+    // Entries of a file read by range that were not fetched.
+    let mut unfetched: Vec<&str> = Vec::new();
     for (name, local) in listed {
         tops.insert(name.split('/').next().unwrap_or(""));
         if traverses(name) {
@@ -1473,6 +1736,20 @@ fn examine_entries(
                 data_entries.insert(key.to_owned(), size);
             }
         }
+        // Storage records are raw tensor bytes that no loader unpacks or
+        // unpickles: their first bytes are whatever the weights are, so
+        // they are sniffed neither as archives nor as pickles.
+        let storage = is_storage_record(name);
+        // Any other entry of a file read by range was fetched whole, unless
+        // the file's read budget ran out first: then it is not judged.
+        if !storage && not_fetched(file, local, pkl_cap(name)) {
+            if is_archive_name(name) {
+                out.anomalies
+                    .push(format!("entry {name:?} is itself an archive"));
+            }
+            unfetched.push(name);
+            continue;
+        }
         // A stored entry's own bytes, never the next header: a zero-length
         // record (an empty storage, TorchScript's empty constants) is
         // followed by `PK\x03\x04`, which is not its content.
@@ -1481,10 +1758,6 @@ fn examine_entries(
         } else {
             &[]
         };
-        // Storage records are raw tensor bytes that no loader unpacks or
-        // unpickles: their first bytes are whatever the weights are, so
-        // they are sniffed neither as archives nor as pickles.
-        let storage = is_storage_record(name);
         if is_archive_name(name) || (!storage && is_archive_magic(stored)) {
             out.anomalies
                 .push(format!("entry {name:?} is itself an archive"));
@@ -1547,6 +1820,17 @@ fn examine_entries(
                 .push(format!("entry {name:?} cannot be read: {e}")),
         }
     }
+    if let Some(first) = unfetched.first() {
+        // One sentence however many: a hostile directory can list
+        // thousands.
+        let more = match unfetched.len() {
+            1 => String::new(),
+            n => format!(" and {} more entries", n - 1),
+        };
+        out.not_scanned(format!(
+            "entry {first:?}{more} were not read: only part of the file was fetched, within its read budget"
+        ));
+    }
     if torchscript {
         out.container = Container::TorchScript;
     }
@@ -1591,11 +1875,45 @@ fn examine_entries(
             }
         }
         None => {
-            if out.pickles.is_empty() {
+            if out.pickles.is_empty() && out.unscanned.is_empty() {
                 out.error = Some("the archive holds no .pkl entry".to_owned());
             }
         }
     }
+}
+
+/// Reads `file` as a remote read does (see `read::read_remote_zip`): its
+/// last `tail` bytes, then up to three rounds of the ranges [`zip_reads`]
+/// asks for; what was read, and the number of reads.
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+pub(crate) fn read_by_plan(
+    file: &[u8],
+    tail: usize,
+    wants: &MemberReads,
+    max_members: usize,
+) -> (super::pieces::Fetched, usize) {
+    let mut got = super::pieces::Fetched::new(file.len() as u64);
+    let at = file.len() - tail;
+    got.add(at as u64, file[at..].to_vec());
+    let mut requests = 1;
+    for _ in 0..3 {
+        let plan = zip_reads(&got.view(), wants, max_members);
+        let missing: Vec<_> = plan
+            .ranges
+            .into_iter()
+            .flat_map(|r| got.missing(r))
+            .collect();
+        let ranges = super::pieces::coalesce(missing, 0);
+        if ranges.is_empty() {
+            break;
+        }
+        for r in ranges {
+            requests += 1;
+            got.add(r.start, file[r.start as usize..r.end as usize].to_vec());
+        }
+    }
+    (got, requests)
 }
 
 #[cfg(test)]
@@ -1793,6 +2111,119 @@ mod tests {
     }
 
     const PAYLOAD: &[u8] = b"\x80\x02cos\nsystem\nX\x0a\x00\x00\x00echo pwned\x85R.";
+
+    #[test]
+    fn a_checkpoint_read_in_parts_scans_as_the_whole_file() {
+        for (name, file, _) in FIXTURES {
+            if !name.ends_with(".pt") || !file.starts_with(LOCAL_HEADER) {
+                continue;
+            }
+            let whole = scan(file).unwrap();
+            let (got, requests) =
+                read_by_plan(file, 600.min(file.len()), &member_reads, usize::MAX);
+            assert!(requests <= 4, "{name}: {requests}");
+            let parts = scan_zip_pieces(&got.view(), &mut Budget::default()).unwrap();
+            if whole.anomalies.is_empty() {
+                assert_eq!(parts, whole, "{name}");
+            } else {
+                // What only the local headers of unread entries or a walk
+                // of the whole file could show is not claimed.
+                assert_eq!(parts.pickles, whole.pickles, "{name}");
+                assert_eq!(parts.verdict(), whole.verdict(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn storage_records_are_never_fetched_and_their_headers_never_judged() {
+        let file = FIXTURES
+            .iter()
+            .find(|(n, _, _)| *n == "benign-state-dict.pt")
+            .unwrap()
+            .1;
+        // The storage records' local headers and data lie between byte 918
+        // (archive/data/0) and 1480 (archive/version).
+        let (got, _) = read_by_plan(file, 1000, &member_reads, usize::MAX);
+        let pieces = got.view();
+        assert!(pieces.unread(1100..1400), "storage data was fetched");
+        let parts = scan_zip_pieces(&pieces, &mut Budget::default()).unwrap();
+        assert_eq!(parts, scan(file).unwrap());
+        // Only the first bytes and the end (the zip reader reads the last
+        // KiB in one go): the members are not scanned, and say so; no
+        // error claims the archive holds no pickle.
+        let tail = &file[file.len() - 1024..];
+        let only_end = Pieces::new(
+            file.len() as u64,
+            [(0, &file[..4]), ((file.len() - 1024) as u64, tail)],
+        );
+        let parts = scan_zip_pieces(&only_end, &mut Budget::default()).unwrap();
+        assert!(parts.error.is_none(), "{:?}", parts.error);
+        assert!(parts.pickles.is_empty());
+        assert!(
+            parts
+                .unscanned
+                .iter()
+                .any(|u| u.contains("archive/data.pkl")),
+            "{:?}",
+            parts.unscanned
+        );
+        assert!(
+            !parts
+                .anomalies
+                .iter()
+                .any(|a| a.contains("local header") || a.contains("rejects")),
+            "{:?}",
+            parts.anomalies
+        );
+    }
+
+    #[test]
+    fn a_payload_is_found_in_parts_and_a_lying_directory_is_not_trusted() {
+        let file = FIXTURES
+            .iter()
+            .find(|(n, _, _)| *n == "mal-torch-zip-payload.pt")
+            .unwrap()
+            .1;
+        let (got, _) = read_by_plan(file, 300, &member_reads, usize::MAX);
+        let parts = scan_zip_pieces(&got.view(), &mut Budget::default()).unwrap();
+        assert_eq!(parts.verdict(), Verdict::Unsafe);
+        // An end record declaring a directory past the end of a 1 GB file
+        // and 60,000 entries: nothing asked for, nothing read, no panic.
+        let mut tail = zip_of(&[("archive/data.pkl", PAYLOAD)]);
+        let end = tail.len() - 22;
+        tail[end + 8..end + 12].copy_from_slice(&[0x60, 0xea, 0x60, 0xea]);
+        tail[end + 16..end + 20].copy_from_slice(&u32::MAX.to_le_bytes());
+        let len = 1u64 << 30;
+        let at = len - tail.len() as u64;
+        let lying = Pieces::new(len, [(at, tail.as_slice())]);
+        // At most the rest of the end record's search area is asked for
+        // (the zip reader looks further back for another end record).
+        let plan = zip_reads(&lying, &member_reads, usize::MAX);
+        assert!(
+            plan.ranges.iter().all(|r| r.start >= len - 65_557 - 1024),
+            "{plan:?}"
+        );
+        let scanned = scan_zip_pieces(&lying, &mut Budget::default()).unwrap();
+        assert!(scanned.pickles.is_empty());
+        assert!(!scanned.anomalies.is_empty());
+        // A directory larger than the end that was read: it is asked for.
+        let mut many: Vec<(String, Vec<u8>)> = (0..40)
+            .map(|i| (format!("archive/data/{i}"), vec![0u8; 64]))
+            .collect();
+        many.insert(0, ("archive/data.pkl".to_owned(), PAYLOAD.to_vec()));
+        let entries: Vec<(&str, &[u8])> = many
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect();
+        let zip = zip_of(&entries);
+        // The end, the rest of the directory, the members, and the rest of
+        // data.pkl past the guessed header.
+        let (got, requests) = read_by_plan(&zip, 200, &member_reads, usize::MAX);
+        assert!(requests <= 4, "{requests}");
+        let parts = scan_zip_pieces(&got.view(), &mut Budget::default()).unwrap();
+        assert_eq!(parts.verdict(), Verdict::Unsafe);
+        assert!(got.view().unread(200..2000), "storage records were fetched");
+    }
 
     #[test]
     fn every_pkl_entry_is_scanned_and_odd_layouts_are_reported() {

@@ -150,7 +150,17 @@ pub struct Listed {
 pub struct Listing {
     pub commit: String,
     pub files: Vec<Listed>,
+    /// Listed paths left out because no report may carry them (see
+    /// [`safe_path`]), each as an escaped, shortened quotation; at most
+    /// [`MAX_DROPPED_NAMED`], then one line for the rest.
+    pub dropped: Vec<String>,
 }
+
+/// Left-out paths named one by one; a listing of thousands says how many
+/// more.
+const MAX_DROPPED_NAMED: usize = 20;
+/// Characters of a left-out path quoted.
+const DROPPED_QUOTE_CHARS: usize = 200;
 
 /// Pages of a tree listing followed at most.
 const MAX_PAGES: usize = 1000;
@@ -207,6 +217,8 @@ pub fn list(client: &Client, endpoint: &str, target: &Target) -> Result<Listing,
         .ok_or_else(|| bad("no commit (`sha`) in the answer"))?
         .to_ascii_lowercase();
     let mut files = Vec::new();
+    let mut dropped = Vec::new();
+    let mut dropped_more = 0usize;
     let mut next = Some(format!("{base}/tree/{commit}?recursive=true&expand=false"));
     let mut pages = 0;
     while let Some(url) = next.take() {
@@ -234,6 +246,23 @@ pub fn list(client: &Client, endpoint: &str, target: &Target) -> Result<Listing,
                 continue;
             };
             if !safe_path(path) {
+                // Hostile input: quoted with every control character
+                // escaped, and cut short.
+                if dropped.len() < MAX_DROPPED_NAMED {
+                    let short = crate::formats::truncate_at_char(path, DROPPED_QUOTE_CHARS);
+                    let cut = if short.len() < path.len() {
+                        " (cut)"
+                    } else {
+                        ""
+                    };
+                    dropped.push(format!(
+                        "the listing names {short:?}{cut}, which is not a safe relative path \
+                         (absolute, empty, `.`/`..`/`.git` parts, control characters or over \
+                         4096 bytes); that file was left out"
+                    ));
+                } else {
+                    dropped_more += 1;
+                }
                 continue;
             }
             let lfs = entry.get("lfs");
@@ -262,7 +291,16 @@ pub fn list(client: &Client, endpoint: &str, target: &Target) -> Result<Listing,
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    Ok(Listing { commit, files })
+    if dropped_more > 0 {
+        dropped.push(format!(
+            "the listing names {dropped_more} more paths that are not safe relative paths; those files were left out"
+        ));
+    }
+    Ok(Listing {
+        commit,
+        files,
+        dropped,
+    })
 }
 
 /// A listed path the report may carry: relative, no `.`/`..` parts, no

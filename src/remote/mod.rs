@@ -36,6 +36,21 @@ const SMALL_WEIGHTS: u64 = 64 << 10;
 /// The most a non-safetensors weights view may hold (a whole small file,
 /// or a GGUF header window grown to it).
 pub const MAX_VIEW_BYTES: u64 = 16 << 20;
+/// The end of a zip read first (torch checkpoints, `.npz`, `.keras` too
+/// large to read whole): its end-of-central-directory record (and comment),
+/// the directory of a checkpoint of a thousand tensors, and the members
+/// torch writes last (`version`, `.data/serialization_id`).
+pub const ZIP_TAIL: u64 = 128 << 10;
+/// Members of a zip that lie at most this far apart are read in one range.
+pub const ZIP_COALESCE_GAP: u64 = 64 << 10;
+/// Rounds of range reads after a zip's end: the directory if the end does
+/// not hold it, the members, and the rest of a member whose local header
+/// was longer than guessed.
+pub const ZIP_ROUNDS: usize = 3;
+/// Range requests for one zip after its first bytes and its end, all
+/// rounds together: members spread over a file (a hostile directory's
+/// thousands) cost no more; what is left unread the scan reports.
+pub const ZIP_MAX_RANGES: usize = 40;
 /// Bytes kept from first ranges at once, across the scan.
 const CACHE_BUDGET: u64 = 32 << 20;
 /// Parallel requests when `-j` says every core.
@@ -128,7 +143,16 @@ pub fn scan_hub(
     let facts = crate::read::read(
         Inventory {
             entries,
-            issues: Vec::new(),
+            // A listed path no report may carry is a file left out, said
+            // without its path as the finding's path.
+            issues: listing
+                .dropped
+                .iter()
+                .map(|error| inventory::WalkIssue::Unlisted {
+                    rel: None,
+                    error: error.clone(),
+                })
+                .collect(),
         },
         Some(target.name()),
         None,
@@ -280,6 +304,19 @@ impl RangeFiles {
 }
 
 impl RemoteFiles for RangeFiles {
+    fn read_at(&self, rel: &str, start: u64, len: u64) -> io::Result<Vec<u8>> {
+        let file = self.file(rel)?;
+        if start == 0 {
+            // From the kept first bytes, extended.
+            return self.head(file, len);
+        }
+        let len = len.min(file.size.saturating_sub(start));
+        if len == 0 {
+            return Ok(Vec::new());
+        }
+        self.range(file, start, len)
+    }
+
     fn prefix(&self, rel: &str, cap: u64) -> io::Result<Vec<u8>> {
         let file = self.file(rel)?;
         self.head(file, cap)
@@ -303,8 +340,10 @@ impl RemoteFiles for RangeFiles {
             return self.head(file, len);
         }
         Err(io::Error::other(format!(
-            "a {len}-byte file of this format is not read over HTTP: only safetensors \
-             and GGUF headers are read by range, other formats when at most {MAX_VIEW_BYTES} bytes"
+            "a {len}-byte file of this format is not read over HTTP: safetensors and GGUF \
+             headers and the directories and pickles of zips (torch checkpoints, .npz, .keras) \
+             are read by range, other formats only when at most {MAX_VIEW_BYTES} bytes; \
+             only the bytes that tell its format were read"
         )))
     }
 }

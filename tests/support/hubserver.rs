@@ -27,13 +27,20 @@ pub enum Content {
         head: Arc<Vec<u8>>,
         size: u64,
     },
+    /// `head`, zeros, then `tail` ending at `size`: a zip whose storage
+    /// records declare gigabytes and whose directory is real.
+    Ends {
+        head: Arc<Vec<u8>>,
+        tail: Arc<Vec<u8>>,
+        size: u64,
+    },
 }
 
 impl Content {
     pub fn size(&self) -> u64 {
         match self {
             Content::Bytes(b) => b.len() as u64,
-            Content::Sparse { size, .. } => *size,
+            Content::Sparse { size, .. } | Content::Ends { size, .. } => *size,
         }
     }
     fn slice(&self, start: u64, end_incl: u64) -> Vec<u8> {
@@ -41,6 +48,14 @@ impl Content {
             .map(|i| match self {
                 Content::Bytes(b) => b[i as usize],
                 Content::Sparse { head, .. } => head.get(i as usize).copied().unwrap_or(0),
+                Content::Ends { head, tail, size } => {
+                    let tail_start = size - tail.len() as u64;
+                    if i >= tail_start {
+                        tail[(i - tail_start) as usize]
+                    } else {
+                        head.get(i as usize).copied().unwrap_or(0)
+                    }
+                }
             })
             .collect()
     }
@@ -51,6 +66,13 @@ impl Content {
             Content::Sparse { head, size } => {
                 let mut h = sha2::Sha256::new();
                 h.update(head.as_slice());
+                h.update(size.to_le_bytes());
+                hex(&h.finalize())
+            }
+            Content::Ends { head, tail, size } => {
+                let mut h = sha2::Sha256::new();
+                h.update(head.as_slice());
+                h.update(tail.as_slice());
                 h.update(size.to_le_bytes());
                 hex(&h.finalize())
             }
@@ -687,4 +709,72 @@ pub fn safetensors_header(shard: usize, tensors: usize, bytes: u64) -> Vec<u8> {
     let mut out = (json.len() as u64).to_le_bytes().to_vec();
     out.extend(json);
     out
+}
+
+/// A torch zip of `storage` declared bytes (zeros the server never sends):
+/// `data.pkl` and the storage's header at the front, `version`, the
+/// directory and its end record at the back.
+pub fn declared_torch_zip(data_pkl: &[u8], storage: u64) -> Content {
+    fn local(out: &mut Vec<u8>, name: &str, size: u32) {
+        out.extend_from_slice(b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x21\x00");
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+    }
+    fn central(out: &mut Vec<u8>, name: &str, size: u32, offset: u32) {
+        out.extend_from_slice(b"PK\x01\x02\x14\x00\x14\x00\x00\x00\x00\x00\x00\x00\x21\x00");
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        out.extend_from_slice(&[0; 12]);
+        out.extend_from_slice(&offset.to_le_bytes());
+        out.extend_from_slice(name.as_bytes());
+    }
+    let mut head = Vec::new();
+    local(&mut head, "archive/data.pkl", data_pkl.len() as u32);
+    head.extend_from_slice(data_pkl);
+    let storage_at = head.len() as u32;
+    local(&mut head, "archive/data/0", storage as u32);
+    let version_at = head.len() as u64 + storage;
+    let mut tail = Vec::new();
+    local(&mut tail, "archive/version", 2);
+    tail.extend_from_slice(b"3\n");
+    let cd_at = version_at + tail.len() as u64;
+    let mut cd = Vec::new();
+    central(&mut cd, "archive/data.pkl", data_pkl.len() as u32, 0);
+    central(&mut cd, "archive/data/0", storage as u32, storage_at);
+    central(&mut cd, "archive/version", 2, version_at as u32);
+    tail.extend_from_slice(&cd);
+    tail.extend_from_slice(b"PK\x05\x06\x00\x00\x00\x00\x03\x00\x03\x00");
+    tail.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+    tail.extend_from_slice(&(cd_at as u32).to_le_bytes());
+    tail.extend_from_slice(&0u16.to_le_bytes());
+    let size = cd_at + cd.len() as u64 + 22;
+    Content::Ends {
+        head: Arc::new(head),
+        tail: Arc::new(tail),
+        size,
+    }
+}
+
+/// `zip` (a [`declared_torch_zip`]) with its end record saying 60,000
+/// entries in a directory 2 GB long at an offset past the end of the file.
+pub fn lying_directory(zip: &Content) -> Content {
+    let Content::Ends { head, tail, size } = zip else {
+        panic!("not a declared zip")
+    };
+    let mut lying = tail.as_ref().clone();
+    let end = lying.len() - 22;
+    lying[end + 8..end + 12].copy_from_slice(&[0x60, 0xea, 0x60, 0xea]);
+    lying[end + 12..end + 16].copy_from_slice(&0x7fff_ffffu32.to_le_bytes());
+    lying[end + 16..end + 20].copy_from_slice(&((size + 4096) as u32).to_le_bytes());
+    Content::Ends {
+        head: head.clone(),
+        tail: Arc::new(lying),
+        size: *size,
+    }
 }
