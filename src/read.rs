@@ -1186,7 +1186,7 @@ fn read_remote_weights(
     if sniffed == Sniffed::Format(WeightsFormat::Safetensors) {
         return read_safetensors_prefix(file, path, &head, len);
     }
-    if len > crate::remote::MAX_VIEW_BYTES {
+    if len > crate::source::MAX_VIEW_BYTES {
         let zip = match sniffed {
             Sniffed::Format(
                 f @ (WeightsFormat::TorchZip | WeightsFormat::NumpyZip | WeightsFormat::Keras),
@@ -1219,13 +1219,13 @@ fn read_range(path: &Path, start: u64, len: u64) -> std::io::Result<Vec<u8>> {
 
 /// A remote zip too large to read whole (a torch checkpoint, an `.npz`, a
 /// `.keras`), read by range: its first bytes (already read to sniff it)
-/// and its last [`crate::remote::ZIP_TAIL`], then, in at most
-/// [`crate::remote::ZIP_ROUNDS`] rounds, what [`torch::zip_reads`] says its
+/// and its last [`crate::source::ZIP_TAIL`], then, in at most
+/// [`crate::source::ZIP_ROUNDS`] rounds, what [`torch::zip_reads`] says its
 /// scan needs (the directory if the end does not hold it, then the members
 /// the scan reads: pickles and small members of a checkpoint, never its
 /// storage records; each array's header of an `.npz`; `config.json` and
 /// `metadata.json` of a `.keras`), members side by side in one range, all
-/// within [`crate::remote::MAX_VIEW_BYTES`]. Then the same scan as a local
+/// within [`crate::source::MAX_VIEW_BYTES`]. Then the same scan as a local
 /// file's, over what was read. `Ok(false)` when a file recognised only by
 /// its name does not end like a zip after all.
 fn read_remote_zip(
@@ -1236,7 +1236,7 @@ fn read_remote_zip(
     format: WeightsFormat,
 ) -> std::io::Result<bool> {
     use crate::formats::pieces::{Fetched, coalesce};
-    use crate::remote::{
+    use crate::source::{
         FIRST_WEIGHTS_RANGE, MAX_VIEW_BYTES, ZIP_COALESCE_GAP, ZIP_MAX_RANGES, ZIP_ROUNDS, ZIP_TAIL,
     };
     let (wants, max_members): (&torch::MemberReads, usize) = match format {

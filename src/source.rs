@@ -11,6 +11,32 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+// What the read stage reads of a remote file, by range: the sizes belong
+// here, with the reads, so the read stage and the remote prefetch share them.
+
+/// The first range read of a large weights file: a safetensors header of
+/// a few hundred tensors fits, and 191 such ranges stay under a thousandth
+/// of a percent of a 405 GB release.
+pub const FIRST_WEIGHTS_RANGE: u64 = 16 << 10;
+/// The most a non-safetensors weights view may hold (a whole small file,
+/// or a GGUF header window grown to it).
+pub const MAX_VIEW_BYTES: u64 = 16 << 20;
+/// The end of a zip read first (torch checkpoints, `.npz`, `.keras` too
+/// large to read whole): its end-of-central-directory record (and comment),
+/// the directory of a checkpoint of a thousand tensors, and the members
+/// torch writes last (`version`, `.data/serialization_id`).
+pub const ZIP_TAIL: u64 = 128 << 10;
+/// Members of a zip that lie at most this far apart are read in one range.
+pub const ZIP_COALESCE_GAP: u64 = 64 << 10;
+/// Rounds of range reads after a zip's end: the directory if the end does
+/// not hold it, the members, and the rest of a member whose local header
+/// was longer than guessed.
+pub const ZIP_ROUNDS: usize = 3;
+/// Range requests for one zip after its first bytes and its end, all
+/// rounds together: members spread over a file (a hostile directory's
+/// thousands) cost no more; what is left unread the scan reports.
+pub const ZIP_MAX_RANGES: usize = 40;
+
 /// Files that can be read by range, named by their path in the release.
 pub trait RemoteFiles: Send + Sync {
     /// At most `cap` bytes from the start of `rel`; fewer only when the

@@ -693,7 +693,7 @@ fn check_diff_mof_and_lists_take_hub_targets() {
 // their end, directory and the members their scans read, and give the
 // local scan's item.
 
-/// A real 20 MiB of zeros: more than `remote::MAX_VIEW_BYTES`.
+/// A real 20 MiB of zeros: more than `source::MAX_VIEW_BYTES`.
 const PAD: usize = 20 << 20;
 
 /// The file entry and the findings about `path` of a report.
@@ -1016,7 +1016,7 @@ fn unsafe_listed_paths_are_findings_with_escaped_names() {
 }
 
 /// A checkpoint whose small members lie far apart (each needs a range of
-/// its own): at most `remote::ZIP_MAX_RANGES` ranges after the first and
+/// its own): at most `source::ZIP_MAX_RANGES` ranges after the first and
 /// last, and the members left unread are one finding, not a guess.
 #[test]
 fn members_spread_over_a_large_zip_cost_a_bounded_number_of_ranges() {

@@ -19,6 +19,7 @@ use crate::inventory::{self, Entry, Inventory, ScanError};
 use crate::read;
 use crate::report::{FileKind, Report, Source};
 use crate::source::{self, RemoteFiles};
+use crate::source::{FIRST_WEIGHTS_RANGE, MAX_VIEW_BYTES};
 use http::Client;
 use std::collections::BTreeMap;
 use std::io;
@@ -27,30 +28,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// The first range read of a large weights file: a safetensors header of
-/// a few hundred tensors fits, and 191 such ranges stay under a thousandth
-/// of a percent of a 405 GB release.
-pub const FIRST_WEIGHTS_RANGE: u64 = 16 << 10;
 /// A weights file up to this size is read whole by its first range.
 const SMALL_WEIGHTS: u64 = 64 << 10;
-/// The most a non-safetensors weights view may hold (a whole small file,
-/// or a GGUF header window grown to it).
-pub const MAX_VIEW_BYTES: u64 = 16 << 20;
-/// The end of a zip read first (torch checkpoints, `.npz`, `.keras` too
-/// large to read whole): its end-of-central-directory record (and comment),
-/// the directory of a checkpoint of a thousand tensors, and the members
-/// torch writes last (`version`, `.data/serialization_id`).
-pub const ZIP_TAIL: u64 = 128 << 10;
-/// Members of a zip that lie at most this far apart are read in one range.
-pub const ZIP_COALESCE_GAP: u64 = 64 << 10;
-/// Rounds of range reads after a zip's end: the directory if the end does
-/// not hold it, the members, and the rest of a member whose local header
-/// was longer than guessed.
-pub const ZIP_ROUNDS: usize = 3;
-/// Range requests for one zip after its first bytes and its end, all
-/// rounds together: members spread over a file (a hostile directory's
-/// thousands) cost no more; what is left unread the scan reports.
-pub const ZIP_MAX_RANGES: usize = 40;
 /// Bytes kept from first ranges at once, across the scan.
 const CACHE_BUDGET: u64 = 32 << 20;
 /// Parallel requests when `-j` says every core.
