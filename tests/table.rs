@@ -415,3 +415,18 @@ fn the_discover_table_fits_when_the_names_do() {
     // A note that is no defect is nobody's worst finding.
     assert!(!text.contains("license-wrong-type"), "{text}");
 }
+
+#[test]
+fn the_discover_summary_narrower_than_its_columns_is_one_paragraph_per_release() {
+    // Eight columns of statuses, a licence and a finding code need about a
+    // hundred columns: at 80, each release is its name and wrapped lines.
+    let text = stdout_of(&["scan", "--discover", "fixtures/data-roles", "--width", "80"]);
+    assert_fits(&text, 80);
+    assert!(!text.contains('│'), "{text}");
+    assert!(text.lines().any(|l| l == "training-data-section"), "{text}");
+    assert!(
+        text.contains("  code shipped · weights absent · data "),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with(" releases"), "{text}");
+}

@@ -128,13 +128,108 @@ pub fn render_rows_with(
             )));
         }
     }
-    writeln!(out, "{table}")?;
+    let table = table.to_string();
+    let width = usize::from(options.width);
+    if table.lines().all(|line| visible_width(line) <= width) {
+        writeln!(out, "{table}")?;
+    } else {
+        // Eight columns of status words, a licence and a finding code need
+        // about a hundred columns before any name: narrower, each release
+        // is a short paragraph instead, so nothing runs past the width.
+        for row in rows {
+            write_paragraph(out, row, width, color)?;
+        }
+    }
     writeln!(
         out,
         "{} release{}",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     )
+}
+
+/// Columns `line` takes on a terminal, colour codes left out.
+fn visible_width(line: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in line.chars() {
+        match c {
+            '\u{1b}' => in_escape = true,
+            c if in_escape => in_escape = !c.is_ascii_alphabetic(),
+            c => width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+        }
+    }
+    width
+}
+
+/// One release as the summary's narrow form: its name, then its statuses,
+/// size, licence, class and worst finding, wrapped at `width` under a
+/// two-space indent.
+fn write_paragraph(out: &mut dyn Write, row: &Row, width: usize, color: bool) -> io::Result<()> {
+    let [code, weights, data] = row.statuses;
+    let status = |label: &str, status: Status| {
+        let word = status.as_str();
+        if color {
+            format!("{label} \u{1b}[1;{}m{word}\u{1b}[0m", status_sgr(status))
+        } else {
+            format!("{label} {word}")
+        }
+    };
+    let worst = match &row.worst {
+        None => "worst finding: none".to_owned(),
+        Some((severity, text)) if color => format!(
+            "worst finding: \u{1b}[{}m{text}\u{1b}[0m",
+            severity_sgr(*severity)
+        ),
+        Some((_, text)) => format!("worst finding: {text}"),
+    };
+    let parts = [
+        status("code", code),
+        status("weights", weights),
+        status("data", data),
+        format!(
+            "params {}",
+            row.parameters.map_or("-".to_owned(), human_count)
+        ),
+        format!("licence {}", row.licence),
+        format!("MOF {}", row.mof_class),
+        worst,
+    ];
+    writeln!(out, "{}", row.name)?;
+    let indent = "  ";
+    let mut line = String::from(indent);
+    for part in parts {
+        let joined = if line.len() == indent.len() {
+            part
+        } else {
+            format!(" · {part}")
+        };
+        if line.len() > indent.len() && visible_width(&line) + visible_width(&joined) > width {
+            writeln!(out, "{line}")?;
+            line = format!("{indent}{}", joined.trim_start_matches(" · "));
+        } else {
+            line.push_str(&joined);
+        }
+    }
+    writeln!(out, "{line}")
+}
+
+/// The SGR colour of a status word, as the table's cells colour it.
+fn status_sgr(status: Status) -> u8 {
+    match status {
+        Status::Shipped => 32,
+        Status::Incomplete => 33,
+        Status::Referenced => 36,
+        Status::Absent => 31,
+    }
+}
+
+fn severity_sgr(severity: Severity) -> u8 {
+    match severity {
+        Severity::Error => 31,
+        Severity::Warning => 33,
+        Severity::Info => 34,
+    }
 }
 
 /// The SPDX expression when recognised, else what the card declares; "not
