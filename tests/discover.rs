@@ -151,3 +151,66 @@ fn caps_bound_the_walk_and_are_reported() {
 fn missing_root_is_an_error() {
     assert!(discover(Path::new("/nonexistent/openness-discover")).is_err());
 }
+
+/// A pseudo-terminal: the controlling side and the terminal a child gets.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn pseudo_terminal() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain libc calls on descriptors this function owns; each is
+    // checked before use and handed to a `File` that closes it.
+    unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(master >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(master), 0, "grantpt");
+        assert_eq!(libc::unlockpt(master), 0, "unlockpt");
+        let name = libc::ptsname(master);
+        assert!(!name.is_null(), "ptsname");
+        let slave = libc::open(name, libc::O_RDWR | libc::O_NOCTTY);
+        assert!(slave >= 0, "open the terminal");
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn many_releases_draw_progress_on_a_terminal_stderr_and_clear_it() {
+    use std::io::Read;
+    let (mut master, terminal) = pseudo_terminal();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_openness"))
+        .args([
+            "scan",
+            "--discover",
+            "fixtures/data-roles",
+            "--format",
+            "json",
+        ])
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::from(terminal))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // The report on stdout (a pipe) carries no progress.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.trim_start().starts_with('['), "{stdout}");
+    assert!(!stdout.contains("scanned"), "{stdout}");
+    // Every end of the terminal is closed: reading drains what was drawn,
+    // then fails (EIO) instead of blocking.
+    let mut drawn = Vec::new();
+    let _ = master.read_to_end(&mut drawn);
+    let drawn = String::from_utf8_lossy(&drawn);
+    let releases = std::fs::read_dir("fixtures/data-roles")
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_type().unwrap().is_dir())
+        .count();
+    assert!(
+        drawn.contains(&format!("scanned {releases} / {releases} releases")),
+        "{drawn:?}"
+    );
+    // The line is cleared when the scan ends: nothing left on the screen.
+    assert!(drawn.ends_with("\r\x1b[2K"), "{drawn:?}");
+}
