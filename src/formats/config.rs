@@ -66,7 +66,14 @@ impl AutoMapEntry {
 
 /// Parses `config.json` and the files that share its shape.
 pub fn parse_model_config(bytes: &[u8]) -> Result<ModelConfig, FormatError> {
-    let map = parse_object(bytes)?;
+    // A tokenizer config's table of added tokens (hundreds of thousands of
+    // entries for a large vocabulary: a 1.2 MB file became 4 MB of JSON
+    // values) is read by no rule below: it is skipped, not built. Anything
+    // that fails so is parsed again whole, for the error it gives.
+    let map = match parse_object_without(bytes, &["added_tokens_decoder"]) {
+        Ok(map) => map,
+        Err(_) => parse_object(bytes)?,
+    };
     // Multimodal configs (Llava, Gemma 3, ...) keep the language model's
     // numbers in `text_config`; use them when the top level has none.
     let text_config = map.get("text_config").and_then(Value::as_object);
@@ -238,18 +245,53 @@ pub fn parse_modules(bytes: &[u8]) -> Result<Vec<SentenceModule>, FormatError> {
         .collect())
 }
 
-fn parse_value(bytes: &[u8]) -> Result<Value, FormatError> {
+fn json_text(bytes: &[u8]) -> Result<&str, FormatError> {
     // Editors on Windows sometimes save JSON with a BOM; Python's json (what
     // the libraries use to read these) rejects it too, but it is harmless and
     // the content is still worth reading.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map_err(|e| {
         FormatError::invalid(format!(
             "not UTF-8 text: invalid byte at offset {}",
             e.valid_up_to()
         ))
-    })?;
-    serde_json::from_str(text).map_err(|e| FormatError::invalid(format!("not valid JSON: {e}")))
+    })
+}
+
+fn parse_value(bytes: &[u8]) -> Result<Value, FormatError> {
+    serde_json::from_str(json_text(bytes)?)
+        .map_err(|e| FormatError::invalid(format!("not valid JSON: {e}")))
+}
+
+/// A top-level JSON object without the values of the `skip` keys, which
+/// are checked as JSON but never built.
+fn parse_object_without(bytes: &[u8], skip: &[&str]) -> Result<Map<String, Value>, FormatError> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Without<'s>(&'s [&'s str]);
+    impl<'de> Visitor<'de> for Without<'_> {
+        type Value = Map<String, Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+            let mut map = Map::new();
+            while let Some(key) = access.next_key::<String>()? {
+                if self.0.contains(&key.as_str()) {
+                    access.next_value::<IgnoredAny>()?;
+                } else {
+                    let value: Value = access.next_value()?;
+                    map.insert(key, value);
+                }
+            }
+            Ok(map)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(json_text(bytes)?);
+    let map = (&mut de)
+        .deserialize_map(Without(skip))
+        .and_then(|map| de.end().map(|()| map))
+        .map_err(|e| FormatError::invalid(format!("not valid JSON: {e}")))?;
+    Ok(map)
 }
 
 fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, FormatError> {
@@ -391,6 +433,33 @@ fn parse_reference(auto_class: &str, reference: &str) -> Option<AutoMapEntry> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tokenizer_table_is_skipped_and_the_rest_read_as_whole_parsing_does() {
+        let tokens: Vec<String> = (0..2000)
+            .map(|i| format!(r#""{i}": {{"content": "<t{i}>", "special": true}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"added_tokens_decoder": {{{}}}, "auto_map": {{"AutoTokenizer": ["tok.MyTokenizer", null]}}, "model_type": "x"}}"#,
+            tokens.join(", ")
+        );
+        let config = parse_model_config(text.as_bytes()).unwrap();
+        assert_eq!(config.auto_map.len(), 1);
+        assert_eq!(config.model_type.as_deref(), Some("x"));
+        let whole = parse_object(text.as_bytes()).unwrap();
+        let without = parse_object_without(text.as_bytes(), &["added_tokens_decoder"]).unwrap();
+        assert_eq!(whole.len(), without.len() + 1);
+        assert!(!without.contains_key("added_tokens_decoder"));
+        // What is not an object, or not JSON, fails as it did.
+        for bad in ["[1, 2]", "{\"a\": }", "{} trailing"] {
+            assert_eq!(
+                parse_model_config(bad.as_bytes()).unwrap_err(),
+                parse_object(bad.as_bytes()).unwrap_err(),
+                "{bad}"
+            );
+            assert!(parse_object_without(bad.as_bytes(), &[]).is_err(), "{bad}");
+        }
+    }
 
     const LLAMA: &str = r#"{
       "architectures": ["LlamaForCausalLM"],
