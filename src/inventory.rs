@@ -206,21 +206,8 @@ fn size_files(entries: &mut [Entry], at: &[usize]) {
             .and_then(|p| fs::symlink_metadata(p).ok())
             .map_or(0, |m| m.len())
     };
-    let sizes: Vec<u64> = if at.len() < SIZE_IN_PARALLEL_FROM {
-        at.iter().map(size_of).collect()
-    } else {
-        let chunks: Vec<&[usize]> = at.chunks(SIZE_CHUNK).collect();
-        let order: Vec<usize> = (0..chunks.len()).collect();
-        crate::parallel::map_in_order(chunks.len(), &order, 0, |c| {
-            chunks
-                .get(c)
-                .map_or_else(Vec::new, |chunk| chunk.iter().map(size_of).collect())
-        })
-        .into_iter()
-        .flat_map(Option::unwrap_or_default)
-        .collect()
-    };
-    for (i, bytes) in at.iter().zip(sizes) {
+    let sizes = crate::parallel::map_chunked(at, SIZE_CHUNK, SIZE_IN_PARALLEL_FROM, size_of);
+    for (i, bytes) in at.iter().zip(sizes.into_iter().flatten()) {
         if let Some(entry) = entries.get_mut(*i) {
             entry.bytes = bytes;
         }

@@ -77,10 +77,48 @@ pub fn map_in_order<R: Send>(
     out
 }
 
+/// `work` over every item, in chunks of `chunk` items, the chunks in
+/// order: on every core when there are at least `parallel_from` items
+/// (starting threads costs more than it saves on fewer), else in order on
+/// the calling thread. For many small independent jobs inside one scan.
+pub fn map_chunked<T: Sync, R: Send>(
+    items: &[T],
+    chunk: usize,
+    parallel_from: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<Vec<R>> {
+    let chunks: Vec<&[T]> = items.chunks(chunk.max(1)).collect();
+    let run = |i: usize| {
+        chunks
+            .get(i)
+            .map_or_else(Vec::new, |c| c.iter().map(&work).collect())
+    };
+    if items.len() < parallel_from {
+        return (0..chunks.len()).map(run).collect();
+    }
+    let order: Vec<usize> = (0..chunks.len()).collect();
+    map_in_order(chunks.len(), &order, 0, run)
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn chunks_come_back_in_order_whether_parallel_or_not() {
+        let items: Vec<u32> = (0..1000).collect();
+        for parallel_from in [0, usize::MAX] {
+            let chunks = map_chunked(&items, 64, parallel_from, |i| i * 3);
+            assert_eq!(chunks.len(), 16);
+            assert!(chunks.iter().take(15).all(|c| c.len() == 64));
+            let flat: Vec<u32> = chunks.into_iter().flatten().collect();
+            assert_eq!(flat, items.iter().map(|i| i * 3).collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn every_item_once_on_at_most_jobs_threads() {

@@ -460,7 +460,6 @@ pub(crate) struct UrlTable<'f> {
     /// The parts in chunks of [`URL_TABLE_CHUNK`], as the threads that
     /// worked them out left them (joined, they were held twice at once).
     parts: Vec<Vec<UrlParts>>,
-    len: usize,
 }
 
 /// Distinct URLs from which [`UrlTable::of`] works them out on every core:
@@ -485,38 +484,22 @@ impl<'f> UrlTable<'f> {
                 next
             });
         }
-        let chunks: Vec<&[&str]> = distinct.chunks(URL_TABLE_CHUNK).collect();
-        let work = |i: usize| {
-            chunks.get(i).map_or_else(Vec::new, |chunk| {
-                chunk
-                    .iter()
-                    .map(|url| UrlParts::of(url))
-                    .collect::<Vec<_>>()
-            })
-        };
         // A code repository's configs can hold thousands of distinct data
         // URLs, each split and tested by every rule: the one serial stretch
         // of the assessment worth spreading over the cores.
-        let parts = if distinct.len() < URL_TABLE_PARALLEL_FROM {
-            (0..chunks.len()).map(work).collect()
-        } else {
-            let order: Vec<usize> = (0..chunks.len()).collect();
-            crate::parallel::map_in_order(chunks.len(), &order, 0, work)
-                .into_iter()
-                .map(Option::unwrap_or_default)
-                .collect()
-        };
-        UrlTable {
-            index,
-            parts,
-            len: distinct.len(),
-        }
+        let parts = crate::parallel::map_chunked(
+            &distinct,
+            URL_TABLE_CHUNK,
+            URL_TABLE_PARALLEL_FROM,
+            |url| UrlParts::of(url),
+        );
+        UrlTable { index, parts }
     }
 
     /// Whether the release holds so many distinct URLs that the passes
     /// over them are worth spreading over threads.
     pub(crate) fn is_large(&self) -> bool {
-        self.len >= URL_TABLE_PARALLEL_FROM
+        self.index.len() >= URL_TABLE_PARALLEL_FROM
     }
 
     /// The parts of a URL of the release's texts; one from elsewhere is
