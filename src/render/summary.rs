@@ -3,11 +3,11 @@
 //! Like the other renderers it computes nothing: each cell is a report field,
 //! and the "worst finding" is picked from the report's own findings.
 
-use super::table::{human_count, new_table, severity_color, status_cell};
+use super::table::{human_count, new_table, severity_color, status_cell, status_color};
 use super::{TextOptions, sanitize};
 use crate::finding::{Finding, Severity};
 use crate::report::{Report, Status};
-use comfy_table::{Cell, ColumnConstraint, Width};
+use comfy_table::{Cell, Color, ColumnConstraint, Width};
 use std::io::{self, Write};
 
 /// What one row shows, kept instead of the report: a summary of many
@@ -170,7 +170,10 @@ fn write_paragraph(out: &mut dyn Write, row: &Row, width: usize, color: bool) ->
     let status = |label: &str, status: Status| {
         let word = status.as_str();
         if color {
-            format!("{label} \u{1b}[1;{}m{word}\u{1b}[0m", status_sgr(status))
+            format!(
+                "{label} \u{1b}[1;{}m{word}\u{1b}[0m",
+                sgr(status_color(status))
+            )
         } else {
             format!("{label} {word}")
         }
@@ -179,7 +182,7 @@ fn write_paragraph(out: &mut dyn Write, row: &Row, width: usize, color: bool) ->
         None => "worst finding: none".to_owned(),
         Some((severity, text)) if color => format!(
             "worst finding: \u{1b}[{}m{text}\u{1b}[0m",
-            severity_sgr(*severity)
+            sgr(severity_color(*severity))
         ),
         Some((_, text)) => format!("worst finding: {text}"),
     };
@@ -214,21 +217,16 @@ fn write_paragraph(out: &mut dyn Write, row: &Row, width: usize, color: bool) ->
     writeln!(out, "{line}")
 }
 
-/// The SGR colour of a status word, as the table's cells colour it.
-fn status_sgr(status: Status) -> u8 {
-    match status {
-        Status::Shipped => 32,
-        Status::Incomplete => 33,
-        Status::Referenced => 36,
-        Status::Absent => 31,
-    }
-}
-
-fn severity_sgr(severity: Severity) -> u8 {
-    match severity {
-        Severity::Error => 31,
-        Severity::Warning => 33,
-        Severity::Info => 34,
+/// The SGR foreground code of a colour the table's cells use, so the
+/// paragraph form colours words as the table does.
+fn sgr(color: Color) -> u8 {
+    match color {
+        Color::Red => 31,
+        Color::Green => 32,
+        Color::Yellow => 33,
+        Color::Blue => 34,
+        Color::Cyan => 36,
+        _ => 39,
     }
 }
 

@@ -613,13 +613,16 @@ pub(crate) fn status_cell(status: Status, color: bool) -> Cell {
     if !color {
         return cell;
     }
-    let fg = match status {
+    cell.fg(status_color(status)).add_attribute(Attribute::Bold)
+}
+
+pub(crate) fn status_color(status: Status) -> Color {
+    match status {
         Status::Shipped => Color::Green,
         Status::Incomplete => Color::Yellow,
         Status::Referenced => Color::Cyan,
         Status::Absent => Color::Red,
-    };
-    cell.fg(fg).add_attribute(Attribute::Bold)
+    }
 }
 
 fn severity_cell(severity: Severity, color: bool) -> Cell {
