@@ -103,37 +103,34 @@ pub fn is_remote(path: &Path) -> bool {
     path.to_str().is_some_and(|t| t.starts_with("\0remote\0"))
 }
 
-/// [`RemoteFiles::prefix`] for a registered path; `None` for any other.
-pub fn prefix(path: &Path, cap: u64) -> Option<io::Result<Vec<u8>>> {
+/// `read` on the source a registered path belongs to; `None` for a path
+/// of no source (a local file).
+fn with_source(
+    path: &Path,
+    read: impl FnOnce(&dyn RemoteFiles, &str) -> io::Result<Vec<u8>>,
+) -> Option<io::Result<Vec<u8>>> {
     if !is_remote(path) {
         return None;
     }
     Some(match lookup(path) {
-        Some((files, rel)) => files.prefix(&rel, cap),
+        Some((files, rel)) => read(&*files, &rel),
         None => Err(io::Error::other("remote source no longer registered")),
     })
+}
+
+/// [`RemoteFiles::prefix`] for a registered path; `None` for any other.
+pub fn prefix(path: &Path, cap: u64) -> Option<io::Result<Vec<u8>>> {
+    with_source(path, |files, rel| files.prefix(rel, cap))
 }
 
 /// [`RemoteFiles::read_at`] for a registered path; `None` for any other.
 pub fn read_at(path: &Path, start: u64, len: u64) -> Option<io::Result<Vec<u8>>> {
-    if !is_remote(path) {
-        return None;
-    }
-    Some(match lookup(path) {
-        Some((files, rel)) => files.read_at(&rel, start, len),
-        None => Err(io::Error::other("remote source no longer registered")),
-    })
+    with_source(path, |files, rel| files.read_at(rel, start, len))
 }
 
 /// [`RemoteFiles::view`] for a registered path; `None` for any other.
 pub fn view(path: &Path, len: u64, window: u64) -> Option<io::Result<Vec<u8>>> {
-    if !is_remote(path) {
-        return None;
-    }
-    Some(match lookup(path) {
-        Some((files, rel)) => files.view(&rel, len, window),
-        None => Err(io::Error::other("remote source no longer registered")),
-    })
+    with_source(path, |files, rel| files.view(rel, len, window))
 }
 
 #[cfg(test)]
