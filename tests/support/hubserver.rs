@@ -329,6 +329,14 @@ impl Server {
                 b"{\"error\":\"not found\"}",
             )
         };
+        let gated = |out: &mut TcpStream| {
+            respond(
+                out,
+                401,
+                &[("X-Error-Code", "GatedRepo")],
+                b"{\"error\":\"gated\"}",
+            )
+        };
         if let Some(api) = path.strip_prefix("/api/") {
             let api = api.strip_prefix("models/").map(str::to_owned).or_else(|| {
                 api.strip_prefix("datasets/")
@@ -338,12 +346,7 @@ impl Server {
                 return not_found(out, "RepoNotFound");
             };
             if !self.authorised(headers) {
-                return respond(
-                    out,
-                    401,
-                    &[("X-Error-Code", "GatedRepo")],
-                    b"{\"error\":\"gated\"}",
-                );
+                return gated(out);
             }
             let files = &repos[&repo];
             if let Some(rev) = rest.strip_prefix("revision/") {
@@ -439,12 +442,7 @@ impl Server {
             return not_found(out, "EntryNotFound");
         };
         if !self.authorised(headers) {
-            return respond(
-                out,
-                401,
-                &[("X-Error-Code", "GatedRepo")],
-                b"{\"error\":\"gated\"}",
-            );
+            return gated(out);
         }
         let (rev, file_path) = rest.split_once('/').unwrap_or((rest, ""));
         if rev != "main" && rev != COMMIT {
