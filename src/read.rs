@@ -189,32 +189,38 @@ fn read_ahead(files: &mut [FileFacts]) -> Vec<Option<Facts>> {
             .chunks_mut(READ_AHEAD_CHUNK)
             .zip(found.chunks_mut(READ_AHEAD_CHUNK)),
     );
+    let work = || {
+        loop {
+            let next = queue.lock().ok().and_then(|mut q| q.next());
+            let Some((chunk, slots)) = next else {
+                break;
+            };
+            for (file, slot) in chunk.iter_mut().zip(slots) {
+                if reads_alone(file) {
+                    let mut facts = Facts::default();
+                    read_file(file, &mut facts);
+                    *slot = Some(facts);
+                }
+            }
+        }
+    };
     std::thread::scope(|scope| {
-        for _ in 0..threads {
+        // The calling thread is one of the readers: one thread fewer to
+        // start, and the memory it allocates sits in the allocator's arena
+        // that the report is later built in (glibc gives each thread its
+        // own), so the report reuses it once the references are freed.
+        for _ in 1..threads {
             // The main thread's stack size, so the parsers' depth limits
             // hold as they do in order; untouched stack costs no memory.
             let worker = std::thread::Builder::new()
                 .stack_size(READ_AHEAD_STACK)
-                .spawn_scoped(scope, || {
-                    loop {
-                        let next = queue.lock().ok().and_then(|mut q| q.next());
-                        let Some((chunk, slots)) = next else {
-                            break;
-                        };
-                        for (file, slot) in chunk.iter_mut().zip(slots) {
-                            if reads_alone(file) {
-                                let mut facts = Facts::default();
-                                read_file(file, &mut facts);
-                                *slot = Some(facts);
-                            }
-                        }
-                    }
-                });
+                .spawn_scoped(scope, work);
             if worker.is_err() {
-                // No thread: what it would have read is read in order.
+                // Fewer threads: the calling thread reads what is left.
                 break;
             }
         }
+        work();
     });
     found
 }
