@@ -282,7 +282,7 @@ impl Roles {
             for r in links {
                 let speaks = ["data", "train", "fine-tun", "finetun", "数据"]
                     .iter()
-                    .any(|w| r.before.contains(w) || r.section.iter().any(|h| h.contains(w)));
+                    .any(|w| r.before.contains(w) || r.place.section.iter().any(|h| h.contains(w)));
                 if speaks {
                     let target = r.value.split(['?', '#']).next().unwrap_or_default();
                     let joined = if dir.is_empty() {

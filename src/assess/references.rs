@@ -234,6 +234,7 @@ fn section_of(heading: &str) -> Section {
 /// it a dataset's.
 fn section(r: &TextRef) -> Section {
     let inner = r
+        .place
         .section
         .iter()
         .rev()
@@ -241,13 +242,18 @@ fn section(r: &TextRef) -> Section {
         .find(|s| *s != Section::Neutral);
     // Data a usage section tells the reader to download is the tutorial's
     // input ("Usage > Download the dataset").
-    if inner == Some(Section::Data) && r.section.iter().any(|h| section_of(h) == Section::Tutorial)
+    if inner == Some(Section::Data)
+        && r.place
+            .section
+            .iter()
+            .any(|h| section_of(h) == Section::Tutorial)
     {
         return Section::Tutorial;
     }
     inner
         .or_else(|| {
-            r.title
+            r.place
+                .title
                 .as_deref()
                 .map(section_of)
                 .filter(|s| matches!(s, Section::Eval | Section::Ack | Section::Tutorial))
@@ -381,11 +387,8 @@ fn is_other_hub_dataset(u: &UrlParts) -> bool {
         && u.segments >= 3
 }
 
-/// What a URL is by itself, wherever it sits: its parts split out and
-/// lower-cased once, and the link kind. A release's configs can repeat the
-/// same few thousand data URLs tens of thousands of times, so each
-/// distinct URL is worked out once per scan ([`UrlTable`]).
-#[derive(Clone)]
+/// A URL's parts, split out and lower-cased once, while [`UrlFacts::of`]
+/// answers the rules' questions about it.
 struct UrlParts {
     host: String,
     /// Lower-cased, without scheme, query or fragment.
@@ -395,14 +398,17 @@ struct UrlParts {
     first_segment: String,
     segments: usize,
     kind: LinkKind,
-    /// What the rules ask of the URL itself, answered once.
-    facts: UrlFacts,
 }
 
-/// The per-URL answers the reference rules of both passes ask, computed
-/// with the URL's parts: each rule used to ask them per reference.
-#[derive(Default, Clone, Copy)]
+/// What a URL is by itself, wherever it sits: the link kind and the
+/// answers the reference rules of both passes ask of the URL alone. A
+/// release's configs can repeat the same few thousand data URLs tens of
+/// thousands of times, so each distinct URL is worked out once per scan
+/// ([`UrlTable`]), and only these answers are kept: keeping its parts too
+/// held 1.2 MB of strings for allenai/OLMo's 5,500 URLs.
+#[derive(Clone, Copy)]
 struct UrlFacts {
+    kind: LinkKind,
     vocab: bool,
     weights_ext: bool,
     data_ext: bool,
@@ -412,6 +418,40 @@ struct UrlFacts {
     eval_name: bool,
     checkpoint_path: bool,
     backbone_host: bool,
+    other_hub_model: bool,
+    other_hub_dataset: bool,
+    /// The last path segment has a dot (a file, not a folder or a repo).
+    name_has_dot: bool,
+    /// Something follows the host: the URL is not a site's home page.
+    has_path: bool,
+    /// An archive whose path names data (`.../corpus/x.tar`).
+    names_data_word: bool,
+}
+
+impl UrlFacts {
+    fn of(url: &str) -> UrlFacts {
+        let u = UrlParts::of(url);
+        let name = u.name.as_str();
+        UrlFacts {
+            kind: u.kind,
+            vocab: is_vocab(name),
+            weights_ext: has_weights_ext(name),
+            data_ext: has_data_ext(name),
+            archive: is_archive(name),
+            image_or_page: is_image_or_page(&u),
+            never_data: is_never_data(&u),
+            eval_name: any_token(name, EVAL_TOKENS),
+            checkpoint_path: is_checkpoint_path(&u.path),
+            backbone_host: is_backbone_host(&u),
+            other_hub_model: is_other_hub_model(&u),
+            other_hub_dataset: is_other_hub_dataset(&u),
+            name_has_dot: name.contains('.'),
+            has_path: u.segments > 0,
+            // Asked of archives only; splitting every path into words
+            // would cost more than the rest of the answers together.
+            names_data_word: is_archive(name) && names_data_word(&u.path),
+        }
+    }
 }
 
 impl UrlParts {
@@ -425,41 +465,27 @@ impl UrlParts {
             .unwrap_or_default();
         let count = usize::from(!first_segment.is_empty()) + segments.count();
         let path = url_path_lower(url);
-        let mut parts = UrlParts {
+        UrlParts {
             kind: card::classify_split(&host, &split),
             host,
             name: file_of(&path).to_owned(),
             path,
             first_segment,
             segments: count,
-            facts: UrlFacts::default(),
-        };
-        let name = parts.name.as_str();
-        parts.facts = UrlFacts {
-            vocab: is_vocab(name),
-            weights_ext: has_weights_ext(name),
-            data_ext: has_data_ext(name),
-            archive: is_archive(name),
-            image_or_page: is_image_or_page(&parts),
-            never_data: is_never_data(&parts),
-            eval_name: any_token(name, EVAL_TOKENS),
-            checkpoint_path: is_checkpoint_path(&parts.path),
-            backbone_host: is_backbone_host(&parts),
-        };
-        parts
+        }
     }
 }
 
 /// Every URL and cloud path the release's texts hold, worked out once for
 /// both passes (weights, then data): a release's configs can repeat the
 /// same few thousand data URLs tens of thousands of times. Keyed by the
-/// references' own text (borrowed), the parts held in one vector.
+/// references' own text (borrowed).
 pub(crate) struct UrlTable<'f> {
     /// Each distinct URL's place in `parts`: chunk, then index in it.
     index: FnvMap<&'f str, u32>,
-    /// The parts in chunks of [`URL_TABLE_CHUNK`], as the threads that
+    /// The answers in chunks of [`URL_TABLE_CHUNK`], as the threads that
     /// worked them out left them (joined, they were held twice at once).
-    parts: Vec<Vec<UrlParts>>,
+    facts: Vec<Vec<UrlFacts>>,
 }
 
 /// Distinct URLs from which [`UrlTable::of`] works them out on every core:
@@ -479,21 +505,21 @@ impl<'f> UrlTable<'f> {
             .filter(|r| matches!(r.kind, RefKind::Url | RefKind::CloudPath));
         for r in urls {
             let next = u32::try_from(distinct.len()).unwrap_or(u32::MAX);
-            index.entry(r.value.as_str()).or_insert_with(|| {
-                distinct.push(r.value.as_str());
+            index.entry(&*r.value).or_insert_with(|| {
+                distinct.push(&*r.value);
                 next
             });
         }
         // A code repository's configs can hold thousands of distinct data
         // URLs, each split and tested by every rule: the one serial stretch
         // of the assessment worth spreading over the cores.
-        let parts = crate::parallel::map_chunked(
+        let facts = crate::parallel::map_chunked(
             &distinct,
             URL_TABLE_CHUNK,
             URL_TABLE_PARALLEL_FROM,
-            |url| UrlParts::of(url),
+            |url| UrlFacts::of(url),
         );
-        UrlTable { index, parts }
+        UrlTable { index, facts }
     }
 
     /// Whether the release holds so many distinct URLs that the passes
@@ -502,18 +528,18 @@ impl<'f> UrlTable<'f> {
         self.index.len() >= URL_TABLE_PARALLEL_FROM
     }
 
-    /// The parts of a URL of the release's texts; one from elsewhere is
-    /// worked out on the spot.
-    fn get(&self, url: &str) -> std::borrow::Cow<'_, UrlParts> {
+    /// What a URL of the release's texts is; one from elsewhere is worked
+    /// out on the spot.
+    fn get(&self, url: &str) -> UrlFacts {
         let at = |i: u32| {
             let i = i as usize;
-            self.parts
+            self.facts
                 .get(i / URL_TABLE_CHUNK)
                 .and_then(|chunk| chunk.get(i % URL_TABLE_CHUNK))
         };
         match self.index.get(url).and_then(|&i| at(i)) {
-            Some(parts) => std::borrow::Cow::Borrowed(parts),
-            None => std::borrow::Cow::Owned(UrlParts::of(url)),
+            Some(facts) => *facts,
+            None => UrlFacts::of(url),
         }
     }
 }
@@ -795,9 +821,7 @@ pub(crate) fn weights(facts: &Facts, urls: &UrlTable<'_>) -> Vec<Item> {
             }
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
-                    let parts = urls.get(&r.value);
-                    let u: &UrlParts = &parts;
-                    let f = u.facts;
+                    let f = urls.get(&r.value);
                     if f.weights_ext && !f.vocab && !f.backbone_host {
                         picks.add(
                             ItemKind::Reference,
@@ -824,7 +848,7 @@ pub(crate) fn weights(facts: &Facts, urls: &UrlTable<'_>) -> Vec<Item> {
                         continue;
                     }
                     if r.kind == RefKind::Url
-                        && (u.kind == LinkKind::Model || is_other_hub_model(u))
+                        && (f.kind == LinkKind::Model || f.other_hub_model)
                         && (ctx.code || sec == Section::Weights || doc_named || ctx.card)
                     {
                         picks.add(
@@ -958,15 +982,12 @@ pub(crate) fn data(facts: &Facts, urls: &UrlTable<'_>) -> DataRefs {
             }
             match r.kind {
                 RefKind::Url | RefKind::CloudPath => {
-                    let parts = urls.get(&r.value);
-                    let u: &UrlParts = &parts;
-                    let name = u.name.as_str();
-                    let f = u.facts;
+                    let f = urls.get(&r.value);
                     if f.image_or_page || f.vocab || f.never_data || f.eval_name {
                         continue;
                     }
-                    let kind = u.kind;
-                    if kind == LinkKind::Dataset || is_other_hub_dataset(u) {
+                    let kind = f.kind;
+                    if kind == LinkKind::Dataset || f.other_hub_dataset {
                         picks.add(
                             ItemKind::Dataset,
                             ctx.rel,
@@ -990,8 +1011,8 @@ pub(crate) fn data(facts: &Facts, urls: &UrlTable<'_>) -> DataRefs {
                         continue;
                     }
                     let paper_or_repo = kind == LinkKind::Paper
-                        || (kind == LinkKind::CodeRepository && !name.contains('.'));
-                    if data_script && !paper_or_repo && name.contains('.') {
+                        || (kind == LinkKind::CodeRepository && !f.name_has_dot);
+                    if data_script && !paper_or_repo && f.name_has_dot {
                         script_urls += 1;
                         picks.add(
                             ItemKind::Dataset,
@@ -1007,7 +1028,7 @@ pub(crate) fn data(facts: &Facts, urls: &UrlTable<'_>) -> DataRefs {
                     }
                     let before = tail_words(&r.before);
                     // A URL with no path is a project's home page.
-                    if sec == Section::Data && u.segments > 0 {
+                    if sec == Section::Data && f.has_path {
                         picks.add(
                             ItemKind::Dataset,
                             ctx.rel,
@@ -1028,7 +1049,7 @@ pub(crate) fn data(facts: &Facts, urls: &UrlTable<'_>) -> DataRefs {
                         && (before.contains("dataset")
                             || before.contains("data set")
                             || before.contains("corpus")
-                            || names_data_word(&u.path))
+                            || f.names_data_word)
                     {
                         picks.add(
                             ItemKind::Dataset,
@@ -1068,7 +1089,7 @@ pub(crate) fn data(facts: &Facts, urls: &UrlTable<'_>) -> DataRefs {
                     ];
                     if r.call == Some("load_dataset")
                         && (ctx.code || ctx.doc)
-                        && !BUILDERS.contains(&r.value.as_str())
+                        && !BUILDERS.contains(&&*r.value)
                         && !any_token(&r.value, EVAL_TOKENS)
                         && !r.value.starts_with('.')
                         && !r.value.starts_with('/')

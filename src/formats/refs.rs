@@ -13,6 +13,7 @@
 
 use super::card;
 use memchr::memmem;
+use std::sync::Arc;
 
 /// Most references kept from one text.
 pub const MAX_REFS: usize = 400;
@@ -39,23 +40,34 @@ pub enum RefKind {
 }
 
 /// One reference, where it was found and what surrounds it.
+///
+/// A code release holds tens of thousands of these until the assessment, so
+/// the strings are boxed (no spare capacity) and the headings are shared by
+/// every reference under them: 120 bytes each became 64.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextRef {
     pub kind: RefKind,
-    /// The URL, path, hub id or link target, as written (trimmed).
-    pub value: String,
     /// 1-based line number.
     pub line: u32,
+    /// The URL, path, hub id or link target, as written (trimmed).
+    pub value: Box<str>,
+    /// The markdown headings and title above it.
+    pub place: Arc<Place>,
+    /// The lower-cased text of its line before the reference (markdown link
+    /// text included), at most [`MAX_CONTEXT`] bytes.
+    pub before: Box<str>,
+    /// For a loader call, the function called (`from_pretrained`, ...).
+    pub call: Option<&'static str>,
+}
+
+/// Where in a document a reference sits.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Place {
     /// The markdown headings above it, outermost first, lower-cased
     /// (empty outside markdown; a document's title heading left out).
     pub section: Vec<String>,
     /// The document's title (its first heading, at level 1), lower-cased.
     pub title: Option<String>,
-    /// The lower-cased text of its line before the reference (markdown link
-    /// text included), at most [`MAX_CONTEXT`] bytes.
-    pub before: String,
-    /// For a loader call, the function called (`from_pretrained`, ...).
-    pub call: Option<&'static str>,
 }
 
 /// Everything one text yields.
@@ -223,6 +235,8 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
         ..TextScan::default()
     };
     let mut headings: Vec<(usize, String)> = Vec::new();
+    // Made when a reference is first found under the current headings.
+    let mut place: Option<Arc<Place>> = None;
     let mut in_fence = false;
     let mut seen_heading = false;
     let mut doc_title: Option<String> = None;
@@ -266,6 +280,7 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
                 headings.retain(|(l, _)| *l < level);
                 // A document's first heading, at level 1, is its title
                 // ("# Tool X and Dataset"), not a section of it.
+                place = None;
                 if level > 1 || seen_heading {
                     headings.push((level, title));
                     in_lead = false;
@@ -286,10 +301,15 @@ pub fn scan(text: &[u8], markdown: bool, yaml: bool) -> TextScan {
         if on_line == 0 {
             continue;
         }
+        let place = place.get_or_insert_with(|| {
+            Arc::new(Place {
+                section: headings.iter().map(|(_, t)| t.clone()).collect(),
+                title: doc_title.clone(),
+            })
+        });
         let context = LineContext {
             line_no,
-            headings: &headings,
-            title: doc_title.as_deref(),
+            place,
             markdown,
             cues: on_line,
         };
@@ -429,9 +449,7 @@ fn tail(s: &str, max: usize) -> String {
 /// Where a line sits: what [`find_on_line`] records with each reference.
 struct LineContext<'a> {
     line_no: u32,
-    /// The markdown headings above the line, with their levels.
-    headings: &'a [(usize, String)],
-    title: Option<&'a str>,
+    place: &'a Arc<Place>,
     markdown: bool,
     /// The `CUE_*` bits of the cues on the line.
     cues: u8,
@@ -447,11 +465,10 @@ fn find_on_line(line: &str, context: &LineContext, out: &mut TextScan) {
         if out.refs.len() < MAX_REFS {
             out.refs.push(TextRef {
                 kind,
-                value,
+                value: value.into_boxed_str(),
                 line: context.line_no,
-                section: context.headings.iter().map(|(_, t)| t.clone()).collect(),
-                title: context.title.map(str::to_owned),
-                before: tail(lower.get(..at).unwrap_or(""), MAX_CONTEXT),
+                place: Arc::clone(context.place),
+                before: tail(lower.get(..at).unwrap_or(""), MAX_CONTEXT).into_boxed_str(),
                 call,
             });
         }
@@ -735,7 +752,7 @@ mod tests {
         let got: Vec<(RefKind, &str, u32, Option<&str>)> = scan
             .refs
             .iter()
-            .map(|r| (r.kind, r.value.as_str(), r.line, r.call))
+            .map(|r| (r.kind, &*r.value, r.line, r.call))
             .collect();
         assert_eq!(
             got,
@@ -751,7 +768,7 @@ mod tests {
             ]
         );
         assert!(scan.fetches, "hf_hub_download( is a fetch");
-        assert_eq!(scan.refs[2].before, "\u{fffd}\u{fffd} see ");
+        assert_eq!(&*scan.refs[2].before, "\u{fffd}\u{fffd} see ");
     }
 
     #[test]
@@ -773,7 +790,7 @@ mod tests {
         let got: Vec<(RefKind, &str, u32)> = scan
             .refs
             .iter()
-            .map(|r| (r.kind, r.value.as_str(), r.line))
+            .map(|r| (r.kind, &*r.value, r.line))
             .collect();
         assert_eq!(
             got,
@@ -792,12 +809,12 @@ mod tests {
         let text = b"# Tool\n## Pre-training data\nWe used [the dump](https://dumps.example.org/x.xml.bz2).\n```\n# not a heading\n```\n**Training Data**\nSee [our set](./train_set.json).\n";
         let scan = scan(text, true, false);
         assert_eq!(scan.refs.len(), 2);
-        assert_eq!(scan.refs[0].section, vec!["pre-training data"]);
+        assert_eq!(scan.refs[0].place.section, vec!["pre-training data"]);
         assert!(scan.refs[0].before.contains("we used [the dump"));
         assert_eq!(scan.refs[1].kind, RefKind::RelativeLink);
-        assert_eq!(scan.refs[1].value, "./train_set.json");
+        assert_eq!(&*scan.refs[1].value, "./train_set.json");
         assert_eq!(
-            scan.refs[1].section,
+            scan.refs[1].place.section,
             vec!["pre-training data", "training data"]
         );
     }
