@@ -455,7 +455,7 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
     };
     let rel = file.entry.rel.clone();
     // Held while this file is read; dropped (and forgotten) on every return.
-    let mut _whole = None;
+    let reading = ReadingFile::start(path.clone(), file.entry.bytes);
     // Any small file may be an LFS pointer standing in for its content.
     if file.entry.bytes < lfs::MAX_POINTER_BYTES as u64 {
         match read_prefix(&path, lfs::MAX_POINTER_BYTES as u64) {
@@ -466,9 +466,7 @@ fn read_file(file: &mut FileFacts, facts: &mut Facts) {
             // reads it next for its kind gets it from here, not from a
             // second open and read (half the files of a code repository
             // are this small).
-            Ok(head) if head.len() < lfs::MAX_POINTER_BYTES => {
-                _whole = Some(WholeFile::keep(path.clone(), head));
-            }
+            Ok(head) if head.len() < lfs::MAX_POINTER_BYTES => reading.keep_whole(head),
             Ok(_) => {}
             Err(err) => return file.failures.push(Failure::Read(err.to_string())),
         }
@@ -1103,30 +1101,63 @@ fn keep_refs(facts: &mut Facts, rel: &str, mut scan: TextScan) {
 }
 
 thread_local! {
-    /// The whole content of the small file this thread is reading, if any.
-    static WHOLE: RefCell<Option<(PathBuf, Vec<u8>)>> = const { RefCell::new(None) };
+    /// The file this thread is reading, for [`read_prefix`].
+    static READING: RefCell<Option<Reading>> = const { RefCell::new(None) };
 }
 
-/// Keeps a small file's whole content for [`read_prefix`] while it lives.
-struct WholeFile;
+struct Reading {
+    path: PathBuf,
+    /// Its size as the walk found it; 0 when unknown (or empty).
+    bytes: u64,
+    /// Its whole content, when it is small enough to have been read whole.
+    whole: Option<Vec<u8>>,
+}
 
-impl WholeFile {
-    fn keep(path: PathBuf, bytes: Vec<u8>) -> WholeFile {
-        WHOLE.with_borrow_mut(|w| *w = Some((path, bytes)));
-        WholeFile
+/// Marks the file this thread reads while it lives: [`read_prefix`] then
+/// takes a small file's content from memory instead of opening it again
+/// (half the files of a code repository are this small), and sizes its
+/// reads of a larger one from the walk instead of asking the file system
+/// again (a `statx` and an end-of-file read saved per file).
+struct ReadingFile;
+
+impl ReadingFile {
+    fn start(path: PathBuf, bytes: u64) -> ReadingFile {
+        READING.with_borrow_mut(|r| {
+            *r = Some(Reading {
+                path,
+                bytes,
+                whole: None,
+            })
+        });
+        ReadingFile
+    }
+
+    fn keep_whole(&self, content: Vec<u8>) {
+        READING.with_borrow_mut(|r| {
+            if let Some(r) = r {
+                r.whole = Some(content);
+            }
+        });
     }
 }
 
-impl Drop for WholeFile {
+impl Drop for ReadingFile {
     fn drop(&mut self) {
-        WHOLE.with_borrow_mut(|w| *w = None);
+        READING.with_borrow_mut(|r| *r = None);
     }
 }
 
-/// Reads at most `cap` bytes; never more, whatever the file's size.
+/// Reads at most `cap` bytes; never more, whatever the file's size. For
+/// the file a [`ReadingFile`] marks, at most the size the walk found: a
+/// file grown since is read as it was listed.
 fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
-    let kept = WHOLE.with_borrow(|w| {
-        w.as_ref().filter(|(p, _)| p == path).map(|(_, bytes)| {
+    let mut listed = 0;
+    let kept = READING.with_borrow(|r| {
+        let r = r
+            .as_ref()
+            .filter(|r| r.path.as_os_str() == path.as_os_str())?;
+        listed = r.bytes;
+        r.whole.as_ref().map(|bytes| {
             let n = usize::try_from(cap).unwrap_or(usize::MAX).min(bytes.len());
             bytes.get(..n).unwrap_or(bytes).to_vec()
         })
@@ -1139,11 +1170,17 @@ fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     }
     let file = File::open(path)?;
     // Sized from the file's length (never past the cap), the buffer takes
-    // the content in one read plus the one that sees the end; grown from
-    // empty it took a dozen reads for a 32 KiB file.
-    let expected = file.metadata().map_or(0, |m| m.len()).min(cap);
+    // the content in one read; grown from empty it took a dozen reads for
+    // a 32 KiB file. Stopping at the listed length also spares the read
+    // that would only see the end.
+    let limit = if listed > 0 { listed.min(cap) } else { cap };
+    let expected = if listed > 0 {
+        limit
+    } else {
+        file.metadata().map_or(0, |m| m.len()).min(cap)
+    };
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
-    file.take(cap).read_to_end(&mut bytes)?;
+    file.take(limit).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -1295,4 +1332,39 @@ fn read_remote_zip(
         file.failures.push(Failure::Weights(err));
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_being_read_is_read_as_the_walk_listed_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.txt");
+        std::fs::write(&path, vec![b'a'; 5000]).unwrap();
+        // Listed at 3,000 bytes (it grew since): read as listed.
+        {
+            let _reading = ReadingFile::start(path.clone(), 3000);
+            assert_eq!(read_prefix(&path, 4096).unwrap().len(), 3000);
+            assert_eq!(read_prefix(&path, 100).unwrap().len(), 100);
+        }
+        // Not marked, or of unknown size: up to the cap, whatever the walk saw.
+        assert_eq!(read_prefix(&path, 4096).unwrap().len(), 4096);
+        let _reading = ReadingFile::start(path.clone(), 0);
+        assert_eq!(read_prefix(&path, 8192).unwrap().len(), 5000);
+    }
+
+    #[test]
+    fn a_small_file_kept_whole_is_served_from_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tiny.json");
+        std::fs::write(&path, b"{\"a\": 1}").unwrap();
+        let reading = ReadingFile::start(path.clone(), 8);
+        reading.keep_whole(b"{\"b\": 2}".to_vec());
+        // The kept content, cut at the cap, not the file's.
+        assert_eq!(read_prefix(&path, 4).unwrap(), b"{\"b\"");
+        drop(reading);
+        assert_eq!(read_prefix(&path, 64).unwrap(), b"{\"a\": 1}");
+    }
 }
