@@ -10,10 +10,11 @@
 #
 # Environment: RUNS (default 11), BIN (default target/release/openness,
 # built with `cargo build --release --locked` when missing). Each release
-# is scanned once untimed first (page cache warm; caches are never
-# dropped). Each run goes through GNU time, whose %M is the peak RSS (the
-# Python driver cannot read it itself: a child it spawns starts with the
-# driver's own pages counted); wall time (microseconds, where GNU time's %e
+# is scanned once untimed first (page cache warm; the releases' cached
+# pages are never dropped, the binary's are, once, before the first). Each
+# run goes through GNU time, whose %M is the peak RSS (the Python driver
+# cannot read it itself: a child it spawns starts with the driver's own
+# pages counted); wall time (microseconds, where GNU time's %e
 # has 10 ms) and CPU time (user + sys) are taken by the driver around GNU
 # time and from wait4(), so they include GNU time's own start, about a
 # millisecond. Needs python3 and GNU time (installed from Debian if
@@ -63,6 +64,18 @@ def files_in(release):
         n += len(files)
     return n
 
+# The executable's own cached pages are dropped first, so the first scan
+# reads them back in as any cold start does. Its peak RSS counts the code
+# pages it maps, and the kernel maps cached pages in runs as large as their
+# page-cache folios, which depend on how the file was written: the same
+# bytes measured up to 1 MiB apart as the linker's output and as a `cp` of
+# it, and the same after this (BENCHMARKS.md).
+fd = os.open(binary, os.O_RDONLY)
+try:
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+finally:
+    os.close(fd)
+
 rows = []
 load_before = os.getloadavg()
 for root in roots:
@@ -97,7 +110,8 @@ except OSError:
     pass
 print(f"Machine: {cpu}, {os.cpu_count()} cores, Linux {platform.release()}; {version}.")
 print(f"Command: `scripts/bench-releases.sh {' '.join(roots)}` (RUNS={runs} whole processes "
-      "per release after one untimed warm-up run; page cache warm, never dropped).")
+      "per release after one untimed warm-up run; the binary's cached pages dropped once "
+      "before the first release, the releases' never).")
 print(f"Load average before: {' '.join(f'{x:.2f}' for x in load_before)}; after: "
       f"{' '.join(f'{x:.2f}' for x in load_after)} (above 0 on a shared machine, "
       "wall times overstate the scan's own cost; CPU time is less sensitive).")
