@@ -160,9 +160,10 @@ fn check_data_len(header: &NpyHeader, total: u64) -> Result<(), FormatError> {
     Ok(())
 }
 
-/// Parses the magic, version, header length and header dict from `bytes`,
-/// which may be only a prefix of the file.
-fn parse_header(bytes: &[u8]) -> Result<NpyHeader, FormatError> {
+/// The format's version and where the header dict starts and ends,
+/// from the magic, version and length field that open `bytes` (which may be
+/// only a prefix of the file).
+fn header_span(bytes: &[u8]) -> Result<((u8, u8), usize, u64), FormatError> {
     let total = bytes.len() as u64;
     if !bytes.starts_with(MAGIC) {
         return Err(FormatError::invalid(
@@ -205,7 +206,14 @@ fn parse_header(bytes: &[u8]) -> Result<NpyHeader, FormatError> {
         });
     }
     // Cannot overflow: both terms are small.
-    let end = start as u64 + header_len;
+    Ok(((major, minor), start, start as u64 + header_len))
+}
+
+/// Parses the magic, version, header length and header dict from `bytes`,
+/// which may be only a prefix of the file.
+fn parse_header(bytes: &[u8]) -> Result<NpyHeader, FormatError> {
+    let total = bytes.len() as u64;
+    let ((major, minor), start, end) = header_span(bytes)?;
     let Some(raw) = usize::try_from(end).ok().and_then(|e| bytes.get(start..e)) else {
         return Err(FormatError::Truncated {
             expected: end,
@@ -522,25 +530,9 @@ fn npz_members<R: Read + std::io::Seek>(
 /// range needs only its header fetched.
 fn read_npy_head(r: &mut impl Read, head: &mut Vec<u8>) -> std::io::Result<usize> {
     r.take(12).read_to_end(head)?;
-    let len_bytes = match (head.get(6), head.get(7)) {
-        (Some(1), Some(0)) => 2,
-        (Some(2 | 3), Some(0)) => 4,
-        _ => return Ok(head.len()),
-    };
-    let Some(field) = head
-        .get(8..8 + len_bytes)
-        .filter(|_| head.starts_with(MAGIC))
-    else {
+    let Ok((_, _, end)) = header_span(head) else {
         return Ok(head.len());
     };
-    let header_len = field
-        .iter()
-        .rev()
-        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-    if header_len > MAX_HEADER_LEN {
-        return Ok(head.len());
-    }
-    let end = (8 + len_bytes) as u64 + header_len;
     r.take(end.saturating_sub(head.len() as u64))
         .read_to_end(head)?;
     Ok(head.len())
