@@ -496,35 +496,35 @@ fn pieces_end_like_zip(file: &Pieces<'_>) -> bool {
     memchr::memmem::rfind(tail, END_OF_CENTRAL_DIR).is_some()
 }
 
+/// A first entry's local header, or the end record of an empty zip.
+fn opens_like_zip(head: &[u8]) -> bool {
+    head.starts_with(LOCAL_HEADER) || head.starts_with(END_OF_CENTRAL_DIR)
+}
+
 /// Whether a file of which only parts may be here (its first bytes and its
 /// end) opens or ends like a zip: what [`scan_zip_pieces`] reads.
 pub fn opens_or_ends_like_zip(file: &Pieces<'_>) -> bool {
-    let head = file.from(0);
-    head.starts_with(LOCAL_HEADER)
-        || head.starts_with(END_OF_CENTRAL_DIR)
-        || pieces_end_like_zip(file)
+    opens_like_zip(file.from(0)) || pieces_end_like_zip(file)
 }
 
 /// The zip scan of a file that opens or ends like a zip; `None` for any
 /// other file.
 fn scan_if_zip(file: &Pieces<'_>, budget: &mut Budget) -> Option<CheckpointScan> {
-    let head = file.from(0);
-    // A first entry that was not read is not data before the zip.
-    if head.starts_with(LOCAL_HEADER)
-        || head.starts_with(END_OF_CENTRAL_DIR)
-        || (file.unread(0..4) && pieces_end_like_zip(file))
-    {
+    if opens_like_zip(file.from(0)) {
         return Some(scan_zip(file, budget));
     }
-    if pieces_end_like_zip(file) {
-        // Bytes before the first entry (a polyglot, a self-extracting
-        // stub): zipfile, np.load and Keras still open it from its end.
-        let mut out = scan_zip(file, budget);
+    if !pieces_end_like_zip(file) {
+        return None;
+    }
+    let mut out = scan_zip(file, budget);
+    // Bytes before the first entry (a polyglot, a self-extracting stub):
+    // zipfile, np.load and Keras still open it from its end. A first entry
+    // that was not read is not data before the zip.
+    if !file.unread(0..4) {
         out.anomalies
             .insert(0, "data precedes the zip's first entry".to_owned());
-        return Some(out);
     }
-    None
+    Some(out)
 }
 
 /// [`scan_within`] for a zip checkpoint of which only some ranges were
