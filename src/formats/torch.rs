@@ -2016,15 +2016,18 @@ mod tests {
         assert!(checked >= 2, "at least the torch zip and legacy files");
     }
 
+    /// The bytes of the fixture called `name`.
+    fn fixture(name: &str) -> &'static [u8] {
+        FIXTURES
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, b, _)| *b)
+            .expect("fixture")
+    }
+
     #[test]
     fn anomalies_of_the_zip_tricks() {
-        let find = |name: &str| {
-            FIXTURES
-                .iter()
-                .find(|(n, _, _)| *n == name)
-                .map(|(_, b, _)| scan(b).expect("scan"))
-                .expect("fixture")
-        };
+        let find = |name: &str| scan(fixture(name)).expect("scan");
         let has = |s: &CheckpointScan, needle: &str| s.anomalies.iter().any(|a| a.contains(needle));
         let s = find("mal-zip-deflated-data-pkl.pt");
         assert!(
@@ -2136,11 +2139,7 @@ mod tests {
 
     #[test]
     fn storage_records_are_never_fetched_and_their_headers_never_judged() {
-        let file = FIXTURES
-            .iter()
-            .find(|(n, _, _)| *n == "benign-state-dict.pt")
-            .unwrap()
-            .1;
+        let file = fixture("benign-state-dict.pt");
         // The storage records' local headers and data lie between byte 918
         // (archive/data/0) and 1480 (archive/version).
         let (got, _) = read_by_plan(file, 1000, &member_reads, usize::MAX);
@@ -2179,11 +2178,7 @@ mod tests {
 
     #[test]
     fn a_payload_is_found_in_parts_and_a_lying_directory_is_not_trusted() {
-        let file = FIXTURES
-            .iter()
-            .find(|(n, _, _)| *n == "mal-torch-zip-payload.pt")
-            .unwrap()
-            .1;
+        let file = fixture("mal-torch-zip-payload.pt");
         let (got, _) = read_by_plan(file, 300, &member_reads, usize::MAX);
         let parts = scan_zip_pieces(&got.view(), &mut Budget::default()).unwrap();
         assert_eq!(parts.verdict(), Verdict::Unsafe);
@@ -2335,10 +2330,7 @@ mod tests {
 
     #[test]
     fn legacy_trailing_pickle_after_storages_is_scanned() {
-        let (_, legacy, _) = FIXTURES
-            .iter()
-            .find(|(n, _, _)| *n == "benign-legacy.pt")
-            .expect("fixture");
+        let legacy = fixture("benign-legacy.pt");
         let mut bytes = legacy.to_vec();
         bytes.extend_from_slice(PAYLOAD);
         let s = scan(&bytes).expect("scan");
