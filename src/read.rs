@@ -1173,11 +1173,10 @@ fn read_prefix(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     // the content in one read; grown from empty it took a dozen reads for
     // a 32 KiB file. Stopping at the listed length also spares the read
     // that would only see the end.
-    let limit = if listed > 0 { listed.min(cap) } else { cap };
-    let expected = if listed > 0 {
-        limit
+    let (limit, expected) = if listed > 0 {
+        (listed.min(cap), listed.min(cap))
     } else {
-        file.metadata().map_or(0, |m| m.len()).min(cap)
+        (cap, file.metadata().map_or(0, |m| m.len()).min(cap))
     };
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     file.take(limit).read_to_end(&mut bytes)?;
