@@ -1277,7 +1277,7 @@ fn read_remote_zip(
     len: u64,
     format: WeightsFormat,
 ) -> std::io::Result<bool> {
-    use crate::formats::pieces::{Fetched, coalesce};
+    use crate::formats::pieces::Fetched;
     use crate::source::{
         FIRST_WEIGHTS_RANGE, MAX_VIEW_BYTES, ZIP_COALESCE_GAP, ZIP_MAX_RANGES, ZIP_ROUNDS, ZIP_TAIL,
     };
@@ -1294,28 +1294,23 @@ fn read_remote_zip(
         return Ok(false);
     }
     let mut requests = 0usize;
-    'rounds: for _ in 0..ZIP_ROUNDS {
-        let plan = torch::zip_reads(&got.view(), wants, max_members);
-        let missing: Vec<_> = plan
-            .ranges
-            .into_iter()
-            .flat_map(|r| got.missing(r))
-            .collect();
-        let ranges = coalesce(missing, ZIP_COALESCE_GAP);
-        if ranges.is_empty() {
-            break;
-        }
-        for r in ranges {
-            let left = MAX_VIEW_BYTES.saturating_sub(got.held());
+    torch::fetch_zip_reads(
+        &mut got,
+        wants,
+        max_members,
+        ZIP_ROUNDS,
+        ZIP_COALESCE_GAP,
+        |r, held| {
+            let left = MAX_VIEW_BYTES.saturating_sub(held);
             requests += 1;
             if left == 0 || requests > ZIP_MAX_RANGES {
                 // The scan says which members went unread.
-                break 'rounds;
+                return Ok(None);
             }
             let want = (r.end - r.start).min(left);
-            got.add(r.start, read_range(path, r.start, want)?);
-        }
-    }
+            read_range(path, r.start, want).map(Some)
+        },
+    )?;
     let pieces = got.view();
     file.weights_format = Some(format);
     let parsed = match format {

@@ -16,7 +16,7 @@
 
 use super::compressed::{self, Codec};
 use super::pickle::{self, Limits, PickleScan, ResultShape, Verdict};
-use super::pieces::{Pieces, PiecesReader};
+use super::pieces::{Fetched, Pieces, PiecesReader, coalesce};
 use super::sevenz;
 use super::{Budget, FormatError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -646,6 +646,41 @@ pub fn zip_reads(have: &Pieces<'_>, wants: &MemberReads, max_members: usize) -> 
         }
     }
     out
+}
+
+/// Gathers into `got` what a zip's scan needs from a file read by range:
+/// at most `rounds` rounds of what [`zip_reads`] asks for beyond what is
+/// held, ranges at most `gap` bytes apart read as one. `fetch(range,
+/// bytes held)` reads one range (possibly shorter), or gives `None` to
+/// stop: a read budget spent, after which the scan says what went unread.
+pub fn fetch_zip_reads<E>(
+    got: &mut Fetched,
+    wants: &MemberReads,
+    max_members: usize,
+    rounds: usize,
+    gap: u64,
+    mut fetch: impl FnMut(std::ops::Range<u64>, u64) -> Result<Option<Vec<u8>>, E>,
+) -> Result<(), E> {
+    for _ in 0..rounds {
+        let plan = zip_reads(&got.view(), wants, max_members);
+        let missing: Vec<_> = plan
+            .ranges
+            .into_iter()
+            .flat_map(|r| got.missing(r))
+            .collect();
+        let ranges = coalesce(missing, gap);
+        if ranges.is_empty() {
+            break;
+        }
+        for r in ranges {
+            let start = r.start;
+            match fetch(r, got.held())? {
+                Some(bytes) => got.add(start, bytes),
+                None => return Ok(()),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn is_legacy(file: &[u8]) -> bool {
@@ -1892,27 +1927,17 @@ pub(crate) fn read_by_plan(
     tail: usize,
     wants: &MemberReads,
     max_members: usize,
-) -> (super::pieces::Fetched, usize) {
-    let mut got = super::pieces::Fetched::new(file.len() as u64);
+) -> (Fetched, usize) {
+    let mut got = Fetched::new(file.len() as u64);
     let at = file.len() - tail;
     got.add(at as u64, file[at..].to_vec());
     let mut requests = 1;
-    for _ in 0..3 {
-        let plan = zip_reads(&got.view(), wants, max_members);
-        let missing: Vec<_> = plan
-            .ranges
-            .into_iter()
-            .flat_map(|r| got.missing(r))
-            .collect();
-        let ranges = super::pieces::coalesce(missing, 0);
-        if ranges.is_empty() {
-            break;
-        }
-        for r in ranges {
+    let fetched: Result<(), std::convert::Infallible> =
+        fetch_zip_reads(&mut got, wants, max_members, 3, 0, |r, _| {
             requests += 1;
-            got.add(r.start, file[r.start as usize..r.end as usize].to_vec());
-        }
-    }
+            Ok(Some(file[r.start as usize..r.end as usize].to_vec()))
+        });
+    let Ok(()) = fetched;
     (got, requests)
 }
 
