@@ -737,6 +737,18 @@ fn ranges_for(server: &Server, path: &str) -> (usize, u64) {
     (n, bytes)
 }
 
+/// `repo` holding one file, a `pytorch_model.bin` stored in LFS.
+fn serve_checkpoint(server: &Server, repo: &str, bytes: Vec<u8>) {
+    server.add(
+        repo,
+        vec![File {
+            path: "pytorch_model.bin".to_owned(),
+            content: Content::Bytes(Arc::new(bytes)),
+            lfs: true,
+        }],
+    );
+}
+
 /// `real`'s entries copied as they are, with a stored entry `pad_name` of
 /// `pad` zero bytes written before the entry named `before`.
 fn padded_zip(real: &[u8], pad_name: &str, pad: usize, before: &str) -> Vec<u8> {
@@ -890,14 +902,7 @@ fn a_malicious_checkpoint_over_16_mib_is_unsafe_over_http() {
         .stop();
     let zip = torch_zip(&payload, &[("w", "FloatStorage", &[(PAD / 4) as u64])]);
     let server = Server::start();
-    server.add(
-        "org/evil",
-        vec![File {
-            path: "pytorch_model.bin".to_owned(),
-            content: Content::Bytes(Arc::new(zip)),
-            lfs: true,
-        }],
-    );
+    serve_checkpoint(&server, "org/evil", zip);
     let (_, report, err) = scan_json(&server, "hf://org/evil", &[]);
     let unsafe_pickle = finding(&report, "unsafe-pickle", "pytorch_model.bin");
     assert!(unsafe_pickle.is_some(), "{err}{}", report["findings"]);
@@ -1036,14 +1041,7 @@ fn members_spread_over_a_large_zip_cost_a_bounded_number_of_ranges() {
     let zip = stored_zip(&entries);
     assert!(zip.len() > 16 << 20);
     let server = Server::start();
-    server.add(
-        "org/spread",
-        vec![File {
-            path: "pytorch_model.bin".to_owned(),
-            content: Content::Bytes(Arc::new(zip)),
-            lfs: true,
-        }],
-    );
+    serve_checkpoint(&server, "org/spread", zip);
     let (code, report, err) = scan_json(
         &server,
         "hf://org/spread",
