@@ -199,19 +199,18 @@ fn write_paragraph(out: &mut dyn Write, row: &Row, width: usize, color: bool) ->
         worst,
     ];
     writeln!(out, "{}", row.name)?;
-    let indent = "  ";
-    let mut line = String::from(indent);
+    const INDENT: &str = "  ";
+    const SEPARATOR: &str = " · ";
+    let mut line = String::from(INDENT);
     for part in parts {
-        let joined = if line.len() == indent.len() {
-            part
-        } else {
-            format!(" · {part}")
-        };
-        if line.len() > indent.len() && visible_width(&line) + visible_width(&joined) > width {
+        if line.len() == INDENT.len() {
+            line.push_str(&part);
+        } else if visible_width(&line) + visible_width(SEPARATOR) + visible_width(&part) > width {
             writeln!(out, "{line}")?;
-            line = format!("{indent}{}", joined.trim_start_matches(" · "));
+            line = format!("{INDENT}{part}");
         } else {
-            line.push_str(&joined);
+            line.push_str(SEPARATOR);
+            line.push_str(&part);
         }
     }
     writeln!(out, "{line}")
